@@ -1,0 +1,31 @@
+"""Claims: numbers with intervals, methods, verdicts, value and provenance."""
+
+from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.recipe import Recipe, RecipeContext
+from perfpacket.claims.service import (
+    claim_to_dict,
+    get_claim,
+    list_claims,
+    load_claims,
+    propose_claims,
+    save_claims,
+    suggest_claims,
+)
+from perfpacket.claims.value import Constant, Value, ValueModel, load_value_model
+
+__all__ = [
+    "ClaimDraft",
+    "Constant",
+    "Recipe",
+    "RecipeContext",
+    "Value",
+    "ValueModel",
+    "claim_to_dict",
+    "get_claim",
+    "list_claims",
+    "load_claims",
+    "load_value_model",
+    "propose_claims",
+    "save_claims",
+    "suggest_claims",
+]

@@ -1,0 +1,34 @@
+"""The recipe protocol: a named way of turning one kind of AI work into claims."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.value import ValueModel
+from perfpacket.store.models import Person, TelemetrySource
+
+
+@dataclass
+class RecipeContext:
+    """What a recipe may read: the store (read only), the person, the value model."""
+
+    session: Session
+    person: Person
+    value_model: ValueModel
+    telemetry: list[TelemetrySource] = field(default_factory=list)
+    workspace_root: Path | None = None
+
+
+class Recipe(Protocol):
+    name: str
+    title: str
+    dimensions: tuple[str, ...]
+
+    def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
+        """Claims this recipe can support from the evidence; none when the evidence is absent."""
+        ...

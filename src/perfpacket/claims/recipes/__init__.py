@@ -1,0 +1,29 @@
+"""Built-in impact recipes, registered through the same hook a third-party plugin uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from perfpacket.claims.recipe import Recipe
+from perfpacket.claims.recipes.ab_lift import ABLiftRecipe
+from perfpacket.claims.recipes.cost_efficiency import CostEfficiencyRecipe
+from perfpacket.claims.recipes.cost_guard import CostGuardRecipe
+from perfpacket.claims.recipes.eval_gate import EvalGateRecipe
+from perfpacket.claims.recipes.kill_switch import KillSwitchRecipe
+from perfpacket.claims.recipes.quality_lift import QualityLiftRecipe
+from perfpacket.plugins import hookimpl
+
+BUILTIN_RECIPES: tuple[Recipe, ...] = (
+    EvalGateRecipe(),
+    QualityLiftRecipe(),
+    ABLiftRecipe(),
+    CostGuardRecipe(),
+    CostEfficiencyRecipe(),
+    KillSwitchRecipe(),
+)
+
+
+@hookimpl
+def register_recipes(register: Callable[[Recipe], None]) -> None:
+    for recipe in BUILTIN_RECIPES:
+        register(recipe)

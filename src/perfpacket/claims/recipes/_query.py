@@ -1,0 +1,21 @@
+"""Shared evidence queries for recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypeVar
+
+from sqlalchemy import select
+
+from perfpacket.claims.recipe import RecipeContext
+from perfpacket.store.models import Evidence
+
+E = TypeVar("E", bound=Evidence)
+
+
+def person_records(ctx: RecipeContext, model: type[E]) -> Sequence[E]:
+    """The person's records of one kind, oldest first."""
+    stmt = (
+        select(model).where(model.person_id == ctx.person.id).order_by(model.occurred_at, model.id)
+    )
+    return ctx.session.scalars(stmt).all()

@@ -1,0 +1,77 @@
+"""Budget guard in the LLM gateway: spend it blocked, projected to a monthly run rate."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipes._query import person_records
+from perfpacket.claims.value import Value
+from perfpacket.stats import Direction, mean_interval
+from perfpacket.store.models import GuardEvent
+
+DAYS_PER_MONTH = 30.44
+
+
+class CostGuardRecipe:
+    name = "cost-guard"
+    title = "Budget guard: blocked spend"
+    dimensions: tuple[str, ...] = ("ai-system-design", "mlops-operations")
+
+    def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
+        blocks = [
+            e
+            for e in person_records(ctx, GuardEvent)
+            if e.guard == "budget_block" and e.amount_usd is not None
+        ]
+        if not blocks:
+            return []
+        daily: dict[date, float] = defaultdict(float)
+        for event in blocks:
+            assert event.amount_usd is not None
+            daily[event.at.date()] += event.amount_usd
+        amounts = [daily[d] for d in sorted(daily)]
+        # Daily blocked spend while the spike ran, as a monthly run rate.
+        result = mean_interval(amounts, direction=Direction.HIGHER_IS_BETTER)
+        months = ctx.value_model["spike_months_until_detected"]
+        monthly = (result.estimate or 0.0) * DAYS_PER_MONTH
+        value = Value(
+            amount=round(monthly * months.value, 2),
+            unit="USD",
+            period="one-off",
+            formula="mean_daily_blocked_usd × 30.44 × spike_months_until_detected",
+            constants=(months,),
+            assumptions=(
+                "without the guard, the blocked requests would have been served and billed",
+                "the spike would have run until the monthly finance review",
+            ),
+        )
+        total = sum(amounts)
+        return [
+            ClaimDraft(
+                slug="budget-guard-blocked-spend",
+                title="Spend spike stopped by the gateway budget guard",
+                recipe=self.name,
+                metric="blocked spend run rate",
+                unit="USD/month",
+                direction=Direction.HIGHER_IS_BETTER,
+                comparison="counterfactual",
+                result=result,
+                scale=DAYS_PER_MONTH,
+                value=value,
+                attribution={"role": "built", "partners": ["FinOps", "Gateway team"]},
+                dimensions=self.dimensions,
+                assumptions=value.assumptions,
+                evidence_ids=tuple(e.id for e in blocks),
+                details={
+                    "days": len(amounts),
+                    "events": len(blocks),
+                    "total_blocked_usd": round(total, 2),
+                    "first": min(daily).isoformat(),
+                    "last": max(daily).isoformat(),
+                },
+                inputs={"daily": [round(a, 6) for a in amounts]},
+            )
+        ]

@@ -1,0 +1,123 @@
+"""Eval gate in CI: the regression escape rate on model swaps, and the QA cycle it replaced."""
+
+from __future__ import annotations
+
+from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipes._query import person_records
+from perfpacket.claims.value import Value
+from perfpacket.stats import Direction, SampleMean, newcombe_diff_interval, welch_diff_interval
+from perfpacket.store.models import Release
+
+DIMENSIONS = ("applied-ml-evaluation", "mlops-operations")
+
+
+class EvalGateRecipe:
+    name = "eval-gate"
+    title = "Eval gate in CI"
+    dimensions: tuple[str, ...] = DIMENSIONS
+
+    def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
+        swaps = [r for r in person_records(ctx, Release) if r.artifact == "model"]
+        before = [r for r in swaps if not r.gated]
+        after = [r for r in swaps if r.gated]
+        if not before or not after:
+            return []
+        return [self._escape_rate(ctx, before, after), self._qa_cycle(ctx, before, after)]
+
+    def _escape_rate(
+        self, ctx: RecipeContext, before: list[Release], after: list[Release]
+    ) -> ClaimDraft:
+        x_after = sum(r.rolled_back for r in after)
+        x_before = sum(r.rolled_back for r in before)
+        result = newcombe_diff_interval(
+            x_after, len(after), x_before, len(before), direction=Direction.LOWER_IS_BETTER
+        )
+        rate_before, rate_after = x_before / len(before), x_after / len(after)
+        cost = ctx.value_model["escaped_regression_cost_usd"]
+        months = _months(after)
+        avoided_per_year = (rate_before - rate_after) * len(after) * 12 / months
+        value = Value(
+            amount=round(avoided_per_year * cost.value, 2),
+            unit="USD",
+            period="year",
+            formula="(rate_before − rate_after) × gated_swaps_per_year"
+            " × escaped_regression_cost_usd",
+            constants=(cost,),
+            assumptions=(
+                "a rolled-back model swap is an escaped regression",
+                "swap volume continues at the gated period's rate",
+            ),
+        )
+        return ClaimDraft(
+            slug="eval-regression-rate",
+            title="Regression escape rate on model swaps after the CI eval gate",
+            recipe=self.name,
+            metric="regression escape rate on model swaps",
+            unit="pp",
+            direction=Direction.LOWER_IS_BETTER,
+            comparison="before_after",
+            result=result,
+            scale=100.0,
+            baseline=rate_before * 100,
+            current=rate_after * 100,
+            value=value,
+            attribution={"role": "led", "partners": ["ML platform", "SRE"]},
+            dimensions=DIMENSIONS,
+            assumptions=value.assumptions,
+            evidence_ids=tuple(r.id for r in (*before, *after)),
+            details={
+                "before": {"x": x_before, "n": len(before)},
+                "after": {"x": x_after, "n": len(after)},
+            },
+            inputs={"before": [x_before, len(before)], "after": [x_after, len(after)]},
+        )
+
+    def _qa_cycle(
+        self, ctx: RecipeContext, before: list[Release], after: list[Release]
+    ) -> ClaimDraft:
+        hours_before = [r.qa_hours for r in before if r.qa_hours is not None]
+        hours_after = [r.qa_hours for r in after if r.qa_hours is not None]
+        result = welch_diff_interval(
+            SampleMean.of(hours_after),
+            SampleMean.of(hours_before),
+            direction=Direction.LOWER_IS_BETTER,
+        )
+        effort = ctx.value_model["manual_qa_effort_hours"]
+        hour = ctx.value_model["engineer_hour_cost_usd"]
+        per_year = len(after) * 12 / _months(after)
+        value = Value(
+            amount=round(per_year * effort.value * hour.value, 2),
+            unit="USD",
+            period="year",
+            formula="gated_swaps_per_year × manual_qa_effort_hours × engineer_hour_cost_usd",
+            constants=(effort, hour),
+            assumptions=("each gated swap would otherwise have needed one manual QA cycle",),
+        )
+        mean_before = sum(hours_before) / len(hours_before) if hours_before else None
+        mean_after = sum(hours_after) / len(hours_after) if hours_after else None
+        return ClaimDraft(
+            slug="qa-cycle-time",
+            title="QA cycle time per model swap: manual review replaced by the CI gate",
+            recipe=self.name,
+            metric="QA cycle time per model swap",
+            unit="h",
+            direction=Direction.LOWER_IS_BETTER,
+            comparison="before_after",
+            result=result,
+            baseline=mean_before,
+            current=mean_after,
+            value=value,
+            attribution={"role": "built", "partners": ["QA"]},
+            dimensions=("mlops-operations", "software-engineering"),
+            assumptions=value.assumptions,
+            evidence_ids=tuple(r.id for r in (*before, *after) if r.qa_hours is not None),
+            details={"before_mean": mean_before, "after_mean": mean_after},
+            inputs={"before": sorted(hours_before), "after": sorted(hours_after)},
+        )
+
+
+def _months(releases: list[Release]) -> float:
+    """Span of the releases in months, at least one."""
+    first, last = releases[0].released_at, releases[-1].released_at
+    return max((last - first).days / 30.44, 1.0)

@@ -1,0 +1,81 @@
+"""Kill switch and fallback: incidents averted, as a counterfactual with named assumptions."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipes._query import person_records
+from perfpacket.claims.value import Value
+from perfpacket.stats import Direction, averted_events
+from perfpacket.store.models import GuardEvent, Incident, Release
+
+
+class KillSwitchRecipe:
+    name = "kill-switch"
+    title = "Kill switch: incidents averted"
+    dimensions: tuple[str, ...] = ("mlops-operations", "ai-system-design")
+
+    def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
+        trips = [
+            e for e in person_records(ctx, GuardEvent) if e.guard in {"kill_switch", "fallback"}
+        ]
+        if not trips:
+            return []
+        first_trip = trips[0].at
+        # History before the switch existed: how often did a bad release become an incident?
+        bad = ctx.session.scalars(
+            select(Release).where(Release.rolled_back, Release.released_at < first_trip)
+        ).all()
+        incidents = ctx.session.scalars(
+            select(Incident).where(
+                Incident.opened_at < first_trip, Incident.release_version.is_not(None)
+            )
+        ).all()
+        caused = {i.release_version for i in incidents}
+        became_incident = [r for r in bad if r.version in caused]
+        result = averted_events(len(trips), len(became_incident), len(bad))
+        cost = ctx.value_model["incident_cost_usd_p1"]
+        assumptions = (
+            "a tripped release would have behaved like the unguarded bad releases before it",
+            "an averted incident would have been a P1",
+        )
+        value = None
+        if result.estimate is not None:
+            value = Value(
+                amount=round(result.estimate * cost.value, 2),
+                unit="USD",
+                period="period",
+                formula="trips × P(bad release → incident) × incident_cost_usd_p1",
+                constants=(cost,),
+                assumptions=assumptions,
+            )
+        return [
+            ClaimDraft(
+                slug="kill-switch-incidents-averted",
+                title="Incidents averted by the prompt kill switch",
+                recipe=self.name,
+                metric="incidents averted",
+                unit="incidents",
+                direction=Direction.HIGHER_IS_BETTER,
+                comparison="counterfactual",
+                result=result,
+                value=value,
+                attribution={"role": "built", "partners": ["SRE"]},
+                dimensions=self.dimensions,
+                assumptions=assumptions,
+                evidence_ids=tuple(x.id for x in (*trips, *bad, *incidents)),
+                details={
+                    "trips": len(trips),
+                    "historical_bad_releases": len(bad),
+                    "historical_incidents": len(became_incident),
+                    "rerouted_to": [t.version_to for t in trips],
+                },
+                inputs={
+                    "trips": len(trips),
+                    "bad": len(bad),
+                    "became_incident": len(became_incident),
+                },
+            )
+        ]

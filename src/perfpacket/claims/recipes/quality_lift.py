@@ -1,0 +1,57 @@
+"""Quality lift measured offline: the same eval items scored under two versions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipes._query import person_records
+from perfpacket.stats import Direction, paired_diff_interval
+from perfpacket.store.models import EvalRun
+
+
+class QualityLiftRecipe:
+    name = "quality-lift"
+    title = "Offline quality lift"
+    dimensions: tuple[str, ...] = ("applied-ml-evaluation", "ai-system-design")
+
+    def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
+        by_suite: dict[str, list[EvalRun]] = defaultdict(list)
+        for run in person_records(ctx, EvalRun):
+            if run.items:
+                by_suite[run.suite].append(run)
+        claims = []
+        for suite, runs in by_suite.items():
+            if len(runs) < 2:
+                continue
+            # The first and the latest run of a suite: what the work changed overall.
+            base, new = runs[0], runs[-1]
+            assert base.items is not None and new.items is not None
+            shared = sorted(set(base.items) & set(new.items))
+            before = [base.items[k] for k in shared]
+            after = [new.items[k] for k in shared]
+            result = paired_diff_interval(after, before, direction=Direction.HIGHER_IS_BETTER)
+            metric = str(new.metrics.get("primary_metric", "score"))
+            claims.append(
+                ClaimDraft(
+                    slug=f"{suite}-lift",
+                    title=f"{metric} on {suite}: {base.model} → {new.model}",
+                    recipe=self.name,
+                    metric=metric,
+                    unit="points",
+                    direction=Direction.HIGHER_IS_BETTER,
+                    comparison="paired",
+                    result=result,
+                    scale=100.0,
+                    baseline=100 * sum(before) / len(before) if before else None,
+                    current=100 * sum(after) / len(after) if after else None,
+                    attribution={"role": "led", "partners": ["Search"]},
+                    dimensions=self.dimensions,
+                    assumptions=("the eval items represent production queries",),
+                    evidence_ids=(base.id, new.id),
+                    details={"items": len(shared), "from": base.model, "to": new.model},
+                    inputs={"before": before, "after": after},
+                )
+            )
+        return claims

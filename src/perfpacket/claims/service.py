@@ -1,0 +1,140 @@
+"""Running recipes over the store, saving their claims, and reading claims back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+
+from perfpacket import plugins
+from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.value import ValueModel, load_value_model
+from perfpacket.errors import NotFoundError
+from perfpacket.store.models import Claim, ClaimEvidence, Person, TelemetrySource
+
+
+def propose_claims(
+    session: Session,
+    person: Person,
+    value_model: ValueModel | None = None,
+    workspace_root: Path | None = None,
+) -> list[ClaimDraft]:
+    """Every claim the registered recipes can support for ``person``."""
+    ctx = RecipeContext(
+        session=session,
+        person=person,
+        value_model=value_model or load_value_model(workspace_root),
+        telemetry=list(session.scalars(select(TelemetrySource).order_by(TelemetrySource.id))),
+        workspace_root=workspace_root,
+    )
+    drafts: list[ClaimDraft] = []
+    for recipe in plugins.recipes():
+        drafts.extend(recipe.propose(ctx))
+    return drafts
+
+
+def save_claims(session: Session, person: Person, drafts: list[ClaimDraft]) -> list[Claim]:
+    """Store the drafts, replacing claims with the same slug."""
+    now = datetime.now(UTC)
+    saved = []
+    for draft in drafts:
+        session.execute(delete(Claim).where(Claim.slug == draft.slug))
+        result = draft.result
+        claim = Claim(
+            slug=draft.slug,
+            person_id=person.id,
+            recipe=draft.recipe,
+            title=draft.title,
+            metric=draft.metric,
+            unit=draft.unit,
+            direction=draft.direction.value,
+            comparison=draft.comparison,
+            estimate=draft.scaled(result.estimate),
+            ci_low=draft.scaled(result.ci_low),
+            ci_high=draft.scaled(result.ci_high),
+            ci_level=result.ci_level if result.ci_low is not None else None,
+            method=result.method,
+            sample_sizes=dict(result.sample_sizes),
+            p_value=result.p_value,
+            code=result.code.value if result.code else None,
+            verdict=result.verdict.value,
+            baseline=draft.baseline,
+            current=draft.current,
+            value=draft.value.to_dict() if draft.value else None,
+            attribution=dict(draft.attribution),
+            dimensions=list(draft.dimensions),
+            assumptions=list(draft.assumptions),
+            details=dict(draft.details),
+            fingerprint=draft.fingerprint,
+            computed_at=now,
+        )
+        session.add(claim)
+        session.flush()
+        session.add_all(
+            ClaimEvidence(claim_id=claim.id, evidence_id=eid)
+            for eid in sorted(set(draft.evidence_ids))
+        )
+        saved.append(claim)
+    return saved
+
+
+def suggest_claims(
+    session: Session, person: Person, workspace_root: Path | None = None
+) -> list[Claim]:
+    """Propose claims from the evidence and store them."""
+    return save_claims(session, person, propose_claims(session, person, None, workspace_root))
+
+
+def load_claims(session: Session) -> list[Claim]:
+    stmt = select(Claim).options(selectinload(Claim.evidence)).order_by(Claim.id)
+    return list(session.scalars(stmt))
+
+
+def get_claim(session: Session, slug: str) -> Claim:
+    claim = session.scalars(
+        select(Claim).options(selectinload(Claim.evidence)).where(Claim.slug == slug)
+    ).first()
+    if claim is None:
+        known = ", ".join(session.scalars(select(Claim.slug).order_by(Claim.slug))) or "none"
+        raise NotFoundError(
+            f"no claim '{slug}'", hint=f"known claims: {known}; see `perfpacket claims list`"
+        )
+    return claim
+
+
+def claim_to_dict(claim: Claim) -> dict[str, Any]:
+    """The stable JSON shape of a claim (``perfpacket claims list --json``)."""
+    return {
+        "slug": claim.slug,
+        "title": claim.title,
+        "recipe": claim.recipe,
+        "metric": claim.metric,
+        "unit": claim.unit,
+        "direction": claim.direction,
+        "comparison": claim.comparison,
+        "estimate": claim.estimate,
+        "ci_low": claim.ci_low,
+        "ci_high": claim.ci_high,
+        "ci_level": claim.ci_level,
+        "method": claim.method,
+        "sample_sizes": claim.sample_sizes,
+        "p_value": claim.p_value,
+        "code": claim.code,
+        "verdict": claim.verdict,
+        "baseline": claim.baseline,
+        "current": claim.current,
+        "value": claim.value,
+        "attribution": claim.attribution,
+        "dimensions": claim.dimensions,
+        "assumptions": claim.assumptions,
+        "evidence": [e.id for e in claim.evidence],
+        "fingerprint": claim.fingerprint,
+    }
+
+
+def list_claims(session: Session) -> list[dict[str, Any]]:
+    return [claim_to_dict(c) for c in load_claims(session)]

@@ -1,0 +1,472 @@
+"""The demo dataset: twelve months of an infra-shaped AI engineer's work, generated from a seed.
+
+The story (DOMAIN.md §1): Ana's eval gate cuts the regression escape rate on model swaps from
+about 12% to about 4% and a two-week QA cycle to about an hour; her budget guard blocks a spend
+spike of about $40k/month; her kill switch reroutes traffic to the previous prompt version; her
+reranker lifts retrieval quality about 8 points offline; a prompt change lifts conversion about
+2 points in an A/B test. Ben, a colleague, ships visible features. Everything is derived from
+``SEED`` so the demo is the same on every machine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+SEED = 20261121
+PERIOD_START = datetime(2025, 11, 1, tzinfo=UTC)
+PERIOD_END = datetime(2026, 10, 31, 23, 59, tzinfo=UTC)
+GATE_LIVE = datetime(2026, 5, 1, tzinfo=UTC)
+ROUTING_LIVE = datetime(2026, 3, 16, tzinfo=UTC)
+KILL_SWITCH_LIVE = datetime(2026, 6, 20, tzinfo=UTC)
+SPIKE_START = datetime(2026, 6, 8, tzinfo=UTC)
+SPIKE_DAYS = 21
+SWAPS_EACH_SIDE = 150
+REGRESSIONS_BEFORE, REGRESSIONS_AFTER = 18, 6  # 12% and 4% of 150
+HISTORICAL_INCIDENTS = 7  # of the 18 ungated regressions, how many became incidents
+TELEMETRY_ROWS = 120_000
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    key: str
+    name: str
+    email: str
+    team: str
+    function: str
+    level: str
+    handle: str
+
+
+ANA = DemoPerson(
+    "ana",
+    "Ana Okafor",
+    "ana.okafor@example.com",
+    "AI Platform",
+    "engineering",
+    "Senior AI Engineer",
+    "aokafor",
+)
+BEN = DemoPerson(
+    "ben",
+    "Ben Carter",
+    "ben.carter@example.com",
+    "Growth",
+    "engineering",
+    "Senior Software Engineer",
+    "bcarter",
+)
+PEERS = (
+    DemoPerson(
+        "priya",
+        "Priya Raman",
+        "priya.raman@example.com",
+        "Assistant",
+        "product",
+        "Group Product Manager",
+        "praman",
+    ),
+    DemoPerson(
+        "marco", "Marco Silva", "marco.silva@example.com", "SRE", "sre", "Staff SRE", "msilva"
+    ),
+    DemoPerson(
+        "dana",
+        "Dana Lee",
+        "dana.lee@example.com",
+        "Data Science",
+        "data science",
+        "Senior Data Scientist",
+        "dlee",
+    ),
+)
+
+
+@dataclass
+class DemoDataset:
+    """Everything the demo imports. Times are timezone-aware UTC."""
+
+    commits: list[dict[str, Any]] = field(default_factory=list)
+    releases: list[dict[str, Any]] = field(default_factory=list)
+    eval_runs: list[dict[str, Any]] = field(default_factory=list)
+    incidents: list[dict[str, Any]] = field(default_factory=list)
+    guard_events: list[dict[str, Any]] = field(default_factory=list)
+    experiments: list[dict[str, Any]] = field(default_factory=list)
+    feedback: list[dict[str, Any]] = field(default_factory=list)
+    artifacts: list[dict[str, Any]] = field(default_factory=list)
+    telemetry: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def _spread(rng: np.random.Generator, start: datetime, end: datetime, n: int) -> list[datetime]:
+    """n sorted times between start and end, on working hours."""
+    span = (end - start).total_seconds()
+    offsets = np.sort(rng.uniform(0, span, n))
+    times = []
+    for off in offsets:
+        t = start + timedelta(seconds=float(off))
+        times.append(t.replace(hour=int(rng.integers(9, 18)), microsecond=0))
+    return sorted(times)
+
+
+def _commits(rng: np.random.Generator) -> list[dict[str, Any]]:
+    topics = {
+        "ana": [
+            ("evals", "eval gate: {}", ["ci/eval_gate.py", "evals/suites/regression.yaml"]),
+            ("gateway", "gateway budget guard: {}", ["gateway/budget.py", "gateway/limits.yaml"]),
+            ("gateway", "routing: {}", ["gateway/router.py", "gateway/cache.py"]),
+            ("prompts", "kill switch: {}", ["prompts/killswitch.py", "prompts/registry.py"]),
+            ("retrieval", "reranker: {}", ["retrieval/rerank.py", "retrieval/features.py"]),
+            ("evals", "slice metrics: {}", ["evals/slices.py", "evals/report.py"]),
+        ],
+        "ben": [
+            ("web", "checkout: {}", ["web/checkout/page.tsx", "web/checkout/api.ts"]),
+            ("web", "onboarding: {}", ["web/onboarding/flow.tsx"]),
+            ("web", "launch banner: {}", ["web/home/banner.tsx"]),
+        ],
+    }
+    verbs = [
+        "add tests",
+        "handle timeouts",
+        "tidy config",
+        "add metrics",
+        "fix edge case",
+        "document behaviour",
+        "speed up",
+        "refactor",
+        "add flag",
+        "review fixes",
+    ]
+    commits: list[dict[str, Any]] = []
+    for person, count in ((ANA, 640), (BEN, 420), (PEERS[1], 60)):
+        key = person.key if person.key in topics else "ana"
+        for when in _spread(rng, PERIOD_START, PERIOD_END, count):
+            area, template, files = topics[key][int(rng.integers(len(topics[key])))]
+            co = []
+            if person is ANA and rng.random() < 0.12:
+                co = [f"{PEERS[1].name} <{PEERS[1].email}>"]
+            commits.append(
+                {
+                    "author": person,
+                    "when": when,
+                    "message": template.format(verbs[int(rng.integers(len(verbs)))]),
+                    "files": {
+                        f: (int(rng.integers(1, 80)), int(rng.integers(0, 40)))
+                        for f in files[: int(rng.integers(1, len(files) + 1))]
+                    },
+                    "co_authors": co,
+                    "area": area,
+                }
+            )
+    commits.sort(key=lambda c: c["when"])
+    return commits
+
+
+def _releases(rng: np.random.Generator) -> list[dict[str, Any]]:
+    releases: list[dict[str, Any]] = []
+    before = _spread(rng, PERIOD_START, GATE_LIVE - timedelta(days=1), SWAPS_EACH_SIDE)
+    after = _spread(rng, GATE_LIVE, PERIOD_END, SWAPS_EACH_SIDE)
+    bad_before = set(rng.choice(SWAPS_EACH_SIDE, REGRESSIONS_BEFORE, replace=False).tolist())
+    bad_after = set(rng.choice(SWAPS_EACH_SIDE, REGRESSIONS_AFTER, replace=False).tolist())
+    features = ["support-answer", "search-summary", "ticket-triage", "doc-qa", "code-assist"]
+    for gated, times, bad in ((False, before, bad_before), (True, after, bad_after)):
+        for i, when in enumerate(times):
+            feature = features[i % len(features)]
+            # Manual QA took about two weeks; the CI gate takes about an hour.
+            qa = (
+                float(rng.lognormal(np.log(1.0), 0.3))
+                if gated
+                else float(rng.lognormal(np.log(330.0), 0.25))
+            )
+            releases.append(
+                {
+                    "artifact": "model",
+                    "version": f"{feature}/model-{'g' if gated else 'm'}{i:03d}",
+                    "previous_version": None,
+                    "released_at": when,
+                    "rolled_back": i in bad,
+                    "gated": gated,
+                    "qa_hours": round(qa, 2),
+                    "owner": ANA,
+                }
+            )
+    releases.append(
+        {
+            "artifact": "gateway",
+            "version": "gateway routing v2 with prefix cache",
+            "previous_version": "gateway routing v1",
+            "released_at": ROUTING_LIVE,
+            "rolled_back": False,
+            "gated": True,
+            "qa_hours": None,
+            "owner": ANA,
+        }
+    )
+    for i, when in enumerate(_spread(rng, PERIOD_START, PERIOD_END, 14)):
+        releases.append(
+            {
+                "artifact": "prompt",
+                "version": f"support-answer/prompt-v{12 + i}",
+                "previous_version": f"support-answer/prompt-v{11 + i}",
+                "released_at": when,
+                "rolled_back": False,
+                "gated": when >= GATE_LIVE,
+                "qa_hours": None,
+                "owner": ANA,
+            }
+        )
+    for i, when in enumerate(_spread(rng, PERIOD_START, PERIOD_END, 9)):
+        releases.append(
+            {
+                "artifact": "feature",
+                "version": f"web/{['checkout-v2', 'onboarding', 'launch-banner'][i % 3]}-{i}",
+                "previous_version": None,
+                "released_at": when,
+                "rolled_back": False,
+                "gated": False,
+                "qa_hours": None,
+                "owner": BEN,
+            }
+        )
+    releases.sort(key=lambda r: r["released_at"])
+    return releases
+
+
+def _incidents(rng: np.random.Generator, releases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    incidents: list[dict[str, Any]] = []
+    ungated_bad = [r for r in releases if r["rolled_back"] and not r["gated"]]
+    picked = rng.choice(len(ungated_bad), HISTORICAL_INCIDENTS, replace=False)
+    for n, idx in enumerate(sorted(picked.tolist())):
+        rel = ungated_bad[idx]
+        opened = rel["released_at"] + timedelta(hours=float(rng.uniform(1, 20)))
+        incidents.append(
+            {
+                "external_id": f"INC-{1040 + n}",
+                "severity": "P1" if n % 3 else "P0",
+                "service": "assistant",
+                "title": f"Quality regression after {rel['version']}",
+                "opened_at": opened,
+                "acknowledged_at": opened + timedelta(minutes=float(rng.uniform(3, 15))),
+                "resolved_at": opened + timedelta(hours=float(rng.uniform(1.5, 9))),
+                "responders": [ANA.email, PEERS[1].email],
+                "cause": f"bad release {rel['version']}",
+                "release_version": rel["version"],
+            }
+        )
+    for n, when in enumerate(_spread(rng, PERIOD_START, PERIOD_END, 6)):
+        incidents.append(
+            {
+                "external_id": f"INC-{1100 + n}",
+                "severity": "P2",
+                "service": "gateway",
+                "title": "Upstream provider timeouts",
+                "opened_at": when,
+                "acknowledged_at": when + timedelta(minutes=float(rng.uniform(2, 10))),
+                "resolved_at": when + timedelta(hours=float(rng.uniform(0.3, 2.5))),
+                "responders": [ANA.email],
+                "cause": "provider outage",
+                "release_version": None,
+            }
+        )
+    incidents.sort(key=lambda i: i["opened_at"])
+    return incidents
+
+
+def _guard_events(rng: np.random.Generator, releases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
+    # A runaway agent loop in one integration: the guard blocked about $1.3k of spend a day.
+    for day in range(SPIKE_DAYS):
+        start = SPIKE_START + timedelta(days=day)
+        for _ in range(int(rng.integers(5, 9))):
+            at = start + timedelta(minutes=float(rng.uniform(0, 24 * 60)))
+            events.append(
+                {
+                    "guard": "budget_block",
+                    "at": at.replace(microsecond=0),
+                    "amount_usd": 0.0,
+                    "requests_affected": int(rng.integers(800, 2600)),
+                    "service": "gateway",
+                    "version_from": None,
+                    "version_to": None,
+                }
+            )
+    by_day: dict[str, list[dict[str, Any]]] = {}
+    for e in events:
+        by_day.setdefault(e["at"].date().isoformat(), []).append(e)
+    for day_events in by_day.values():
+        daily = float(rng.normal(1330.0, 230.0))
+        shares = rng.dirichlet(np.ones(len(day_events)))
+        for e, share in zip(day_events, shares, strict=True):
+            e["amount_usd"] = round(daily * float(share), 2)
+    prompts = [
+        r for r in releases if r["artifact"] == "prompt" and r["released_at"] >= KILL_SWITCH_LIVE
+    ]
+    for rel in prompts[:3]:
+        events.append(
+            {
+                "guard": "kill_switch",
+                "at": rel["released_at"] + timedelta(minutes=float(rng.uniform(4, 25))),
+                "amount_usd": None,
+                "requests_affected": int(rng.integers(20_000, 60_000)),
+                "service": "assistant",
+                "version_from": rel["version"],
+                "version_to": rel["previous_version"],
+            }
+        )
+    events.sort(key=lambda e: e["at"])
+    return events
+
+
+def _eval_runs(rng: np.random.Generator, releases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    runs: list[dict[str, Any]] = []
+    # The reranker: 500 fixed retrieval queries scored by nDCG@10 under both versions.
+    items = 500
+    base = np.clip(rng.beta(6.2, 3.8, items), 0, 1)
+    lifted = np.clip(base + rng.normal(0.085, 0.11, items), 0, 1)
+    for model, scores, when in (
+        ("reranker-v1", base, datetime(2026, 1, 12, 14, tzinfo=UTC)),
+        ("reranker-v2", lifted, datetime(2026, 2, 23, 15, tzinfo=UTC)),
+    ):
+        runs.append(
+            {
+                "suite": "retrieval-offline",
+                "model": model,
+                "prompt_version": None,
+                "run_at": when,
+                "n": items,
+                "passed": int((scores >= 0.5).sum()),
+                "metrics": {"primary_metric": "nDCG@10", "ndcg_at_10": float(scores.mean())},
+                "slices": {},
+                "items": {f"q{i:04d}": round(float(s), 4) for i, s in enumerate(scores)},
+            }
+        )
+    # One gate run per gated swap: the regression suite, 400 cases.
+    for rel in releases:
+        if rel["artifact"] != "model" or not rel["gated"]:
+            continue
+        rate = 0.9 if rel["rolled_back"] else 0.97
+        passed = int(rng.binomial(400, rate))
+        runs.append(
+            {
+                "suite": "regression-gate",
+                "model": rel["version"],
+                "prompt_version": None,
+                "run_at": rel["released_at"] - timedelta(hours=1),
+                "n": 400,
+                "passed": passed,
+                "metrics": {"pass_rate": passed / 400},
+                "slices": {},
+                "items": None,
+            }
+        )
+    return runs
+
+
+def _experiments(rng: np.random.Generator) -> list[dict[str, Any]]:
+    n_c, n_t = 20_000, 20_000
+    return [
+        {
+            "name": "support-answer-prompt-v2",
+            "metric": "assistant-to-purchase conversion",
+            "started_at": datetime(2026, 8, 3, tzinfo=UTC),
+            "ended_at": datetime(2026, 8, 31, tzinfo=UTC),
+            "variants": [
+                {"name": "control", "n": n_c, "conversions": int(rng.binomial(n_c, 0.100))},
+                {"name": "prompt-v2", "n": n_t, "conversions": int(rng.binomial(n_t, 0.120))},
+            ],
+        }
+    ]
+
+
+FEEDBACK = (
+    (
+        PEERS[0],
+        datetime(2026, 9, 14, tzinfo=UTC),
+        "Ana's eval gate changed how we plan launches: the assistant team now ships a prompt "
+        "change the day it is ready instead of waiting two weeks for QA. She negotiated the pass "
+        "threshold with us and wrote down what we gave up.",
+    ),
+    (
+        PEERS[1],
+        datetime(2026, 9, 20, tzinfo=UTC),
+        "The kill switch Ana built with us rerouted traffic to the previous prompt three times "
+        "this summer; none of those became a page. She ran the game day, wrote the playbook and "
+        "is on the rotation.",
+    ),
+    (
+        PEERS[2],
+        datetime(2026, 10, 2, tzinfo=UTC),
+        "Ana designed the prompt A/B with us, insisted on a pre-registered metric and read the "
+        "result with its interval. Her offline reranker suite is now what we check before any "
+        "retrieval experiment.",
+    ),
+    (
+        BEN,
+        datetime(2026, 10, 9, tzinfo=UTC),
+        "The budget guard caught a runaway integration loop in June before finance noticed; Ana "
+        "paired with us on the fix and added per-tenant limits the Growth team now relies on.",
+    ),
+)
+
+
+def _telemetry(rng: np.random.Generator) -> dict[str, np.ndarray]:
+    n = TELEMETRY_ROWS
+    start = PERIOD_START.timestamp()
+    span = PERIOD_END.timestamp() - start
+    ts = np.sort(rng.uniform(0, span, n)) + start
+    after = ts >= ROUTING_LIVE.timestamp()
+    models = np.where(
+        after & (rng.random(n) < 0.55),
+        "small-fast-2",
+        np.where(rng.random(n) < 0.5, "large-1", "large-2"),
+    )
+    input_tokens = rng.lognormal(np.log(1800), 0.5, n).astype(np.int64)
+    output_tokens = rng.lognormal(np.log(350), 0.6, n).astype(np.int64)
+    cache_hit = after & (rng.random(n) < 0.42)
+    cached_tokens = np.where(cache_hit, (input_tokens * 0.7).astype(np.int64), 0)
+    large = models != "small-fast-2"
+    price_in = np.where(large, 2.5e-6, 0.4e-6)
+    price_out = np.where(large, 10e-6, 1.6e-6)
+    cost = (input_tokens - cached_tokens) * price_in + cached_tokens * price_in * 0.1
+    cost = cost + output_tokens * price_out
+    latency = rng.lognormal(np.log(np.where(large, 1400, 600)), 0.35, n)
+    status = np.where(rng.random(n) < 0.004, "error", "ok")
+    return {
+        "ts": ts,
+        "request_id": np.array([f"req-{i:07d}" for i in range(n)]),
+        "service": np.where(rng.random(n) < 0.7, "assistant", "search-summary"),
+        "model": models,
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "cached_tokens": cached_tokens,
+        "cost_usd": np.round(cost, 7),
+        "latency_ms": np.round(latency, 1),
+        "status": status,
+    }
+
+
+def generate(seed: int = SEED) -> DemoDataset:
+    """The whole demo dataset, identical for identical seeds."""
+    rng = np.random.default_rng(seed)
+    data = DemoDataset()
+    data.commits = _commits(rng)
+    data.releases = _releases(rng)
+    data.incidents = _incidents(rng, data.releases)
+    data.guard_events = _guard_events(rng, data.releases)
+    data.eval_runs = _eval_runs(rng, data.releases)
+    data.experiments = _experiments(rng)
+    data.feedback = [
+        {"author": p, "given_at": when, "text": text, "about": ANA} for p, when, text in FEEDBACK
+    ]
+    data.artifacts = [
+        {
+            "artifact_kind": "rfc",
+            "title": "RFC-112: Eval gates for every model and prompt swap",
+            "url": None,
+            "adopters": ["Assistant", "Search", "Ticket triage", "Code assist"],
+            "at": datetime(2026, 4, 2, tzinfo=UTC),
+        }
+    ]
+    data.telemetry = _telemetry(rng)
+    return data

@@ -1,0 +1,92 @@
+"""Formatting claim numbers for people: units, signs, intervals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from perfpacket.store.models import Claim
+
+MINUS = "\u2212"
+
+# unit -> (format of a change, format of a level)
+_FORMATS: dict[str, tuple[str, str]] = {
+    "pp": ("{:+.1f} pp", "{:.1f}%"),
+    "%": ("{:+.1f}%", "{:.1f}"),
+    "points": ("{:+.1f} points", "{:.1f}"),
+    "h": ("{:+,.1f} h", "{:,.1f} h"),
+    "USD/month": ("${:,.0f}/month", "${:,.0f}/month"),
+    "USD/1k requests": ("${:,.2f} per 1k requests", "${:,.2f} per 1k requests"),
+    "incidents": ("{:.1f} incidents", "{:.1f} incidents"),
+}
+
+
+def _minus(text: str) -> str:
+    return text.replace("-", MINUS)
+
+
+def format_change(value: float | None, unit: str) -> str:
+    """A claim's estimate or interval end, signed where it is a change."""
+    if value is None:
+        return "n/a"
+    fmt = _FORMATS.get(unit, ("{:+,.3g} " + unit, "{:,.3g} " + unit))[0]
+    if fmt.startswith("$"):
+        return _minus(fmt.format(value)) if value >= 0 else MINUS + fmt.format(-value)
+    return _minus(fmt.format(value))
+
+
+def format_level(value: float | None, unit: str) -> str:
+    """A before or after level (a rate, a mean) in the claim's unit."""
+    if value is None:
+        return "n/a"
+    fmt = _FORMATS.get(unit, ("", "{:,.3g} " + unit))[1]
+    return _minus(fmt.format(value))
+
+
+def format_interval(claim: Claim) -> str:
+    """``95% CI −14.2 to −1.9 pp``, or why there is none."""
+    if claim.ci_low is None or claim.ci_high is None or claim.ci_level is None:
+        return f"no interval ({claim.code or 'not applicable'})"
+    low, high = format_change(claim.ci_low, claim.unit), format_change(claim.ci_high, claim.unit)
+    return f"{claim.ci_level:.0%} CI {low} to {high}"
+
+
+def format_money(value: dict[str, Any] | None) -> str:
+    if not value:
+        return "n/a"
+    amount = float(value["amount"])
+    sign = MINUS if amount < 0 else ""
+    period = value.get("period", "")
+    suffix = f"/{period}" if period in {"year", "month"} else f" ({period})" if period else ""
+    return f"{sign}${abs(amount):,.0f}{suffix}"
+
+
+def format_claim(claim: Claim) -> str:
+    """Estimate with its interval: the default rendering of ``{{ claim.slug }}``."""
+    if claim.estimate is None:
+        return f"insufficient data ({claim.code})"
+    return f"{format_change(claim.estimate, claim.unit)} ({format_interval(claim)})"
+
+
+def format_attribute(claim: Claim, attribute: str | None) -> str:
+    """The text ``{{ claim.slug.attribute }}`` stands for."""
+    match attribute:
+        case None:
+            return format_claim(claim)
+        case "estimate":
+            return format_change(claim.estimate, claim.unit)
+        case "ci":
+            return format_interval(claim)
+        case "value":
+            return format_money(claim.value)
+        case "baseline":
+            return format_level(claim.baseline, claim.unit)
+        case "current":
+            return format_level(claim.current, claim.unit)
+        case "verdict":
+            return claim.verdict.replace("_", " ")
+        case "n":
+            return ", ".join(f"{k} = {v:,}" for k, v in claim.sample_sizes.items())
+    raise KeyError(attribute)
+
+
+ATTRIBUTES = ("estimate", "ci", "value", "baseline", "current", "verdict", "n")

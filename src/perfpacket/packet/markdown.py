@@ -1,0 +1,92 @@
+"""Packet Markdown: YAML front matter, claim references, and sanitised rendering."""
+
+from __future__ import annotations
+
+import html
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+
+from perfpacket.errors import InputError
+from perfpacket.packet.format import ATTRIBUTES, format_attribute
+from perfpacket.store.models import Claim
+
+CLAIM_REF = re.compile(r"\{\{\s*claim\.([a-z0-9][a-z0-9-]*)(?:\.([a-z_]+))?\s*\}\}")
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
+
+
+@dataclass
+class ParsedPacket:
+    front_matter: dict[str, Any]
+    body: str
+    body_line_offset: int  # lines before the body starts (front matter)
+    references: list[tuple[int, str, str | None]] = field(default_factory=list)
+
+
+def parse_packet(text: str, source_name: str = "packet") -> ParsedPacket:
+    """Split front matter from the body and list the claim references with their lines."""
+    front: dict[str, Any] = {}
+    body, offset = text, 0
+    match = _FRONT.match(text)
+    if match:
+        try:
+            loaded = yaml.safe_load(match.group(1)) or {}
+        except yaml.YAMLError as exc:
+            raise InputError(
+                f"'{source_name}' front matter is not valid YAML: {exc}",
+                hint="front matter sits between two '---' lines at the top of the file",
+            ) from exc
+        if not isinstance(loaded, dict):
+            raise InputError(f"'{source_name}' front matter must be a mapping of fields")
+        front = loaded
+        body = text[match.end() :]
+        offset = match.group(0).count("\n")
+    refs = []
+    for m in CLAIM_REF.finditer(body):
+        line = offset + body.count("\n", 0, m.start()) + 1
+        refs.append((line, m.group(1), m.group(2)))
+    return ParsedPacket(front, body, offset, refs)
+
+
+def _markdown() -> MarkdownIt:
+    # html=False: raw HTML in a packet is shown as text, never run. markdown-it also refuses
+    # javascript:, vbscript: and data: (except images) link targets by default.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+        "table"
+    )
+
+
+def render_body(parsed: ParsedPacket, claims: Sequence[Claim], source_name: str = "packet") -> str:
+    """The body as HTML, each claim reference a link to its claim with the formatted number."""
+    by_slug = {c.slug: c for c in claims}
+    replacements: list[str] = []
+    # A per-render nonce keeps prose that happens to look like a placeholder from matching.
+    nonce = secrets.token_hex(6)
+
+    def substitute(m: re.Match[str]) -> str:
+        line = parsed.body_line_offset + parsed.body.count("\n", 0, m.start()) + 1
+        slug, attribute = m.group(1), m.group(2)
+        claim = by_slug.get(slug)
+        if claim is None:
+            known = ", ".join(sorted(by_slug)) or "none"
+            raise InputError(
+                f"'{source_name}' line {line}: unknown claim '{slug}'",
+                hint=f"known claims: {known}",
+            )
+        if attribute is not None and attribute not in ATTRIBUTES:
+            raise InputError(
+                f"'{source_name}' line {line}: claim '{slug}' has no field '{attribute}'",
+                hint="use one of: " + ", ".join(ATTRIBUTES),
+            )
+        text = html.escape(format_attribute(claim, attribute))
+        replacements.append(f'<a class="claim-ref" href="#claim-{slug}">{text}</a>')
+        return f"PPCLAIMREF{nonce}N{len(replacements) - 1}X"
+
+    body = CLAIM_REF.sub(substitute, parsed.body)
+    rendered = str(_markdown().render(body))
+    return re.sub(rf"PPCLAIMREF{nonce}N(\d+)X", lambda m: replacements[int(m.group(1))], rendered)

@@ -1,0 +1,76 @@
+"""Rendering a packet to one self-contained HTML file (inline CSS and SVG, no fetches)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from perfpacket import __version__
+from perfpacket.packet.chart import interval_chart
+from perfpacket.packet.format import (
+    format_change,
+    format_claim,
+    format_interval,
+    format_level,
+    format_money,
+)
+from perfpacket.packet.markdown import parse_packet, render_body
+from perfpacket.plugins import hookimpl
+from perfpacket.store.models import Claim
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("perfpacket.packet", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        change=format_change,
+        level=format_level,
+        interval=format_interval,
+        money=format_money,
+        claim_text=format_claim,
+        chart=interval_chart,
+    )
+    return env
+
+
+_ENV = _environment()
+
+
+def render_packet_html(markdown: str, claims: Sequence[Claim], source_name: str = "packet") -> str:
+    """The packet as HTML: front matter as the header, the prose, then every claim."""
+    parsed = parse_packet(markdown, source_name)
+    body = render_body(parsed, claims, source_name)
+    referenced = [slug for _line, slug, _attr in parsed.references]
+    order = {slug: i for i, slug in enumerate(dict.fromkeys(referenced))}
+    ordered = sorted(claims, key=lambda c: (order.get(c.slug, len(order)), c.id))
+    valued = [c for c in ordered if c.value and c.verdict == "improved"]
+    brief = sorted(valued, key=lambda c: -float(c.value["amount"]) if c.value else 0)[:3]
+    total = sum(
+        float(c.value["amount"]) for c in valued if c.value and c.value.get("period") == "year"
+    )
+    return _ENV.get_template("packet.html").render(
+        meta=parsed.front_matter,
+        body=body,
+        claims=ordered,
+        brief=brief,
+        annual_value=total,
+        version=__version__,
+    )
+
+
+class HtmlRenderer:
+    name = "html"
+
+    def render(self, markdown: str, claims: Sequence[Claim], source_name: str) -> str:
+        return render_packet_html(markdown, claims, source_name)
+
+
+@hookimpl
+def register_renderers(register: Callable[[Any], None]) -> None:
+    register(HtmlRenderer())

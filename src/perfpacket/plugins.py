@@ -1,0 +1,155 @@
+"""The plugin system: pluggy hook specifications and the registries they fill.
+
+Built-in importers, recipes, lint rules and renderers register through the same hooks a third
+party uses; third parties are found through the ``perfpacket`` entry-point group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+import pluggy
+
+if TYPE_CHECKING:
+    import typer
+
+    from perfpacket.claims.recipe import Recipe
+
+PROJECT = "perfpacket"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+class Importer(Protocol):
+    """Reads one evidence format. ``name`` is the KIND given to ``perfpacket import``."""
+
+    name: str
+
+
+class LintRule(Protocol):
+    """A packet lint rule with a stable name."""
+
+    name: str
+
+
+class Renderer(Protocol):
+    """Writes a built packet in one output format (``html``, ``pdf``...)."""
+
+    name: str
+
+
+class HookSpecs:
+    """Each hook receives ``register``: call it once per item to add."""
+
+    @hookspec
+    def register_importers(self, register: Callable[[Importer], None]) -> None:
+        """Register evidence importers."""
+
+    @hookspec
+    def register_recipes(self, register: Callable[[Recipe], None]) -> None:
+        """Register impact recipes that turn evidence into claims."""
+
+    @hookspec
+    def register_lint_rules(self, register: Callable[[LintRule], None]) -> None:
+        """Register packet lint rules."""
+
+    @hookspec
+    def register_renderers(self, register: Callable[[Renderer], None]) -> None:
+        """Register packet renderers."""
+
+    @hookspec
+    def register_commands(self, app: typer.Typer) -> None:
+        """Add commands or command groups to the ``perfpacket`` command line."""
+
+
+@dataclass
+class Registry:
+    """Named items registered by plugins. A second item under one name is an error."""
+
+    kind: str
+    items: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, item: Any) -> None:
+        name = getattr(item, "name", None)
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"a registered {self.kind} needs a non-empty 'name': {item!r}")
+        if name in self.items:
+            raise ValueError(f"two {self.kind}s are registered as {name!r}")
+        self.items[name] = item
+
+    def names(self) -> list[str]:
+        return sorted(self.items)
+
+    def get(self, name: str) -> Any:
+        return self.items[name]
+
+    def __iter__(self) -> Any:
+        return iter(self.items.values())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.items
+
+
+_BUILTIN_PLUGINS = ("perfpacket.claims.recipes", "perfpacket.packet.render")
+
+_manager: pluggy.PluginManager | None = None
+
+
+def _build_manager(extra: Iterable[object] = ()) -> pluggy.PluginManager:
+    import importlib
+
+    pm = pluggy.PluginManager(PROJECT)
+    pm.add_hookspecs(HookSpecs)
+    for module_name in _BUILTIN_PLUGINS:
+        pm.register(importlib.import_module(module_name), name=module_name)
+    pm.load_setuptools_entrypoints(PROJECT)
+    for plugin in extra:
+        pm.register(plugin)
+    return pm
+
+
+def get_plugin_manager() -> pluggy.PluginManager:
+    """The process-wide plugin manager: built-ins plus installed entry points."""
+    global _manager
+    if _manager is None:
+        _manager = _build_manager()
+    return _manager
+
+
+def register_plugin(plugin: object) -> None:
+    """Register a plugin object or module at run time (tests, embedding applications)."""
+    get_plugin_manager().register(plugin)
+
+
+def unregister_plugin(plugin: object) -> None:
+    """Remove a plugin registered with :func:`register_plugin`."""
+    get_plugin_manager().unregister(plugin)
+
+
+def _collect(hook_name: str, kind: str) -> Registry:
+    registry = Registry(kind)
+    getattr(get_plugin_manager().hook, hook_name)(register=registry.add)
+    return registry
+
+
+def importers() -> Registry:
+    """Every registered importer, by kind name."""
+    return _collect("register_importers", "importer")
+
+
+def recipes() -> Registry:
+    """Every registered recipe, by name."""
+    return _collect("register_recipes", "recipe")
+
+
+def lint_rules() -> Registry:
+    """Every registered lint rule, by name."""
+    return _collect("register_lint_rules", "lint rule")
+
+
+def renderers() -> Registry:
+    """Every registered renderer, by format name."""
+    return _collect("register_renderers", "renderer")

@@ -1,0 +1,92 @@
+"""The frozen result every statistics function returns, and the verdict rule."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Verdict(StrEnum):
+    IMPROVED = "improved"
+    REGRESSED = "regressed"
+    NO_DETECTABLE_CHANGE = "no_detectable_change"
+    INSUFFICIENT_DATA = "insufficient_data"
+
+
+class Direction(StrEnum):
+    """Which way a metric should move for the change to count as an improvement."""
+
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+
+
+class Code(StrEnum):
+    """Why a result carries no usable estimate or interval."""
+
+    NO_DATA = "NO_DATA"
+    ZERO_VARIANCE = "ZERO_VARIANCE"
+    TOO_FEW_SAMPLES = "TOO_FEW_SAMPLES"
+    INVALID_COUNTS = "INVALID_COUNTS"
+    ZERO_BASELINE = "ZERO_BASELINE"
+
+
+@dataclass(frozen=True)
+class StatResult:
+    """An estimate with its interval. ``code`` is set when the data could not support one."""
+
+    method: str
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    ci_level: float
+    sample_sizes: dict[str, int] = field(default_factory=dict)
+    p_value: float | None = None
+    code: Code | None = None
+    verdict: Verdict = Verdict.INSUFFICIENT_DATA
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["code"] = self.code.value if self.code else None
+        data["verdict"] = self.verdict.value
+        return data
+
+
+def judge(
+    ci_low: float | None,
+    ci_high: float | None,
+    direction: Direction,
+    null_value: float = 0.0,
+) -> Verdict:
+    """An interval containing the null value is no detectable change, whatever the estimate."""
+    if ci_low is None or ci_high is None or math.isnan(ci_low) or math.isnan(ci_high):
+        return Verdict.INSUFFICIENT_DATA
+    if ci_low <= null_value <= ci_high:
+        return Verdict.NO_DETECTABLE_CHANGE
+    above = ci_low > null_value
+    if above == (direction is Direction.HIGHER_IS_BETTER):
+        return Verdict.IMPROVED
+    return Verdict.REGRESSED
+
+
+def degenerate(
+    method: str, code: Code, level: float, sample_sizes: dict[str, int] | None = None
+) -> StatResult:
+    """A result that says plainly why there is no estimate."""
+    return StatResult(
+        method=method,
+        estimate=None,
+        ci_low=None,
+        ci_high=None,
+        ci_level=level,
+        sample_sizes=sample_sizes or {},
+        code=code,
+        verdict=Verdict.INSUFFICIENT_DATA,
+    )
+
+
+def check_level(level: float) -> None:
+    """Reject a confidence level outside (0, 1); a programming error, not degenerate data."""
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"confidence level must be between 0 and 1, got {level!r}")

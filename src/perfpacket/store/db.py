@@ -1,0 +1,115 @@
+"""Opening the store: one engine per URL, migrations applied through Alembic on open."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from perfpacket.errors import StoreError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def normalise_url(url: str) -> str:
+    """Accept ``postgresql://`` and ``postgres://`` as the psycopg 3 driver; check the extra."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(
+            f"'{url}' is not a database URL",
+            hint="use sqlite:///path/to/file.db or postgresql://user@host:5432/dbname",
+        ) from exc
+    backend = parsed.get_backend_name()
+    if backend in {"postgres", "postgresql"}:
+        if importlib.util.find_spec("psycopg") is None:
+            raise StoreError(
+                "PostgreSQL support is not installed",
+                hint="pip install 'perfpacket[postgres]'",
+            )
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    elif backend != "sqlite":
+        raise StoreError(
+            f"unsupported database '{backend}' in '{url}'",
+            hint="perfpacket stores its data in SQLite (default) or PostgreSQL",
+        )
+    return parsed.render_as_string(hide_password=False)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+@dataclass
+class Store:
+    """An open database: use :meth:`session` for a unit of work (one transaction)."""
+
+    url: str
+    engine: Engine
+    _factory: sessionmaker[Session]
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose work commits together at the end, or not at all."""
+        with self._factory() as session, session.begin():
+            yield session
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest migration."""
+        from alembic import command
+
+        command.upgrade(_alembic_config(self.engine), "head")
+
+    def current_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as conn:
+            rev: str | None = MigrationContext.configure(conn).get_current_revision()
+            return rev
+
+    def table_names(self) -> list[str]:
+        return sorted(inspect(self.engine).get_table_names())
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str, migrate: bool = True) -> Store:
+    """Connect to ``url`` and, unless told not to, apply pending migrations."""
+    url = normalise_url(url)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    store = Store(url, engine, sessionmaker(engine, expire_on_commit=False))
+    if migrate:
+        try:
+            store.upgrade()
+        except OperationalError as exc:
+            engine.dispose()
+            shown = make_url(url).render_as_string(hide_password=True)
+            raise StoreError(
+                f"cannot open the database '{shown}': {exc.orig}",
+                hint="check that the server is running and the URL (--db or "
+                "PERFPACKET_DATABASE_URL) is right",
+            ) from exc
+    return store

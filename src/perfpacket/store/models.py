@@ -1,0 +1,347 @@
+"""SQLAlchemy models for the domain model: people, sources, typed evidence, claims, packets.
+
+Evidence records share one ``evidence`` table (id, kind, natural key, source, person, time) and
+keep their typed fields in one table per kind (joined-table inheritance), so a claim can point
+at any record by id while each kind stays typed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Deterministic constraint names keep migrations portable between SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Json = JSON(none_as_null=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Person(Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    team: Mapped[str | None] = mapped_column(String(200))
+    function: Mapped[str | None] = mapped_column(String(100))
+    level: Mapped[str | None] = mapped_column(String(100))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
+    identities: Mapped[list[Identity]] = relationship(
+        back_populates="person", cascade="all, delete-orphan"
+    )
+
+
+class Identity(Base):
+    """An email address or forge handle that attributes evidence to a person."""
+
+    __tablename__ = "identity"
+    __table_args__ = (UniqueConstraint("kind", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(50))  # email | github | gitlab | pagerduty ...
+    value: Mapped[str] = mapped_column(String(320))
+
+    person: Mapped[Person] = relationship(back_populates="identities")
+
+
+class Source(Base):
+    """One imported file, directory or repository. The same content imports once."""
+
+    __tablename__ = "source"
+    __table_args__ = (UniqueConstraint("kind", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(50))
+    location: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    importer: Mapped[str] = mapped_column(String(100))
+    importer_version: Mapped[str] = mapped_column(String(50))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Evidence(Base):
+    """The common part of every evidence record."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("kind", "natural_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    natural_key: Mapped[str] = mapped_column(String(500))
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+    source: Mapped[Source] = relationship()
+    person: Mapped[Person | None] = relationship()
+
+    __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "evidence"}
+
+
+def _evidence_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("evidence.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Change(Evidence):
+    """A commit or a pull request."""
+
+    __tablename__ = "change"
+    __mapper_args__ = {"polymorphic_identity": "change"}
+
+    id: Mapped[int] = _evidence_fk()
+    repo: Mapped[str] = mapped_column(String(300))
+    sha: Mapped[str | None] = mapped_column(String(64))
+    number: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text, default="")
+    author_email: Mapped[str | None] = mapped_column(String(320))
+    author_name: Mapped[str | None] = mapped_column(String(200))
+    authored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    merged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    is_merge: Mapped[bool] = mapped_column(Boolean, default=False)
+    additions: Mapped[int] = mapped_column(Integer, default=0)
+    deletions: Mapped[int] = mapped_column(Integer, default=0)
+    files_changed: Mapped[int] = mapped_column(Integer, default=0)
+    files: Mapped[list[str]] = mapped_column(Json, default=list)
+    co_authors: Mapped[list[str]] = mapped_column(Json, default=list)
+    reviewers: Mapped[list[str]] = mapped_column(Json, default=list)
+    labels: Mapped[list[str]] = mapped_column(Json, default=list)
+
+
+class Review(Evidence):
+    __tablename__ = "review"
+    __mapper_args__ = {"polymorphic_identity": "review"}
+
+    id: Mapped[int] = _evidence_fk()
+    repo: Mapped[str] = mapped_column(String(300))
+    number: Mapped[int] = mapped_column(Integer)
+    reviewer: Mapped[str] = mapped_column(String(320))
+    state: Mapped[str] = mapped_column(String(30))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EvalRun(Evidence):
+    """One run of an eval suite against a model or prompt version."""
+
+    __tablename__ = "eval_run"
+    __mapper_args__ = {"polymorphic_identity": "eval_run"}
+
+    id: Mapped[int] = _evidence_fk()
+    suite: Mapped[str] = mapped_column(String(300))
+    model: Mapped[str | None] = mapped_column(String(300))
+    prompt_version: Mapped[str | None] = mapped_column(String(300))
+    run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    n: Mapped[int] = mapped_column(Integer)
+    passed: Mapped[int | None] = mapped_column(Integer)
+    metrics: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    slices: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    # Per-item results, {item_id: score}, when the harness reports them.
+    items: Mapped[dict[str, float] | None] = mapped_column(Json)
+
+
+class Release(Evidence):
+    """A model or prompt version going to production."""
+
+    __tablename__ = "release"
+    __mapper_args__ = {"polymorphic_identity": "release"}
+
+    id: Mapped[int] = _evidence_fk()
+    artifact: Mapped[str] = mapped_column(String(20))  # model | prompt | gateway
+    version: Mapped[str] = mapped_column(String(300))
+    previous_version: Mapped[str | None] = mapped_column(String(300))
+    released_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    rolled_back: Mapped[bool] = mapped_column(Boolean, default=False)
+    gated: Mapped[bool] = mapped_column(Boolean, default=False)
+    qa_hours: Mapped[float | None] = mapped_column(Float)
+
+
+class Incident(Evidence):
+    __tablename__ = "incident"
+    __mapper_args__ = {"polymorphic_identity": "incident"}
+
+    id: Mapped[int] = _evidence_fk()
+    external_id: Mapped[str] = mapped_column(String(200))
+    severity: Mapped[str] = mapped_column(String(20))
+    service: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text, default="")
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    responders: Mapped[list[str]] = mapped_column(Json, default=list)
+    cause: Mapped[str | None] = mapped_column(Text)
+    # The model or prompt version whose release caused the incident, when known.
+    release_version: Mapped[str | None] = mapped_column(String(300))
+
+
+class Experiment(Evidence):
+    """An A/B readout: variants with n and conversions, or sum / sum of squares / n."""
+
+    __tablename__ = "experiment"
+    __mapper_args__ = {"polymorphic_identity": "experiment"}
+
+    id: Mapped[int] = _evidence_fk()
+    name: Mapped[str] = mapped_column(String(300))
+    metric: Mapped[str] = mapped_column(String(300))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    variants: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)
+
+
+class GuardEvent(Evidence):
+    """A budget block, kill-switch trip or fallback in the LLM gateway."""
+
+    __tablename__ = "guard_event"
+    __mapper_args__ = {"polymorphic_identity": "guard_event"}
+
+    id: Mapped[int] = _evidence_fk()
+    guard: Mapped[str] = mapped_column(String(30))  # budget_block | kill_switch | fallback
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    amount_usd: Mapped[float | None] = mapped_column(Float)
+    requests_affected: Mapped[int | None] = mapped_column(Integer)
+    service: Mapped[str | None] = mapped_column(String(200))
+    version_from: Mapped[str | None] = mapped_column(String(300))
+    version_to: Mapped[str | None] = mapped_column(String(300))
+
+
+class Feedback(Evidence):
+    __tablename__ = "feedback"
+    __mapper_args__ = {"polymorphic_identity": "feedback"}
+
+    id: Mapped[int] = _evidence_fk()
+    author_name: Mapped[str] = mapped_column(String(200))
+    author_function: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Artifact(Evidence):
+    """A design doc, RFC or library, with the teams that adopted it."""
+
+    __tablename__ = "artifact"
+    __mapper_args__ = {"polymorphic_identity": "artifact"}
+
+    id: Mapped[int] = _evidence_fk()
+    artifact_kind: Mapped[str] = mapped_column(String(30))  # rfc | design_doc | library
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    adopters: Mapped[list[str]] = mapped_column(Json, default=list)
+
+
+EVIDENCE_KINDS: dict[str, type[Evidence]] = {
+    cls.__mapper_args__["polymorphic_identity"]: cls
+    for cls in (
+        Change,
+        Review,
+        EvalRun,
+        Release,
+        Incident,
+        Experiment,
+        GuardEvent,
+        Feedback,
+        Artifact,
+    )
+}
+
+
+class TelemetrySource(Base):
+    """A request-level table queried in place (DuckDB by default), never copied row by row."""
+
+    __tablename__ = "telemetry_source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    uri: Mapped[str] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(30))  # parquet | csv | jsonl | otlp
+    columns: Mapped[dict[str, str]] = mapped_column(Json, default=dict)
+    row_count: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ClaimEvidence(Base):
+    __tablename__ = "claim_evidence"
+
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True
+    )
+    evidence_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Claim(Base):
+    """The unit of a packet: a number with its interval, method, verdict and provenance."""
+
+    __tablename__ = "claim"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    recipe: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(Text)
+    metric: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(50))
+    direction: Mapped[str] = mapped_column(String(30))
+    comparison: Mapped[str] = mapped_column(String(30))
+    estimate: Mapped[float | None] = mapped_column(Float)
+    ci_low: Mapped[float | None] = mapped_column(Float)
+    ci_high: Mapped[float | None] = mapped_column(Float)
+    ci_level: Mapped[float | None] = mapped_column(Float)
+    method: Mapped[str] = mapped_column(Text)
+    sample_sizes: Mapped[dict[str, int]] = mapped_column(Json, default=dict)
+    p_value: Mapped[float | None] = mapped_column(Float)
+    code: Mapped[str | None] = mapped_column(String(40))
+    verdict: Mapped[str] = mapped_column(String(30))
+    baseline: Mapped[float | None] = mapped_column(Float)
+    current: Mapped[float | None] = mapped_column(Float)
+    value: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    attribution: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    dimensions: Mapped[list[str]] = mapped_column(Json, default=list)
+    assumptions: Mapped[list[str]] = mapped_column(Json, default=list)
+    details: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    evidence: Mapped[list[Evidence]] = relationship(
+        secondary="claim_evidence", order_by=Evidence.id
+    )
+
+
+class Packet(Base):
+    """A packet: Markdown with YAML front matter whose numbers are claim references."""
+
+    __tablename__ = "packet"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    title: Mapped[str] = mapped_column(Text)
+    markdown: Mapped[str] = mapped_column(Text)
+    front_matter: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,44 @@
+"""Telemetry: request-level tables queried in place through DuckDB, never copied row by row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from perfpacket.stats import SampleMean
+from perfpacket.store.models import TelemetrySource
+
+_READERS = {
+    "parquet": "read_parquet",
+    "csv": "read_csv_auto",
+    "jsonl": "read_json_auto",
+}
+
+
+def relation_sql(source: TelemetrySource) -> str:
+    """A DuckDB table expression reading the source's file(s)."""
+    reader = _READERS[source.format]
+    return f"{reader}(?)"
+
+
+def cost_per_request_by_period(
+    source: TelemetrySource, change_at: datetime
+) -> tuple[SampleMean, SampleMean]:
+    """Sum, sum of squares and n of per-request cost before and after ``change_at``.
+
+    Only the aggregates leave DuckDB, so the statistics scale with the table, not with memory.
+    """
+    import duckdb
+
+    ts = source.columns.get("timestamp", "ts")
+    cost = source.columns.get("cost_usd", "cost_usd")
+    sql = f"""
+        SELECT "{ts}" >= CAST(? AS TIMESTAMPTZ) AS after_change,
+               SUM("{cost}"), SUM("{cost}" * "{cost}"), COUNT("{cost}")
+        FROM {relation_sql(source)}
+        GROUP BY 1
+    """
+    with duckdb.connect() as con:
+        rows = con.execute(sql, [change_at.isoformat(), source.uri]).fetchall()
+    empty = SampleMean(0.0, 0.0, 0)
+    found = {bool(r[0]): SampleMean(float(r[1] or 0), float(r[2] or 0), int(r[3])) for r in rows}
+    return found.get(False, empty), found.get(True, empty)

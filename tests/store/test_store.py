@@ -1,0 +1,188 @@
+"""The store on SQLite and PostgreSQL: migrations, typed evidence, constraints, transactions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from perfpacket.errors import StoreError
+from perfpacket.store import open_store
+from perfpacket.store.models import (
+    Base,
+    Change,
+    Claim,
+    ClaimEvidence,
+    Evidence,
+    GuardEvent,
+    Identity,
+    Person,
+    Source,
+)
+
+NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
+
+
+def _source(kind: str = "git", sha: str = "a" * 64) -> Source:
+    return Source(
+        kind=kind,
+        location="repo",
+        sha256=sha,
+        importer="git",
+        importer_version="1",
+        imported_at=NOW,
+    )
+
+
+def _change(source: Source, person: Person | None, sha: str) -> Change:
+    return Change(
+        natural_key=f"repo@{sha}",
+        source=source,
+        person=person,
+        occurred_at=NOW,
+        repo="repo",
+        sha=sha,
+        title="eval gate: add tests",
+        author_email="ana@example.com",
+        authored_at=NOW,
+        additions=10,
+        deletions=2,
+        files_changed=1,
+        files=["ci/gate.py"],
+        co_authors=["Marco <marco@example.com>"],
+    )
+
+
+def test_migrations_create_every_model_table_and_reach_head(db_url: str) -> None:
+    store = open_store(db_url)
+    try:
+        tables = set(store.table_names())
+        assert set(Base.metadata.tables) <= tables
+        assert "alembic_version" in tables
+        assert store.current_revision() == "0001"
+        store.upgrade()  # a second upgrade is a no-op
+        assert store.current_revision() == "0001"
+    finally:
+        store.close()
+
+
+def test_typed_evidence_round_trips_through_the_common_table(db_url: str) -> None:
+    store = open_store(db_url)
+    try:
+        with store.session() as s:
+            ana = Person(display_name="Ana", email="ana@example.com")
+            ana.identities = [Identity(kind="github", value="aokafor")]
+            src = _source()
+            s.add_all([ana, _change(src, ana, "abc123")])
+            s.add(
+                GuardEvent(
+                    natural_key="budget:1",
+                    source=src,
+                    person=ana,
+                    occurred_at=NOW,
+                    guard="budget_block",
+                    at=NOW,
+                    amount_usd=1250.5,
+                    service="gateway",
+                )
+            )
+        with store.session() as s:
+            records = s.scalars(select(Evidence).order_by(Evidence.id)).all()
+            assert [type(r).__name__ for r in records] == ["Change", "GuardEvent"]
+            change = records[0]
+            assert isinstance(change, Change)
+            assert change.co_authors == ["Marco <marco@example.com>"]
+            assert change.kind == "change" and change.person is not None
+            assert change.person.identities[0].value == "aokafor"
+            assert change.occurred_at.astimezone(UTC) == NOW
+            guard = records[1]
+            assert isinstance(guard, GuardEvent) and guard.amount_usd == 1250.5
+    finally:
+        store.close()
+
+
+def test_natural_key_is_unique_per_kind(db_url: str) -> None:
+    store = open_store(db_url)
+    try:
+        with store.session() as s:
+            src = _source()
+            s.add(_change(src, None, "abc"))
+        with pytest.raises(IntegrityError), store.session() as s:
+            src = s.scalars(select(Source)).one()
+            s.add(_change(src, None, "abc"))
+    finally:
+        store.close()
+
+
+def test_a_failed_unit_of_work_writes_nothing(db_url: str) -> None:
+    store = open_store(db_url)
+    try:
+        with pytest.raises(IntegrityError), store.session() as s:
+            src = _source()
+            s.add(_change(src, None, "one"))
+            s.flush()
+            s.add(_change(src, None, "one"))  # duplicate natural key inside one import
+        with store.session() as s:
+            assert s.scalars(select(Evidence)).all() == []
+            assert s.scalars(select(Source)).all() == []
+    finally:
+        store.close()
+
+
+def test_claim_links_to_its_evidence_and_stores_null_json_as_null(db_url: str) -> None:
+    store = open_store(db_url)
+    try:
+        with store.session() as s:
+            change = _change(_source(), None, "abc")
+            claim = Claim(
+                slug="eval-regression-rate",
+                recipe="eval-gate",
+                title="t",
+                metric="m",
+                unit="pp",
+                direction="lower_is_better",
+                comparison="before_after",
+                estimate=-8.0,
+                ci_low=-14.5,
+                ci_high=-1.8,
+                ci_level=0.95,
+                method="Newcombe",
+                verdict="improved",
+                value=None,
+                fingerprint="f" * 64,
+                computed_at=NOW,
+            )
+            s.add_all([change, claim])
+            s.flush()
+            s.add(ClaimEvidence(claim_id=claim.id, evidence_id=change.id))
+        with store.session() as s:
+            loaded = s.scalars(select(Claim)).one()
+            assert [e.id for e in loaded.evidence] == [s.scalars(select(Change.id)).one()]
+            assert loaded.value is None
+            assert loaded.sample_sizes == {}
+    finally:
+        store.close()
+
+
+def test_unknown_database_kind_is_refused() -> None:
+    with pytest.raises(StoreError) as info:
+        open_store("mysql://root@localhost/db")
+    assert info.value.message == "unsupported database 'mysql' in 'mysql://root@localhost/db'"
+
+
+def test_malformed_url_is_refused() -> None:
+    with pytest.raises(StoreError) as info:
+        open_store("not a url")
+    assert info.value.message == "'not a url' is not a database URL"
+
+
+def test_unreachable_postgres_names_the_url_without_its_password() -> None:
+    with pytest.raises(StoreError) as info:
+        open_store("postgresql://ana:s3cret@127.0.0.1:1/none")
+    assert info.value.message.startswith(
+        "cannot open the database 'postgresql+psycopg://ana:***@127.0.0.1:1/none'"
+    )
+    assert "s3cret" not in info.value.message
+    assert info.value.hint is not None and "PERFPACKET_DATABASE_URL" in info.value.hint

@@ -1,0 +1,287 @@
+"""The demo end to end: the story of DOMAIN.md §1 in data, claims, packet.md and packet.html."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from perfpacket.cli import build_app
+from perfpacket.demo import build_demo
+from perfpacket.demo.dataset import TELEMETRY_ROWS
+from perfpacket.errors import WorkspaceError
+from perfpacket.store.models import Change, Evidence, Feedback, Person
+from perfpacket.workspace import find_workspace
+
+VERDICTS = {"improved", "regressed", "no_detectable_change", "insufficient_data"}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "perfpacket-demo"
+    result = build_demo(out)
+    assert result.packet_html == out / "packet.html"
+    return out
+
+
+@pytest.fixture(scope="module")
+def claims(demo: Path) -> list[dict[str, Any]]:
+    """`perfpacket claims list --json` run inside the demo folder."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "perfpacket", "claims", "list", "--json"],
+        cwd=demo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data: list[dict[str, Any]] = json.loads(completed.stdout)
+    return data
+
+
+def by_slug(claims: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {c["slug"]: c for c in claims}
+
+
+def test_claims_json_has_the_contract_fields(claims: list[dict[str, Any]]) -> None:
+    required = {
+        "slug",
+        "title",
+        "metric",
+        "unit",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "ci_level",
+        "method",
+        "verdict",
+        "value",
+        "evidence",
+    }
+    assert len(claims) >= 5
+    for claim in claims:
+        assert required <= set(claim)
+        assert claim["verdict"] in VERDICTS
+        assert claim["method"]
+        assert claim["estimate"] is not None
+    with_interval = [c for c in claims if c["ci_level"] == 0.95 and c["ci_low"] is not None]
+    assert len(with_interval) >= 4
+    for c in with_interval:
+        assert c["ci_low"] <= c["estimate"] <= c["ci_high"]
+
+
+def test_the_story_is_in_the_numbers(claims: list[dict[str, Any]]) -> None:
+    c = by_slug(claims)
+    gate = c["eval-regression-rate"]
+    assert gate["baseline"] == pytest.approx(12.0, abs=1.5)
+    assert gate["current"] == pytest.approx(4.0, abs=1.5)
+    assert gate["sample_sizes"] == {"n1": 150, "n2": 150}
+    assert gate["verdict"] == "improved" and gate["ci_high"] < 0
+    qa = c["qa-cycle-time"]
+    assert qa["baseline"] == pytest.approx(14 * 24, rel=0.1)  # about two weeks
+    assert qa["current"] == pytest.approx(1.0, rel=0.25)  # about an hour
+    assert c["budget-guard-blocked-spend"]["estimate"] == pytest.approx(40_000, rel=0.1)
+    assert c["retrieval-offline-lift"]["estimate"] == pytest.approx(8.0, abs=1.5)
+    assert c["support-answer-prompt-v2-lift"]["estimate"] == pytest.approx(2.0, abs=0.6)
+    averted = c["kill-switch-incidents-averted"]
+    assert averted["verdict"] == "improved" and averted["ci_low"] > 0
+    assert c["cost-per-1k-requests"]["verdict"] == "improved"
+
+
+def test_every_money_figure_names_its_constants(claims: list[dict[str, Any]]) -> None:
+    valued = [c for c in claims if c["value"]]
+    assert len(valued) >= 5
+    for claim in valued:
+        value = claim["value"]
+        assert value["formula"]
+        assert value["constants"], claim["slug"]
+        for name, constant in value["constants"].items():
+            assert name in value["formula"]
+            assert constant["source"]
+
+
+def test_claim_evidence_ids_point_at_stored_records(
+    demo: Path, claims: list[dict[str, Any]]
+) -> None:
+    store = find_workspace(demo).open_store()
+    try:
+        with store.session() as s:
+            ids = set(s.scalars(select(Evidence.id)))
+    finally:
+        store.close()
+    for claim in claims:
+        assert set(claim["evidence"]) <= ids
+
+
+class _ClaimSections(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.text: dict[str, str] = {}
+        self._current: str | None = None
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs).get("id") or ""
+        if tag == "section" and found.startswith("claim-"):
+            self._current, self._depth = found[len("claim-") :], 0
+            self.ids.append(found)
+            self.text[self._current] = ""
+        if self._current and tag == "section":
+            self._depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._current and tag == "section":
+            self._depth -= 1
+            if self._depth == 0:
+                self._current = None
+
+    def handle_data(self, data: str) -> None:
+        if self._current:
+            self.text[self._current] += data
+
+
+def test_html_shows_every_claim_with_its_interval(demo: Path, claims: list[dict[str, Any]]) -> None:
+    html = (demo / "packet.html").read_text()
+    parser = _ClaimSections()
+    parser.feed(html)
+    assert sorted(parser.ids) == sorted(f"claim-{c['slug']}" for c in claims)
+    for claim in claims:
+        text = parser.text[claim["slug"]]
+        assert claim["method"] in text
+        if claim["ci_low"] is not None:
+            assert "95% CI" in text
+        assert claim["verdict"].replace("_", " ") in text
+
+
+def test_html_numbers_agree_with_the_json(demo: Path, claims: list[dict[str, Any]]) -> None:
+    html = (demo / "packet.html").read_text()
+    gate = by_slug(claims)["eval-regression-rate"]
+    # −8.0 pp with its interval, formatted as the claim stores it.
+    assert f"{gate['estimate']:+.1f} pp".replace("-", "\u2212") in html
+    assert f"{gate['ci_low']:+.1f} pp".replace("-", "\u2212") in html
+
+
+def test_html_is_self_contained(demo: Path) -> None:
+    html = (demo / "packet.html").read_text()
+    assert not re.search(r"""(src|href)=["']https?:""", html)
+    assert "<script" not in html
+    assert 'id="brief"' in html
+    assert html.index('id="brief"') < html.index('id="claims"')
+
+
+def test_packet_md_binds_its_numbers_to_claims(demo: Path, claims: list[dict[str, Any]]) -> None:
+    text = (demo / "packet.md").read_text()
+    refs = set(re.findall(r"\{\{ claim\.([a-z0-9-]+)", text))
+    assert refs == {c["slug"] for c in claims}
+
+
+def test_dataset_has_every_kind_of_evidence(demo: Path) -> None:
+    store = find_workspace(demo).open_store()
+    try:
+        with store.session() as s:
+            kinds = dict(
+                s.execute(select(Evidence.kind, func.count()).group_by(Evidence.kind)).all()
+            )
+            functions = {f for (f,) in s.execute(select(Feedback.author_function).distinct())}
+            people = s.scalars(select(Person)).all()
+    finally:
+        store.close()
+    for kind in (
+        "change",
+        "eval_run",
+        "release",
+        "incident",
+        "experiment",
+        "guard_event",
+        "feedback",
+        "artifact",
+    ):
+        assert kinds.get(kind, 0) > 0, kind
+    assert kinds["feedback"] >= 3
+    assert {"product", "sre", "data science"} <= functions
+    assert {"Ana Okafor", "Ben Carter"} <= {p.display_name for p in people}
+
+
+def test_telemetry_is_parquet_with_enough_rows(demo: Path) -> None:
+    path = demo / "data" / "gateway_requests.parquet"
+    with duckdb.connect() as con:
+        count = con.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchone()
+    assert count is not None and count[0] == TELEMETRY_ROWS >= 100_000
+
+
+def test_git_history_matches_the_stored_changes(demo: Path) -> None:
+    repo = demo / "repos" / "ai-platform"
+    log = subprocess.run(
+        ["git", "log", "--format=%aE"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.split()
+    store = find_workspace(demo).open_store()
+    try:
+        with store.session() as s:
+            stored = Counter(s.scalars(select(Change.author_email)))
+            numstat = s.execute(
+                select(func.sum(Change.additions), func.sum(Change.deletions))
+            ).one()
+    finally:
+        store.close()
+    assert Counter(log) == stored
+    shortstat = subprocess.run(
+        ["git", "log", "--numstat", "--format="],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
+    rows = [line.split("\t") for line in shortstat if line.strip()]
+    assert (sum(int(r[0]) for r in rows), sum(int(r[1]) for r in rows)) == tuple(numstat)
+
+
+def test_demo_is_deterministic(
+    demo: Path, tmp_path: Path, claims: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_demo(tmp_path / "again")
+    monkeypatch.chdir(tmp_path / "again")
+    result = CliRunner().invoke(build_app(), ["claims", "list", "--json"])
+    assert result.exit_code == 0, result.stderr
+    again = json.loads(result.stdout)
+    strip = [{k: v for k, v in c.items() if k != "evidence"} for c in claims]
+    assert [{k: v for k, v in c.items() if k != "evidence"} for c in again] == strip
+
+
+def test_rerunning_the_demo_rebuilds_it(tmp_path: Path) -> None:
+    out = tmp_path / "d"
+    first = build_demo(out)
+    second = build_demo(out)
+    assert first.claims == second.claims
+
+
+def test_demo_refuses_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("mine")
+    with pytest.raises(WorkspaceError) as info:
+        build_demo(tmp_path)
+    assert info.value.message == f"'{tmp_path.resolve()}' exists and is not a perfpacket demo"
+    assert (tmp_path / "notes.md").read_text() == "mine"
+
+
+@pytest.mark.postgres
+def test_demo_on_postgres(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import postgres_url, reset_postgres
+
+    url = postgres_url()
+    reset_postgres(url)
+    monkeypatch.setenv("PERFPACKET_DATABASE_URL", url)
+    result = build_demo(tmp_path / "pg")
+    assert result.claims >= 5
+    assert not (tmp_path / "pg" / ".perfpacket" / "perfpacket.db").exists()
+    monkeypatch.chdir(tmp_path / "pg")
+    listed = CliRunner().invoke(build_app(), ["claims", "list", "--json"])
+    assert len(json.loads(listed.stdout)) == result.claims
