@@ -31,7 +31,11 @@ test: lint typecheck
 docs: $(VENV)/.installed
 	$(BIN)/python -m perfpacket.cli.docs > docs/cli.md
 
-bench: $(VENV)/.installed
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	touch $@
+
+bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py
 
 clean:

@@ -51,15 +51,16 @@ def render_packet_html(markdown: str, claims: Sequence[Claim], source_name: str 
     ordered = sorted(claims, key=lambda c: (order.get(c.slug, len(order)), c.id))
     valued = [c for c in ordered if c.value and c.verdict == "improved"]
     brief = sorted(valued, key=lambda c: -float(c.value["amount"]) if c.value else 0)[:3]
-    total = sum(
-        float(c.value["amount"]) for c in valued if c.value and c.value.get("period") == "year"
-    )
+    amounts = [(float(c.value["amount"]), c.value["period"]) for c in valued if c.value]
+    annual = sum(amount for amount, period in amounts if period == "year")
+    one_off = sum(amount for amount, period in amounts if period != "year")
     return _ENV.get_template("packet.html").render(
         meta=parsed.front_matter,
         body=body,
         claims=ordered,
         brief=brief,
-        annual_value=total,
+        annual_value=annual,
+        one_off_value=one_off,
         version=__version__,
     )
 

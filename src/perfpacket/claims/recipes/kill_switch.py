@@ -46,7 +46,7 @@ class KillSwitchRecipe:
             value = Value(
                 amount=round(result.estimate * cost.value, 2),
                 unit="USD",
-                period="period",
+                period="one-off",
                 formula="trips × P(bad release → incident) × incident_cost_usd_p1",
                 constants=(cost,),
                 assumptions=assumptions,

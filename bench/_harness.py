@@ -1,0 +1,48 @@
+"""Shared benchmark machinery: timing, results, the demo workspace built once per run."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Result:
+    """One benchmark: our time against a baseline measured in the same run."""
+
+    name: str
+    candidate_s: float
+    baseline_name: str
+    baseline_s: float
+    goal: str
+    met: bool
+
+    @property
+    def ratio(self) -> float:
+        """Candidate time over baseline time: below 1 means we are faster."""
+        return self.candidate_s / self.baseline_s
+
+
+def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
+    """The median of ``repeat`` timed calls, after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+@cache
+def demo_workspace(root: Path) -> Path:
+    """The demo workspace, built once and shared by every benchmark in the run."""
+    from perfpacket.demo import build_demo
+
+    out = root / "perfpacket-demo"
+    build_demo(out)
+    return out
