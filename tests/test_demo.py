@@ -285,3 +285,17 @@ def test_demo_on_postgres(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.chdir(tmp_path / "pg")
     listed = CliRunner().invoke(build_app(), ["claims", "list", "--json"])
     assert len(json.loads(listed.stdout)) == result.claims
+
+
+def test_the_packet_is_stored_with_its_front_matter(demo: Path) -> None:
+    from perfpacket.store.models import Packet
+
+    store = find_workspace(demo).open_store()
+    try:
+        with store.session() as s:
+            packet = s.scalars(select(Packet)).one()
+    finally:
+        store.close()
+    assert packet.front_matter["person"] == "Ana Okafor"
+    assert packet.front_matter["target_level"] == "Staff Applied AI Engineer"
+    assert packet.markdown == (demo / "packet.md").read_text()

@@ -18,7 +18,7 @@ from perfpacket.claims import load_claims, suggest_claims
 from perfpacket.demo import dataset as ds
 from perfpacket.demo.gitrepo import write_repository
 from perfpacket.errors import WorkspaceError
-from perfpacket.packet import render_packet_html
+from perfpacket.packet import parse_packet, render_packet_html
 from perfpacket.store.models import (
     Artifact,
     Change,
@@ -235,12 +235,13 @@ def build_demo(out: Path, progress: Progress | None = None) -> DemoResult:
         with store.session() as session:
             claims = load_claims(session)
             html = render_packet_html(PACKET_MARKDOWN, claims, source_name="packet.md")
+            front = parse_packet(PACKET_MARKDOWN, "packet.md").front_matter
             session.add(
                 Packet(
                     person_id=people["ana"].id,
-                    title="Ana Okafor: Senior AI Engineer → Staff",
+                    title=str(front["title"]),
                     markdown=PACKET_MARKDOWN,
-                    front_matter={},
+                    front_matter=front,
                     created_at=now,
                     updated_at=now,
                 )

@@ -152,7 +152,7 @@ def _commits(rng: np.random.Generator) -> list[dict[str, Any]]:
                     "when": when,
                     "message": template.format(verbs[int(rng.integers(len(verbs)))]),
                     "files": {
-                        f: (int(rng.integers(1, 80)), int(rng.integers(0, 40)))
+                        f: (int(rng.integers(1, 80)), int(rng.integers(0, 72)))
                         for f in files[: int(rng.integers(1, len(files) + 1))]
                     },
                     "co_authors": co,
