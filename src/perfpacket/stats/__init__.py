@@ -1,6 +1,7 @@
 """Statistics: pure functions returning frozen :class:`StatResult` values; no I/O."""
 
 from perfpacket.stats.ab import Proportion, ab_test
+from perfpacket.stats.bootstrap import bca_mean_diff_interval, quantile_diff_interval
 from perfpacket.stats.counterfactual import averted_events
 from perfpacket.stats.means import (
     SampleMean,
@@ -8,22 +9,38 @@ from perfpacket.stats.means import (
     paired_diff_interval,
     welch_diff_interval,
 )
+from perfpacket.stats.paired import paired_proportion_diff
 from perfpacket.stats.proportion import newcombe_diff_interval, wilson_interval
+from perfpacket.stats.rates import poisson_rate_ratio
 from perfpacket.stats.result import Code, Direction, StatResult, Verdict, judge
+from perfpacket.stats.trend import (
+    ChangePoints,
+    SegmentedFit,
+    change_points,
+    segmented_regression,
+)
 
 __all__ = [
+    "ChangePoints",
     "Code",
     "Direction",
     "Proportion",
+    "SegmentedFit",
     "SampleMean",
     "StatResult",
     "Verdict",
     "ab_test",
     "averted_events",
+    "bca_mean_diff_interval",
+    "change_points",
     "judge",
     "mean_interval",
     "newcombe_diff_interval",
     "paired_diff_interval",
+    "paired_proportion_diff",
+    "poisson_rate_ratio",
+    "quantile_diff_interval",
+    "segmented_regression",
     "welch_diff_interval",
     "wilson_interval",
 ]
