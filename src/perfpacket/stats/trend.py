@@ -95,7 +95,7 @@ def segmented_regression(
         bad = degenerate(SEGMENTED, Code.ZERO_VARIANCE, level, sizes)
         return SegmentedFit(bad, bad, None, None, 0)
     design = np.column_stack([np.ones_like(tt), tt, after, (tt - break_at) * after])
-    maxlags = int(math.floor(4 * (yy.size / 100) ** (2 / 9)))
+    maxlags = math.floor(4 * (yy.size / 100) ** (2 / 9))
     fit = sm.OLS(yy, design).fit(cov_type="HAC", cov_kwds={"maxlags": maxlags})
     ci = fit.conf_int(alpha=1 - level)
 
