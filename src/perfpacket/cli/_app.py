@@ -85,12 +85,13 @@ def new_app() -> typer.Typer:
 
 def build_app() -> typer.Typer:
     """The full command line: built-in commands, then commands added by plugins."""
-    from perfpacket.cli import build, claims, demo, workspace
+    from perfpacket.cli import build, claims, demo, stats, workspace
 
     app = new_app()
     workspace.register(app)
     demo.register(app)
     claims.register(app)
     build.register(app)
+    stats.register(app)
     plugins.get_plugin_manager().hook.register_commands(app=app)
     return app

@@ -1,0 +1,134 @@
+"""`perfpacket stats`: sentences for people, JSON for scripts, exact errors for bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from perfpacket.cli import build_app
+from perfpacket.stats import SampleMean, ab_test, newcombe_diff_interval, wilson_interval
+
+JSON_KEYS = {"estimate", "ci_low", "ci_high", "ci_level", "method", "p_value", "verdict", "code"}
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(build_app(), ["stats", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_proportion_sentence() -> None:
+    code, out, _ = run("proportion", "81/263")
+    assert code == 0
+    assert code == 0
+    assert out == "81/263 = 30.80% (95% CI 25.53 to 36.62%; Wilson score interval).\n"
+
+
+def test_proportion_json_equals_the_library() -> None:
+    code, out, _ = run("proportion", "81/263", "--level", "0.9", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) >= JSON_KEYS
+    assert data == json.loads(json.dumps(wilson_interval(81, 263, 0.9).to_dict()))
+
+
+def test_diff_uses_newcombe_and_the_direction() -> None:
+    code, out, _ = run("diff", "6/150", "18/150", "--better", "lower", "--json")
+    assert code == 0
+    data = json.loads(out)
+    ref = newcombe_diff_interval(6, 150, 18, 150)
+    assert (data["estimate"], data["ci_low"], data["ci_high"]) == (
+        ref.estimate,
+        ref.ci_low,
+        ref.ci_high,
+    )
+    assert data["verdict"] == "improved"
+    code, out, _ = run("diff", "6/150", "18/150")
+    assert code == 0
+    assert out.endswith("verdict: regressed.\n")
+
+
+def test_paired_diff_builds_the_table_from_both() -> None:
+    # Cavo et al.: 65/161 after, 75/161 before, 59 under both -> -0.0621 (-0.1186, -0.0046).
+    code, out, _ = run("diff", "65/161", "75/161", "--paired", "--both", "59", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert round(data["estimate"], 4) == -0.0621
+    assert (round(data["ci_low"], 4), round(data["ci_high"], 4)) == (-0.1186, -0.0046)
+    assert "McNemar" in data["method"]
+
+
+def test_ab_relative_and_absolute_match_growthbook() -> None:
+    c, t = "1396.87,52377.9767,3407", "2422.7,134698.29,3461"
+    _, out, _ = run("ab", "--control", c, "--treatment", t, "--json")
+    rel = json.loads(out)
+    assert round(rel["estimate"], 5) == 0.70732 and rel["verdict"] == "no_detectable_change"
+    _, out, _ = run("ab", "--control", c, "--treatment", t, "--absolute", "--json")
+    ref = ab_test(SampleMean(1396.87, 52377.9767, 3407), SampleMean(2422.7, 134698.29, 3461), False)
+    assert json.loads(out)["ci_low"] == ref.ci_low
+
+
+def test_ab_sentence_for_conversions() -> None:
+    _, out, _ = run("ab", "--control", "2000/20000", "--treatment", "2400/20000", "--absolute")
+    assert out.startswith("Absolute lift = +2.00 pp (95% CI +1.39 to +2.61 pp;")
+    assert out.endswith("verdict: improved.\n")
+
+
+def test_degenerate_input_is_reported_not_raised() -> None:
+    code, out, _ = run("proportion", "0/0")
+    assert code == 0
+    assert code == 0
+    assert out == "0/0: no estimate (NO_DATA); verdict: insufficient data.\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "lines"),
+    [
+        (
+            ("proportion", "12-150"),
+            ["Error: '12-150' is not X/N", "Hint: write successes over trials, e.g. 12/150"],
+        ),
+        (
+            ("proportion", "15/12"),
+            ["Error: '15/12' has more successes than trials", "Hint: X must be at most N"],
+        ),
+        (
+            ("diff", "6/150", "18/150", "--paired"),
+            [
+                "Error: --paired needs --both K, the items that succeeded under both versions",
+                "Hint: e.g. perfpacket stats diff 420/500 388/500 --paired --both 380",
+            ],
+        ),
+        (
+            ("diff", "6/150", "18/140", "--paired", "--both", "3"),
+            [
+                "Error: paired rates need the same items: N1 is 150, N2 is 140",
+                "Hint: drop --paired for independent samples",
+            ],
+        ),
+        (
+            ("diff", "6/150", "18/150", "--paired", "--both", "9"),
+            ["Error: --both 9 is impossible with 6/150 and 18/150", "Hint: K lies between 0 and 6"],
+        ),
+        (
+            ("ab", "--control", "3/10", "--treatment", "x"),
+            [
+                "Error: --treatment 'x' is neither X/N nor SUM,SUM_SQUARES,N",
+                "Hint: e.g. --treatment 412/4000 for conversions, "
+                "or --treatment 1396.87,52377.98,3407 for a mean",
+            ],
+        ),
+        (
+            ("ab", "--control", "3/10", "--treatment", "10,20,5"),
+            [
+                "Error: --control and --treatment must both be X/N or both SUM,SUM_SQUARES,N",
+                "Hint: compare the same kind of metric in both arms",
+            ],
+        ),
+    ],
+)
+def test_bad_input_messages(args: tuple[str, ...], lines: list[str]) -> None:
+    code, _, err = run(*args)
+    assert code == 2
+    assert err.splitlines() == lines
