@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import Any
 
 import typer
 
@@ -25,8 +26,8 @@ _MOMENTS = re.compile(r"^\s*([-+0-9.eE]+)\s*,\s*([-+0-9.eE]+)\s*,\s*(\d+)\s*$")
 
 
 class Better(StrEnum):
-    higher = "higher"
-    lower = "lower"
+    HIGHER = "higher"
+    LOWER = "lower"
 
 
 def _label(name: str) -> str:
@@ -66,7 +67,7 @@ def parse_arm(text: str, name: str) -> Proportion | SampleMean:
     )
 
 
-def _level_option() -> float:
+def _level_option() -> Any:
     return typer.Option(0.95, "--level", min=0.5, max=0.999, help="Confidence level.")
 
 
@@ -129,7 +130,7 @@ def register(app: typer.Typer) -> None:
             None, "--both", metavar="K", help="With --paired: items that succeeded under both."
         ),
         better: Better = typer.Option(
-            Better.higher, "--better", help="Which way is an improvement for this rate."
+            Better.HIGHER, "--better", help="Which way is an improvement for this rate."
         ),
         level: float = _level_option(),
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
@@ -138,7 +139,7 @@ def register(app: typer.Typer) -> None:
         x1, n1 = parse_count(first, "X1/N1")
         x2, n2 = parse_count(second, "X2/N2")
         direction = (
-            Direction.HIGHER_IS_BETTER if better is Better.higher else Direction.LOWER_IS_BETTER
+            Direction.HIGHER_IS_BETTER if better is Better.HIGHER else Direction.LOWER_IS_BETTER
         )
         if paired:
             if both is None:
