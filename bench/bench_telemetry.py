@@ -19,7 +19,7 @@ def run(tmp: Path) -> list[Result]:
     import pandas as pd
 
     from perfpacket.store.models import TelemetrySource
-    from perfpacket.telemetry import cost_per_request_by_period
+    from perfpacket.telemetry import moments_by_period
 
     path = demo_workspace(tmp) / "data" / "gateway_requests.parquet"
     source = TelemetrySource(
@@ -27,7 +27,7 @@ def run(tmp: Path) -> list[Result]:
     )
 
     def ours() -> object:
-        return cost_per_request_by_period(source, CHANGE_AT)
+        return moments_by_period(source, "cost_usd", CHANGE_AT)
 
     def pandas_baseline() -> object:
         frame = pd.read_parquet(path, columns=["ts", "cost_usd"])

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from perfpacket.store.models import TelemetrySource
-from perfpacket.telemetry import cost_per_request_by_period, quote_identifier
+from perfpacket.telemetry import moments_by_period, quote_identifier
 
 ROWS = [
     ("2026-01-01T10:00:00Z", 0.010),
@@ -33,7 +33,7 @@ def csv_source(tmp_path: Path) -> TelemetrySource:
 
 
 def test_split_sums_match_a_direct_computation(csv_source: TelemetrySource) -> None:
-    before, after = cost_per_request_by_period(csv_source, datetime(2026, 3, 16, tzinfo=UTC))
+    before, after = moments_by_period(csv_source, "cost_usd", datetime(2026, 3, 16, tzinfo=UTC))
     assert before.n == 2 and after.n == 3
     assert before.sum == pytest.approx(0.022)
     assert before.sum_squares == pytest.approx(0.010**2 + 0.012**2)
@@ -41,7 +41,7 @@ def test_split_sums_match_a_direct_computation(csv_source: TelemetrySource) -> N
 
 
 def test_a_split_with_nothing_after_it_is_empty(csv_source: TelemetrySource) -> None:
-    before, after = cost_per_request_by_period(csv_source, datetime(2030, 1, 1, tzinfo=UTC))
+    before, after = moments_by_period(csv_source, "cost_usd", datetime(2030, 1, 1, tzinfo=UTC))
     assert before.n == 5 and after.n == 0
 
 

@@ -8,7 +8,7 @@ from perfpacket.claims.recipes._query import person_records
 from perfpacket.claims.value import Value
 from perfpacket.stats import Direction, welch_diff_interval
 from perfpacket.store.models import Release
-from perfpacket.telemetry import cost_per_request_by_period
+from perfpacket.telemetry import moments_by_period
 
 
 class CostEfficiencyRecipe:
@@ -24,7 +24,7 @@ class CostEfficiencyRecipe:
         change = changes[-1]
         claims = []
         for source in ctx.telemetry:
-            before, after = cost_per_request_by_period(source, change.released_at)
+            before, after = moments_by_period(source, "cost_usd", change.released_at)
             if before.n == 0 or after.n == 0:
                 continue
             result = welch_diff_interval(after, before, direction=Direction.LOWER_IS_BETTER)

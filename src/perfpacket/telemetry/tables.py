@@ -1,0 +1,78 @@
+"""Opening a telemetry source as an Ibis table, with its logical column names."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from typing import Any
+
+from perfpacket.errors import InputError
+from perfpacket.store.models import TelemetrySource
+
+# The names metrics use, and the physical column each defaults to.
+LOGICAL_COLUMNS = {
+    "timestamp": "ts",
+    "cost_usd": "cost_usd",
+    "latency_ms": "latency_ms",
+    "status": "status",
+    "input_tokens": "input_tokens",
+    "output_tokens": "output_tokens",
+    "cached_tokens": "cached_tokens",
+    "energy_wh": "energy_wh",
+}
+_READERS = {"parquet": "read_parquet", "csv": "read_csv", "jsonl": "read_json"}
+
+
+def quote_identifier(name: str) -> str:
+    """A column name from a user's mapping, safe inside SQL."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@cache
+def _duckdb() -> Any:
+    """One in-memory DuckDB per process: opening one costs more than a query over 100k rows."""
+    import ibis
+
+    return ibis.duckdb.connect()
+
+
+@cache
+def _backend(url: str) -> Any:
+    import ibis
+
+    return ibis.connect(url)
+
+
+@cache
+def _file_table(fmt: str, uri: str) -> Any:
+    name = "telemetry_" + hashlib.sha256(f"{fmt}:{uri}".encode()).hexdigest()[:16]
+    return getattr(_duckdb(), _READERS[fmt])(uri, table_name=name)
+
+
+def open_table(source: TelemetrySource) -> Any:
+    """The source as an Ibis table expression."""
+    if source.format in _READERS:
+        return _file_table(source.format, source.uri)
+    if source.format == "ibis":
+        url, _, table = source.uri.partition("#")
+        if not table:
+            raise InputError(
+                f"telemetry source '{source.name}': '{source.uri}' names no table",
+                hint="write the backend URL and the table as URL#table",
+            )
+        return _backend(url).table(table)
+    raise InputError(
+        f"telemetry source '{source.name}' has unknown format '{source.format}'",
+        hint="use parquet, csv, jsonl, or ibis (a backend URL#table)",
+    )
+
+
+def column(table: Any, source: TelemetrySource, logical: str) -> Any:
+    """The table's column for a logical name, through the source's mapping."""
+    physical = source.columns.get(logical, LOGICAL_COLUMNS[logical])
+    if physical not in table.columns:
+        raise InputError(
+            f"telemetry source '{source.name}' has no column '{physical}' for {logical}",
+            hint=f"map it when registering the source, e.g. {logical}=YOUR_COLUMN",
+        )
+    return table[physical]
