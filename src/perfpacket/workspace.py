@@ -22,6 +22,8 @@ CONFIG_TEMPLATE = """\
 # perfpacket workspace. See `perfpacket --help`.
 [workspace]
 name = "{name}"
+# Whose packet this is (an email or handle); commands take --person to override.
+person = "{person}"
 
 [database]
 # Empty: SQLite in .perfpacket/{db}. A team server sets a PostgreSQL URL here, or in
@@ -57,6 +59,11 @@ class Workspace:
         if configured:
             return configured
         return f"sqlite:///{self.state_dir / DB_NAME}"
+
+    @property
+    def person(self) -> str | None:
+        value = self.config.get("workspace", {}).get("person")
+        return str(value) if value else None
 
     def open_store(self) -> Store:
         return open_store(self.database_url)
@@ -99,7 +106,7 @@ def _check_writable(folder: Path) -> None:
         ) from exc
 
 
-def init_workspace(path: Path, db_url: str | None = None) -> Workspace:
+def init_workspace(path: Path, db_url: str | None = None, person: str | None = None) -> Workspace:
     """Create a workspace in ``path`` and its database; refuse to overwrite an existing one."""
     root = path.expanduser().resolve()
     if root.exists() and not root.is_dir():
@@ -117,7 +124,8 @@ def init_workspace(path: Path, db_url: str | None = None) -> Workspace:
     # Only a URL given on the command line is written to the config; the environment
     # variable stays an override so that secrets in it are not copied to disk.
     config_path.write_text(
-        CONFIG_TEMPLATE.format(name=root.name, db=DB_NAME, url=db_url or ""), encoding="utf-8"
+        CONFIG_TEMPLATE.format(name=root.name, db=DB_NAME, url=db_url or "", person=person or ""),
+        encoding="utf-8",
     )
     workspace = Workspace(root, _read_config(config_path), db_url)
     try:

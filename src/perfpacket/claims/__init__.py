@@ -8,8 +8,10 @@ from perfpacket.claims.service import (
     list_claims,
     load_claims,
     propose_claims,
+    resolve_person,
     save_claims,
     suggest_claims,
+    verify_claims,
 )
 from perfpacket.claims.value import Constant, Value, ValueModel, load_value_model
 
@@ -26,6 +28,8 @@ __all__ = [
     "load_claims",
     "load_value_model",
     "propose_claims",
+    "resolve_person",
     "save_claims",
     "suggest_claims",
+    "verify_claims",
 ]

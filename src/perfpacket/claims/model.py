@@ -45,6 +45,8 @@ class ClaimDraft:
             "slug": self.slug,
             "evidence": sorted(self.evidence_ids),
             "inputs": self.inputs,
+            # The organisation's constants are inputs too: a changed constant changes the value.
+            "value": self.value.to_dict() if self.value else None,
         }
         encoded = json.dumps(payload, sort_keys=True, default=str).encode()
         return hashlib.sha256(encoded).hexdigest()

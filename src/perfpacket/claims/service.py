@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from perfpacket import plugins
 from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.overrides import apply_overrides, load_overrides, write_claims_file
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.value import ValueModel, load_value_model
 from perfpacket.errors import NotFoundError
@@ -85,8 +88,72 @@ def save_claims(session: Session, person: Person, drafts: list[ClaimDraft]) -> l
 def suggest_claims(
     session: Session, person: Person, workspace_root: Path | None = None
 ) -> list[Claim]:
-    """Propose claims from the evidence and store them."""
-    return save_claims(session, person, propose_claims(session, person, None, workspace_root))
+    """Propose claims from the evidence, apply the person's edits in ``claims.yaml`` (and
+    rewrite it with any new claims), and store them. Claims no recipe supports any more are
+    removed, so the store never keeps a number the evidence does not give."""
+    drafts = propose_claims(session, person, None, workspace_root)
+    overrides = load_overrides(workspace_root) if workspace_root else {}
+    if workspace_root is not None:
+        write_claims_file(workspace_root, drafts, overrides)
+    kept = apply_overrides(drafts, overrides)
+    slugs = {d.slug for d in kept}
+    stale = select(Claim).where(Claim.person_id == person.id, Claim.slug.not_in(slugs))
+    for claim in session.scalars(stale):
+        session.delete(claim)
+    session.flush()
+    return save_claims(session, person, kept)
+
+
+@dataclass(frozen=True)
+class VerifyProblem:
+    slug: str
+    reason: str
+
+
+NUMBER_FIELDS = ("estimate", "ci_low", "ci_high")
+
+
+def _differs(stored: float | None, fresh: float | None) -> bool:
+    if stored is None or fresh is None:
+        return stored is not fresh
+    return not math.isclose(stored, fresh, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def verify_claims(
+    session: Session, workspace_root: Path | None = None
+) -> tuple[int, list[VerifyProblem]]:
+    """Recompute every stored claim from the evidence; list those whose inputs or numbers
+    changed, or that the evidence no longer supports. Returns (claims checked, problems)."""
+    stored = load_claims(session)
+    overrides = load_overrides(workspace_root) if workspace_root else {}
+    fresh: dict[str, ClaimDraft] = {}
+    for person_id in sorted({c.person_id for c in stored if c.person_id is not None}):
+        person = session.get(Person, person_id)
+        assert person is not None
+        drafts = propose_claims(session, person, None, workspace_root)
+        fresh.update((d.slug, d) for d in apply_overrides(drafts, overrides))
+    problems = []
+    for claim in stored:
+        draft = fresh.get(claim.slug)
+        if draft is None:
+            problems.append(VerifyProblem(claim.slug, "the evidence no longer supports this claim"))
+            continue
+        if draft.fingerprint != claim.fingerprint:
+            problems.append(VerifyProblem(claim.slug, "its inputs changed (fingerprint differs)"))
+            continue
+        result = draft.result
+        numbers = {
+            "estimate": draft.scaled(result.estimate),
+            "ci_low": draft.scaled(result.ci_low),
+            "ci_high": draft.scaled(result.ci_high),
+        }
+        changed = [f for f in NUMBER_FIELDS if _differs(getattr(claim, f), numbers[f])]
+        amount = draft.value.amount if draft.value else None
+        if _differs(claim.value["amount"] if claim.value else None, amount):
+            changed.append("value")
+        if changed:
+            problems.append(VerifyProblem(claim.slug, "its numbers changed: " + ", ".join(changed)))
+    return len(stored), problems
 
 
 def load_claims(session: Session) -> list[Claim]:
@@ -138,3 +205,26 @@ def claim_to_dict(claim: Claim) -> dict[str, Any]:
 
 def list_claims(session: Session) -> list[dict[str, Any]]:
     return [claim_to_dict(c) for c in load_claims(session)]
+
+
+def resolve_person(session: Session, email: str | None, configured: str | None = None) -> Person:
+    """The person a command is about: --person, else the workspace's person, else the only one."""
+    wanted = email or configured
+    people = list(session.scalars(select(Person).order_by(Person.email)))
+    if wanted:
+        for person in people:
+            if person.email == wanted or any(i.value == wanted for i in person.identities):
+                return person
+        raise NotFoundError(
+            f"no person '{wanted}'",
+            hint="known people: " + (", ".join(p.email for p in people) or "none"),
+        )
+    if len(people) == 1:
+        return people[0]
+    if not people:
+        raise NotFoundError("no people in this workspace yet", hint="import evidence first")
+    raise NotFoundError(
+        "more than one person in this workspace; say which",
+        hint="--person EMAIL, or set person = EMAIL under [workspace] in perfpacket.toml; "
+        "known: " + ", ".join(p.email for p in people),
+    )

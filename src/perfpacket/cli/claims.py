@@ -1,18 +1,67 @@
-"""``perfpacket claims list|show``."""
+"""``perfpacket claims suggest|list|show|verify``."""
 
 from __future__ import annotations
 
 import typer
 from rich.table import Table
 
-from perfpacket.claims import claim_to_dict, get_claim, list_claims
+from perfpacket.claims import (
+    claim_to_dict,
+    get_claim,
+    load_claims,
+    resolve_person,
+    suggest_claims,
+    verify_claims,
+)
 from perfpacket.cli._app import console, print_json, say, workspace_from
-from perfpacket.packet.format import format_change, format_interval, format_money
+from perfpacket.packet.format import format_interval, format_money, format_number
+from perfpacket.store.models import Claim
+
+
+def _table(claims: list[Claim]) -> Table:
+    table = Table("claim", "estimate", "interval", "verdict", "value")
+    for c in claims:
+        table.add_row(
+            c.slug,
+            format_number(c, c.estimate),
+            format_interval(c),
+            c.verdict,
+            format_money(c.value),
+        )
+    return table
 
 
 def register(app: typer.Typer) -> None:
     claims_app = typer.Typer(help="Claims: numbers with intervals, methods and verdicts.")
     app.add_typer(claims_app, name="claims")
+
+    @claims_app.command()
+    def suggest(
+        ctx: typer.Context,
+        person: str | None = typer.Option(
+            None, "--person", metavar="EMAIL", help="Whose claims (default: the workspace's)."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+    ) -> None:
+        """Compute claims from the evidence with every recipe, store them, update claims.yaml."""
+        ws = workspace_from(ctx)
+        store = ws.open_store()
+        try:
+            with store.session() as session:
+                who = resolve_person(session, person, ws.person)
+                with console.status("Running recipes over the evidence"):
+                    suggest_claims(session, who, ws.root)
+            with store.session() as session:
+                claims = [c for c in load_claims(session) if c.person_id == who.id]
+                data = [claim_to_dict(c) for c in claims]
+                table = _table(claims)
+        finally:
+            store.close()
+        if as_json:
+            print_json(data)
+            return
+        console.print(table)
+        say(f"{len(data)} claims stored; edit titles and attribution in {ws.root / 'claims.yaml'}")
 
     @claims_app.command("list")
     def list_(
@@ -23,27 +72,19 @@ def register(app: typer.Typer) -> None:
         store = workspace_from(ctx).open_store()
         try:
             with store.session() as session:
-                claims = list_claims(session)
+                claims = load_claims(session)
+                data = [claim_to_dict(c) for c in claims]
+                table = _table(claims)
         finally:
             store.close()
         if as_json:
-            print_json(claims)
-            return
-        if not claims:
-            console.print("No claims yet.")
-            return
-        table = Table("claim", "estimate", "interval", "verdict", "value")
-        for c in claims:
-            table.add_row(
-                c["slug"],
-                format_change(c["estimate"], c["unit"]),
-                _interval_text(c),
-                c["verdict"],
-                format_money(c["value"]),
-            )
-        console.print(table)
+            print_json(data)
+        elif not data:
+            say("No claims yet: run `perfpacket claims suggest`.")
+        else:
+            console.print(table)
 
-    @claims_app.command("show")
+    @claims_app.command()
     def show(
         ctx: typer.Context,
         slug: str = typer.Argument(..., help="The claim's slug."),
@@ -55,6 +96,7 @@ def register(app: typer.Typer) -> None:
             with store.session() as session:
                 claim = get_claim(session, slug)
                 data = claim_to_dict(claim)
+                estimate = format_number(claim, claim.estimate)
                 interval = format_interval(claim)
         finally:
             store.close()
@@ -63,7 +105,7 @@ def register(app: typer.Typer) -> None:
             return
         lines = [
             f"{data['title']}",
-            f"  estimate:  {format_change(data['estimate'], data['unit'])}  ({interval})",
+            f"  estimate:  {estimate}  ({interval})",
             f"  verdict:   {data['verdict']}",
             f"  method:    {data['method']}",
             f"  samples:   {', '.join(f'{k}={v}' for k, v in data['sample_sizes'].items())}",
@@ -75,15 +117,36 @@ def register(app: typer.Typer) -> None:
                 lines.append(
                     f"             {name} = {const['value']:,} {const['unit']} ({const['source']})"
                 )
-        for assumption in data["assumptions"]:
-            lines.append(f"  assumes:   {assumption}")
+        lines.extend(f"  assumes:   {a}" for a in data["assumptions"])
         lines.append(f"  evidence:  {len(data['evidence'])} records")
         lines.append(f"  fingerprint: {data['fingerprint']}")
         say("\n".join(lines))
 
-
-def _interval_text(c: dict[str, object]) -> str:
-    low, high, level, unit = c["ci_low"], c["ci_high"], c["ci_level"], str(c["unit"])
-    if not isinstance(low, float) or not isinstance(high, float) or not isinstance(level, float):
-        return f"none ({c['code'] or 'n/a'})"
-    return f"{level:.0%}: {format_change(low, unit)} to {format_change(high, unit)}"
+    @claims_app.command()
+    def verify(
+        ctx: typer.Context,
+        as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+    ) -> None:
+        """Recompute every claim from the evidence; exit 1 listing any that changed."""
+        ws = workspace_from(ctx)
+        store = ws.open_store()
+        try:
+            with store.session() as session, console.status("Recomputing claims"):
+                checked, problems = verify_claims(session, ws.root)
+        finally:
+            store.close()
+        if as_json:
+            print_json(
+                {
+                    "checked": checked,
+                    "changed": [{"slug": p.slug, "reason": p.reason} for p in problems],
+                }
+            )
+        elif problems:
+            say(f"{len(problems)} of {checked} claims no longer match their evidence:")
+            for p in problems:
+                say(f"  {p.slug}: {p.reason}")
+        else:
+            say(f"All {checked} claims verified: inputs and numbers unchanged.")
+        if problems:
+            raise typer.Exit(1)

@@ -31,6 +31,7 @@ from perfpacket.store.models import (
     Packet,
     Person,
     Release,
+    Review,
     Source,
     TelemetrySource,
 )
@@ -158,6 +159,9 @@ def _records(
     for ev in data.guard_events:
         key = f"{ev['guard']}:{ev['at'].isoformat()}:{ev['service']}:{ev['version_from']}"
         add(GuardEvent(**ev), ana, key, ev["at"])
+    for rv in data.reviews:
+        key = f"{rv['repo']}#{rv['number']}:{rv['reviewer']}:{rv['submitted_at'].isoformat()}"
+        add(Review(**rv), ana, key, rv["submitted_at"])
     for exp in data.experiments:
         add(Experiment(**exp), ana, exp["name"], exp["started_at"])
     for fb in data.feedback:
@@ -184,7 +188,7 @@ def build_demo(out: Path, progress: Progress | None = None) -> DemoResult:
     out = out.expanduser().resolve()
     _prepare(out)
     say("Creating the workspace")
-    workspace = init_workspace(out)
+    workspace = init_workspace(out, person=ds.ANA.email)
     (workspace.state_dir / DEMO_MARKER).write_text(f"seed {ds.SEED}\n", encoding="utf-8")
 
     say("Generating twelve months of evidence")

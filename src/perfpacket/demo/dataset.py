@@ -24,6 +24,7 @@ ROUTING_LIVE = datetime(2026, 3, 16, tzinfo=UTC)
 KILL_SWITCH_LIVE = datetime(2026, 6, 20, tzinfo=UTC)
 SPIKE_START = datetime(2026, 6, 8, tzinfo=UTC)
 SPIKE_DAYS = 21
+SUSTAIN_START = datetime(2026, 5, 4, tzinfo=UTC)  # drift fixes for the support-answer feature
 SWAPS_EACH_SIDE = 150
 REGRESSIONS_BEFORE, REGRESSIONS_AFTER = 18, 6  # 12% and 4% of 150
 HISTORICAL_INCIDENTS = 7  # of the 18 ungated regressions, how many became incidents
@@ -94,6 +95,7 @@ class DemoDataset:
     incidents: list[dict[str, Any]] = field(default_factory=list)
     guard_events: list[dict[str, Any]] = field(default_factory=list)
     experiments: list[dict[str, Any]] = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
     feedback: list[dict[str, Any]] = field(default_factory=list)
     artifacts: list[dict[str, Any]] = field(default_factory=list)
     telemetry: dict[str, np.ndarray] = field(default_factory=dict)
@@ -197,6 +199,18 @@ def _releases(rng: np.random.Generator) -> list[dict[str, Any]]:
             "version": "gateway routing v2 with prefix cache",
             "previous_version": "gateway routing v1",
             "released_at": ROUTING_LIVE,
+            "rolled_back": False,
+            "gated": True,
+            "qa_hours": None,
+            "owner": ANA,
+        }
+    )
+    releases.append(
+        {
+            "artifact": "sustain",
+            "version": "support-answer drift fixes: eval set refresh, pinned model versions",
+            "previous_version": None,
+            "released_at": SUSTAIN_START,
             "rolled_back": False,
             "gated": True,
             "qa_hours": None,
@@ -341,6 +355,29 @@ def _eval_runs(rng: np.random.Generator, releases: list[dict[str, Any]]) -> list
                 "items": {f"q{i:04d}": round(float(s), 4) for i, s in enumerate(scores)},
             }
         )
+    # Weekly health eval of the support-answer feature: launched at 92%, drifting half a point
+    # a week (model deprecations, input drift) until the sustain work, then held.
+    week = timedelta(days=7)
+    for i in range(52):
+        when = PERIOD_START + i * week + timedelta(hours=6)
+        if when < SUSTAIN_START:
+            rate = 0.92 - 0.005 * i
+        else:
+            rate = 0.915 - 0.0002 * ((when - SUSTAIN_START) / week)
+        passed = int(rng.binomial(600, rate))
+        runs.append(
+            {
+                "suite": "feature-health/support-answer",
+                "model": "support-answer (production)",
+                "prompt_version": None,
+                "run_at": when,
+                "n": 600,
+                "passed": passed,
+                "metrics": {"pass_rate": passed / 600},
+                "slices": {},
+                "items": None,
+            }
+        )
     # One gate run per gated swap: the regression suite, 400 cases.
     for rel in releases:
         if rel["artifact"] != "model" or not rel["gated"]:
@@ -410,6 +447,27 @@ FEEDBACK = (
 )
 
 
+def _reviews(rng: np.random.Generator, commits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Ana reviewing other people's pull requests across teams."""
+    reviews = []
+    repos = ["growth-web", "search-service", "ticket-triage", "ai-platform"]
+    for number, when in enumerate(_spread(rng, PERIOD_START, PERIOD_END, 96), start=300):
+        reviews.append(
+            {
+                "repo": repos[number % len(repos)],
+                "number": number,
+                "reviewer": ANA.email,
+                "state": "approved" if rng.random() < 0.7 else "changes_requested",
+                "submitted_at": when,
+            }
+        )
+    # Ana pairs on other people's work too: she co-authors some of Ben's commits.
+    bens = [c for c in commits if c["author"] is BEN]
+    for idx in rng.choice(len(bens), 18, replace=False):
+        bens[int(idx)]["co_authors"] = [f"{ANA.name} <{ANA.email}>"]
+    return reviews
+
+
 def _telemetry(rng: np.random.Generator) -> dict[str, np.ndarray]:
     n = TELEMETRY_ROWS
     start = PERIOD_START.timestamp()
@@ -431,6 +489,10 @@ def _telemetry(rng: np.random.Generator) -> dict[str, np.ndarray]:
     cost = (input_tokens - cached_tokens) * price_in + cached_tokens * price_in * 0.1
     cost = cost + output_tokens * price_out
     latency = rng.lognormal(np.log(np.where(large, 1400, 600)), 0.35, n)
+    # Energy: a large model spends several times the Wh per token of a small one, and a
+    # prefix-cache hit skips most of the prefill.
+    wh_per_1k = np.where(large, 0.9, 0.15)
+    energy = ((input_tokens - cached_tokens * 0.9) + output_tokens * 3) / 1000 * wh_per_1k
     status = np.where(rng.random(n) < 0.004, "error", "ok")
     return {
         "ts": ts,
@@ -442,6 +504,7 @@ def _telemetry(rng: np.random.Generator) -> dict[str, np.ndarray]:
         "cached_tokens": cached_tokens,
         "cost_usd": np.round(cost, 7),
         "latency_ms": np.round(latency, 1),
+        "energy_wh": np.round(energy, 5),
         "status": status,
     }
 
@@ -456,6 +519,7 @@ def generate(seed: int = SEED) -> DemoDataset:
     data.guard_events = _guard_events(rng, data.releases)
     data.eval_runs = _eval_runs(rng, data.releases)
     data.experiments = _experiments(rng)
+    data.reviews = _reviews(rng, data.commits)
     data.feedback = [
         {"author": p, "given_at": when, "text": text, "about": ANA} for p, when, text in FEEDBACK
     ]

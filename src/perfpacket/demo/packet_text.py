@@ -38,7 +38,17 @@ avoided rollbacks, and replaced the manual QA cycle: {{ claim.qa-cycle-time }} p
   reached users.
 - **Cost OKR.** Routing simple requests to a smaller model with a prefix cache changed LLM cost
   by {{ claim.cost-per-1k-requests }}, worth {{ claim.cost-per-1k-requests.value }} at
-  production volume.
+  production volume, and cut p95 latency by {{ claim.p95-latency }} for users. The same change
+  saves {{ claim.energy-per-request }} per request, {{ claim.energy-per-request.value }}.
+- **Sustaining what shipped.** The support-answer feature was losing about half a point of pass
+  rate a week to model deprecations and input drift, with no incident to show for it. The
+  drift fixes I led with the Assistant team changed its weekly trend by
+  {{ claim.feature-health-support-answer-decay }}.
+
+## Cross-team work
+
+I review other teams' changes at {{ claim.reviews-given }}, across four repositories; the eval
+gate RFC I wrote is now the standard in four product teams.
 
 ## Trade-offs
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from perfpacket.packet.format import format_change, format_interval
+from perfpacket.packet.format import format_interval, format_number
 from perfpacket.store.models import Claim
 
 WIDTH, HEIGHT, PAD = 360, 56, 16
@@ -23,7 +23,7 @@ def interval_chart(claim: Claim) -> str:
         return PAD + (v - lo) / (hi - lo) * (WIDTH - 2 * PAD)
 
     label = (
-        f"{claim.metric}: estimate {format_change(claim.estimate, claim.unit)}, "
+        f"{claim.metric}: estimate {format_number(claim, claim.estimate)}, "
         f"{format_interval(claim)}; the dashed line is no change"
     )
     good = claim.verdict == "improved"

@@ -11,12 +11,17 @@ MINUS = "\u2212"
 # unit -> (format of a change, format of a level)
 _FORMATS: dict[str, tuple[str, str]] = {
     "pp": ("{:+.1f} pp", "{:.1f}%"),
-    "%": ("{:+.1f}%", "{:.1f}"),
+    "%": ("{:+.2f}%", "{:.2f}%"),
     "points": ("{:+.1f} points", "{:.1f}"),
     "h": ("{:+,.1f} h", "{:,.1f} h"),
     "USD/month": ("${:,.0f}/month", "${:,.0f}/month"),
     "USD/1k requests": ("${:,.2f} per 1k requests", "${:,.2f} per 1k requests"),
     "incidents": ("{:.1f} incidents", "{:.1f} incidents"),
+    "ms": ("{:+,.0f} ms", "{:,.0f} ms"),
+    "Wh": ("{:+.3f} Wh", "{:.3f} Wh"),
+    "tokens": ("{:+,.0f} tokens", "{:,.0f} tokens"),
+    "points/week": ("{:+.2f} points/week", "{:+.2f} points/week"),
+    "reviews/month": ("{:.1f} reviews/month", "{:.1f} reviews/month"),
 }
 
 
@@ -42,11 +47,22 @@ def format_level(value: float | None, unit: str) -> str:
     return _minus(fmt.format(value))
 
 
+# Comparisons whose estimate is a level (a rate, a mean, a count), not a change.
+LEVEL_COMPARISONS = frozenset({"slo", "target", "count"})
+
+
+def format_number(claim: Claim, value: float | None) -> str:
+    """A number of this claim (estimate or interval end) in its unit, signed if a change."""
+    if claim.comparison in LEVEL_COMPARISONS:
+        return format_level(value, claim.unit)
+    return format_change(value, claim.unit)
+
+
 def format_interval(claim: Claim) -> str:
     """``95% CI −14.2 to −1.9 pp``, or why there is none."""
     if claim.ci_low is None or claim.ci_high is None or claim.ci_level is None:
         return f"no interval ({claim.code or 'not applicable'})"
-    low, high = format_change(claim.ci_low, claim.unit), format_change(claim.ci_high, claim.unit)
+    low, high = format_number(claim, claim.ci_low), format_number(claim, claim.ci_high)
     return f"{claim.ci_level:.0%} CI {low} to {high}"
 
 
@@ -57,6 +73,8 @@ def format_money(value: dict[str, Any] | None) -> str:
     sign = MINUS if amount < 0 else ""
     period = value.get("period", "")
     suffix = f"/{period}" if period in {"year", "month"} else f" ({period})" if period else ""
+    if value.get("unit", "USD") != "USD":
+        return f"{sign}{abs(amount):,.0f} {value['unit']}{suffix}"
     return f"{sign}${abs(amount):,.0f}{suffix}"
 
 
@@ -64,7 +82,7 @@ def format_claim(claim: Claim) -> str:
     """Estimate with its interval: the default rendering of ``{{ claim.slug }}``."""
     if claim.estimate is None:
         return f"insufficient data ({claim.code})"
-    return f"{format_change(claim.estimate, claim.unit)} ({format_interval(claim)})"
+    return f"{format_number(claim, claim.estimate)} ({format_interval(claim)})"
 
 
 def format_attribute(claim: Claim, attribute: str | None) -> str:
@@ -73,7 +91,7 @@ def format_attribute(claim: Claim, attribute: str | None) -> str:
         case None:
             return format_claim(claim)
         case "estimate":
-            return format_change(claim.estimate, claim.unit)
+            return format_number(claim, claim.estimate)
         case "ci":
             return format_interval(claim)
         case "value":

@@ -15,6 +15,7 @@ from perfpacket.packet.format import (
     format_interval,
     format_level,
     format_money,
+    format_number,
 )
 from perfpacket.packet.markdown import parse_packet, render_body
 from perfpacket.plugins import hookimpl
@@ -35,6 +36,7 @@ def _environment() -> Environment:
         money=format_money,
         claim_text=format_claim,
         chart=interval_chart,
+        number=format_number,
     )
     return env
 
@@ -49,7 +51,10 @@ def render_packet_html(markdown: str, claims: Sequence[Claim], source_name: str 
     referenced = [slug for _line, slug, _attr in parsed.references]
     order = {slug: i for i, slug in enumerate(dict.fromkeys(referenced))}
     ordered = sorted(claims, key=lambda c: (order.get(c.slug, len(order)), c.id))
-    valued = [c for c in ordered if c.value and c.verdict == "improved"]
+    # Money only: other value units (kgCO2e) are shown with their claim, not summed with USD.
+    valued = [
+        c for c in ordered if c.value and c.value["unit"] == "USD" and c.verdict == "improved"
+    ]
     brief = sorted(valued, key=lambda c: -float(c.value["amount"]) if c.value else 0)[:3]
     amounts = [(float(c.value["amount"]), c.value["period"]) for c in valued if c.value]
     annual = sum(amount for amount, period in amounts if period == "year")

@@ -11,7 +11,7 @@ from perfpacket.stats.means import (
 )
 from perfpacket.stats.paired import paired_proportion_diff
 from perfpacket.stats.proportion import newcombe_diff_interval, wilson_interval
-from perfpacket.stats.rates import poisson_rate_ratio
+from perfpacket.stats.rates import poisson_rate_interval, poisson_rate_ratio
 from perfpacket.stats.result import Code, Direction, StatResult, Verdict, judge
 from perfpacket.stats.trend import (
     ChangePoints,
@@ -38,6 +38,7 @@ __all__ = [
     "newcombe_diff_interval",
     "paired_diff_interval",
     "paired_proportion_diff",
+    "poisson_rate_interval",
     "poisson_rate_ratio",
     "quantile_diff_interval",
     "segmented_regression",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from statsmodels.stats.proportion import proportion_confint
-from statsmodels.stats.rates import test_poisson_2indep
+from statsmodels.stats.rates import confint_poisson, test_poisson_2indep
 
 from perfpacket.stats.result import (
     Code,
@@ -64,4 +64,28 @@ def poisson_rate_ratio(
         float(test.pvalue),
         None,
         judge(low, high, direction, null_value=1.0),
+    )
+
+
+RATE = "Poisson rate, exact (Garwood) interval"
+
+
+def poisson_rate_interval(events: int, exposure: float, level: float = 0.95) -> StatResult:
+    """events / exposure with the exact interval; the verdict says whether it is above zero."""
+    check_level(level)
+    sizes = {"events": events}
+    if exposure <= 0 or events < 0:
+        return degenerate(RATE, Code.INVALID_COUNTS, level, sizes)
+    low, high = confint_poisson(events, exposure, method="exact-c", alpha=1 - level)
+    low, high = float(low), float(high)
+    return StatResult(
+        RATE,
+        events / exposure,
+        low,
+        high,
+        level,
+        sizes,
+        None,
+        None,
+        judge(low, high, Direction.HIGHER_IS_BETTER),
     )

@@ -34,6 +34,14 @@ def has_column(source: TelemetrySource, logical: str) -> bool:
     return source.columns.get(logical, LOGICAL_COLUMNS[logical]) in table.columns
 
 
+def _value(table: Any, source: TelemetrySource, logical: str) -> Any:
+    """A logical column as float, or ``total_tokens`` = input + output tokens."""
+    if logical == "total_tokens":
+        tokens = column(table, source, "input_tokens") + column(table, source, "output_tokens")
+        return tokens.cast("float64")
+    return column(table, source, logical).cast("float64")
+
+
 def moments_by_period(
     source: TelemetrySource, logical: str, change_at: datetime
 ) -> tuple[SampleMean, SampleMean]:
@@ -42,7 +50,7 @@ def moments_by_period(
     Only these aggregates leave the backend, so the statistics scale with the table.
     """
     table = open_table(source)
-    value = column(table, source, logical).cast("float64")
+    value = _value(table, source, logical)
     expr = table.group_by(after=_after(table, source, change_at)).aggregate(
         s=value.sum(), ss=(value * value).sum(), n=value.count()
     )
@@ -82,16 +90,25 @@ def counts_by_period(
 def values_by_period(
     source: TelemetrySource, logical: str, change_at: datetime, limit: int = MAX_VALUES
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The column's values before and after ``change_at``, each thinned to about ``limit`` by a
-    seeded sample inside the backend (for quantiles, which need values, not sums)."""
+    """The column's values before and after ``change_at`` (for quantiles, which need values,
+    not sums), each thinned inside the backend to at most about ``limit``.
+
+    Thinning keeps every k-th row in time order rather than a seeded random sample: seeded
+    sampling is not repeatable across threads or backends, and `claims verify` must get the
+    same numbers every time.
+    """
+    import ibis
+
     table = open_table(source)
-    value = column(table, source, logical).cast("float64")
     after = _after(table, source, change_at)
     out = []
     for side in (~after, after):
-        part = table.filter(side, value.notnull())
+        part = table.filter(side, _value(table, source, logical).notnull())
+        part = part.mutate(v=_value(part, source, logical), t=column(part, source, "timestamp"))
         n = int(part.count().to_pyarrow().as_py())
         if n > limit:
-            part = part.sample(limit / n, seed=20261121)
-        out.append(part.select(v=value).to_pyarrow()["v"].to_numpy(zero_copy_only=False))
+            step = -(-n // limit)
+            ranked = part.mutate(rn=ibis.row_number().over(order_by=[part.t, part.v]))
+            part = ranked.filter(ranked.rn % step == 0)
+        out.append(part.select("v").to_pyarrow()["v"].to_numpy(zero_copy_only=False))
     return out[0], out[1]

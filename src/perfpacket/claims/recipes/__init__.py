@@ -8,9 +8,15 @@ from perfpacket.claims.recipe import Recipe
 from perfpacket.claims.recipes.ab_lift import ABLiftRecipe
 from perfpacket.claims.recipes.cost_efficiency import CostEfficiencyRecipe
 from perfpacket.claims.recipes.cost_guard import CostGuardRecipe
+from perfpacket.claims.recipes.decay import DecayPreventionRecipe
+from perfpacket.claims.recipes.enablement import EnablementRecipe
+from perfpacket.claims.recipes.energy import EnergyRecipe
 from perfpacket.claims.recipes.eval_gate import EvalGateRecipe
+from perfpacket.claims.recipes.incident_response import IncidentResponseRecipe
 from perfpacket.claims.recipes.kill_switch import KillSwitchRecipe
+from perfpacket.claims.recipes.latency import LatencyRecipe
 from perfpacket.claims.recipes.quality_lift import QualityLiftRecipe
+from perfpacket.claims.recipes.reliability import ReliabilityRecipe
 from perfpacket.plugins import hookimpl
 
 BUILTIN_RECIPES: tuple[Recipe, ...] = (
@@ -19,7 +25,13 @@ BUILTIN_RECIPES: tuple[Recipe, ...] = (
     ABLiftRecipe(),
     CostGuardRecipe(),
     CostEfficiencyRecipe(),
+    LatencyRecipe(),
     KillSwitchRecipe(),
+    ReliabilityRecipe(),
+    IncidentResponseRecipe(),
+    DecayPreventionRecipe(),
+    EnablementRecipe(),
+    EnergyRecipe(),
 )
 
 

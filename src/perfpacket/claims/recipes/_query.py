@@ -8,7 +8,7 @@ from typing import TypeVar
 from sqlalchemy import select
 
 from perfpacket.claims.recipe import RecipeContext
-from perfpacket.store.models import Evidence
+from perfpacket.store.models import Evidence, Release
 
 E = TypeVar("E", bound=Evidence)
 
@@ -19,3 +19,9 @@ def person_records(ctx: RecipeContext, model: type[E]) -> Sequence[E]:
         select(model).where(model.person_id == ctx.person.id).order_by(model.occurred_at, model.id)
     )
     return ctx.session.scalars(stmt).all()
+
+
+def gateway_change(ctx: RecipeContext) -> Release | None:
+    """The person's latest gateway release (routing, caching): it splits telemetry in two."""
+    changes = [r for r in person_records(ctx, Release) if r.artifact == "gateway"]
+    return changes[-1] if changes else None

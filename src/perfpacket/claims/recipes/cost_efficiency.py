@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
-from perfpacket.claims.recipes._query import person_records
+from perfpacket.claims.recipes._query import gateway_change
 from perfpacket.claims.value import Value
-from perfpacket.stats import Direction, welch_diff_interval
-from perfpacket.store.models import Release
-from perfpacket.telemetry import moments_by_period
+from perfpacket.stats import Direction, newcombe_diff_interval, welch_diff_interval
+from perfpacket.store.models import Release, TelemetrySource
+from perfpacket.telemetry import counts_by_period, has_column, moments_by_period
 
 
 class CostEfficiencyRecipe:
@@ -17,11 +17,9 @@ class CostEfficiencyRecipe:
     dimensions: tuple[str, ...] = ("ai-system-design",)
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
-        # A gateway release (routing, caching) by the person splits the telemetry in two.
-        changes = [r for r in person_records(ctx, Release) if r.artifact == "gateway"]
-        if not changes or not ctx.telemetry:
+        change = gateway_change(ctx)
+        if change is None:
             return []
-        change = changes[-1]
         claims = []
         for source in ctx.telemetry:
             before, after = moments_by_period(source, "cost_usd", change.released_at)
@@ -72,4 +70,58 @@ class CostEfficiencyRecipe:
                     },
                 )
             )
+            if has_column(source, "input_tokens") and has_column(source, "output_tokens"):
+                claims.append(self._tokens(source, change))
+            if has_column(source, "cached_tokens"):
+                claims.append(self._cache_hits(source, change))
         return claims
+
+    def _tokens(self, source: TelemetrySource, change: Release) -> ClaimDraft:
+        before, after = moments_by_period(source, "total_tokens", change.released_at)
+        return ClaimDraft(
+            slug="tokens-per-request",
+            title=f"Tokens per LLM request after {change.version}",
+            recipe=self.name,
+            metric="tokens per request",
+            unit="tokens",
+            direction=Direction.LOWER_IS_BETTER,
+            comparison="before_after",
+            result=welch_diff_interval(after, before, direction=Direction.LOWER_IS_BETTER),
+            baseline=before.mean if before.n else None,
+            current=after.mean if after.n else None,
+            attribution={"role": "led", "partners": ["Gateway team"]},
+            dimensions=self.dimensions,
+            evidence_ids=(change.id,),
+            details={"telemetry": source.name},
+            inputs={
+                "telemetry_sha256": source.sha256,
+                "before": [before.sum, before.sum_squares, before.n],
+                "after": [after.sum, after.sum_squares, after.n],
+            },
+        )
+
+    def _cache_hits(self, source: TelemetrySource, change: Release) -> ClaimDraft:
+        before, after = counts_by_period(source, "cache_hit", change.released_at)
+        result = newcombe_diff_interval(after.matched, after.total, before.matched, before.total)
+        return ClaimDraft(
+            slug="prefix-cache-hit-rate",
+            title=f"Prefix-cache hit rate after {change.version}",
+            recipe=self.name,
+            metric="cache hit rate",
+            unit="pp",
+            direction=Direction.HIGHER_IS_BETTER,
+            comparison="before_after",
+            result=result,
+            scale=100.0,
+            baseline=100 * before.matched / before.total if before.total else None,
+            current=100 * after.matched / after.total if after.total else None,
+            attribution={"role": "led", "partners": ["Gateway team"]},
+            dimensions=self.dimensions,
+            evidence_ids=(change.id,),
+            details={"telemetry": source.name},
+            inputs={
+                "telemetry_sha256": source.sha256,
+                "before": [before.matched, before.total],
+                "after": [after.matched, after.total],
+            },
+        )

@@ -1,0 +1,105 @@
+"""``claims.yaml``: the person's edits to suggested claims, kept across re-suggestion.
+
+Each entry names a claim by slug; ``include: false`` drops it, ``title`` and ``attribution``
+(role, partners) replace what the recipe proposed. Numbers are never editable: they come from
+the evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from perfpacket.claims.model import ClaimDraft
+from perfpacket.errors import InputError
+
+CLAIMS_FILE = "claims.yaml"
+HEADER = """\
+# Claims suggested from the evidence. Edit a title or the attribution (role: led, built,
+# enabled or contributed; partners: teams and people), or set include: false to leave a claim
+# out. Numbers are not editable here: they are recomputed from the evidence.
+"""
+ROLES = {"led", "built", "enabled", "contributed"}
+
+
+def load_overrides(root: Path) -> dict[str, dict[str, Any]]:
+    """The edits in ``root/claims.yaml`` by slug; none when the file does not exist."""
+    path = root / CLAIMS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        where = f" line {line + 1}" if line is not None else ""
+        raise InputError(
+            f"'{path}'{where}: not valid YAML", hint="fix it, or delete it to start over"
+        ) from exc
+    entries = raw.get("claims") if isinstance(raw, dict) else None
+    if not isinstance(entries, list):
+        raise InputError(f"'{path}' field claims: expected a list of claims")
+    found: dict[str, dict[str, Any]] = {}
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("slug"), str):
+            raise InputError(
+                f"'{path}' field claims[{i}].slug: missing", hint="every entry names its slug"
+            )
+        if "include" in entry and not isinstance(entry["include"], bool):
+            got = entry["include"]
+            raise InputError(
+                f"'{path}' field claims[{i}].include: expected true or false, got {got!r}"
+            )
+        role = (entry.get("attribution") or {}).get("role")
+        if role is not None and role not in ROLES:
+            raise InputError(
+                f"'{path}' field claims[{i}].attribution.role: '{role}' is not a role",
+                hint="use one of: " + ", ".join(sorted(ROLES)),
+            )
+        found[entry["slug"]] = entry
+    return found
+
+
+def apply_overrides(
+    drafts: list[ClaimDraft], overrides: dict[str, dict[str, Any]]
+) -> list[ClaimDraft]:
+    """Drafts with the person's titles and attributions; excluded claims removed."""
+    kept = []
+    for draft in drafts:
+        edit = overrides.get(draft.slug, {})
+        if edit.get("include") is False:
+            continue
+        changes: dict[str, Any] = {}
+        if isinstance(edit.get("title"), str):
+            changes["title"] = edit["title"]
+        if isinstance(edit.get("attribution"), dict):
+            changes["attribution"] = {**draft.attribution, **edit["attribution"]}
+        kept.append(replace(draft, **changes) if changes else draft)
+    return kept
+
+
+def write_claims_file(
+    root: Path, drafts: list[ClaimDraft], overrides: dict[str, dict[str, Any]]
+) -> Path:
+    """Rewrite ``claims.yaml``: existing edits kept, new claims added with their defaults."""
+    entries = []
+    seen = set()
+    for draft in drafts:
+        edit = overrides.get(draft.slug, {})
+        entries.append(
+            {
+                "slug": draft.slug,
+                "include": edit.get("include", True),
+                "title": edit.get("title", draft.title),
+                "attribution": edit.get("attribution", dict(draft.attribution)),
+            }
+        )
+        seen.add(draft.slug)
+    # Edits for claims the evidence no longer supports stay, so nothing the person wrote is lost.
+    entries.extend(edit for slug, edit in overrides.items() if slug not in seen)
+    path = root / CLAIMS_FILE
+    text = yaml.safe_dump({"claims": entries}, sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(HEADER + text, encoding="utf-8")
+    return path

@@ -1,0 +1,72 @@
+"""Decay prevention: a feature's pass-rate trend before and after the sustain work."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipes._query import person_records
+from perfpacket.stats import Direction, segmented_regression
+from perfpacket.store.models import EvalRun, Release
+
+WEEK_SECONDS = 7 * 24 * 3600
+MIN_RUNS = 12
+
+
+class DecayPreventionRecipe:
+    name = "decay-prevention"
+    title = "Decay prevention"
+    dimensions: tuple[str, ...] = ("applied-ml-evaluation", "mlops-operations")
+
+    def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
+        sustain = [r for r in person_records(ctx, Release) if r.artifact == "sustain"]
+        if not sustain:
+            return []
+        series: dict[str, list[EvalRun]] = defaultdict(list)
+        for run in person_records(ctx, EvalRun):
+            if run.passed is not None and run.n:
+                series[run.suite].append(run)
+        claims = []
+        for work in sustain:
+            for suite, runs in series.items():
+                before = [r for r in runs if r.run_at < work.released_at]
+                after = [r for r in runs if r.run_at >= work.released_at]
+                if len(runs) < MIN_RUNS or len(before) < 4 or len(after) < 4:
+                    continue
+                start = runs[0].run_at
+                weeks = [(r.run_at - start).total_seconds() / WEEK_SECONDS for r in runs]
+                rates = [100 * (r.passed or 0) / r.n for r in runs]
+                brk = (work.released_at - start).total_seconds() / WEEK_SECONDS
+                fit = segmented_regression(rates, weeks, brk)
+                claims.append(
+                    ClaimDraft(
+                        slug=f"{suite.replace('/', '-')}-decay",
+                        title=f"Pass-rate trend of {suite} after {work.version}",
+                        recipe=self.name,
+                        metric="weekly pass-rate trend",
+                        unit="points/week",
+                        direction=Direction.HIGHER_IS_BETTER,
+                        comparison="trend",
+                        result=fit.slope_change,
+                        baseline=fit.slope_before,
+                        current=fit.slope_after,
+                        attribution={"role": "led", "partners": ["Assistant team"]},
+                        dimensions=self.dimensions,
+                        assumptions=(
+                            "without the sustain work the pre-existing trend would have continued",
+                        ),
+                        evidence_ids=(work.id, *(r.id for r in runs)),
+                        details={
+                            "runs": len(runs),
+                            "level_change": fit.level_change.estimate,
+                            "first_rate": rates[0],
+                            "rate_at_break": rates[len(before) - 1],
+                            "last_rate": rates[-1],
+                            "projected_without": rates[len(before) - 1]
+                            + (fit.slope_before or 0.0) * (weeks[-1] - weeks[len(before) - 1]),
+                        },
+                        inputs={"weeks": weeks, "rates": rates, "break": brk},
+                    )
+                )
+        return claims

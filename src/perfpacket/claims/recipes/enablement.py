@@ -1,0 +1,60 @@
+"""Enablement: reviews given to other teams, work co-authored with them, standards adopted."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipes._query import person_records
+from perfpacket.stats import Direction, poisson_rate_interval
+from perfpacket.store.models import Artifact, Change, Review
+
+DAYS_PER_MONTH = 30.44
+
+
+class EnablementRecipe:
+    name = "enablement"
+    title = "Enablement of other engineers"
+    dimensions: tuple[str, ...] = ("leadership-communication",)
+
+    def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
+        reviews = list(person_records(ctx, Review))
+        if not reviews:
+            return []
+        span_days = max((reviews[-1].submitted_at - reviews[0].submitted_at).days, 30)
+        months = span_days / DAYS_PER_MONTH
+        result = poisson_rate_interval(len(reviews), months)
+        identity = ctx.person.email
+        co_authored = [
+            c
+            for c in ctx.session.scalars(select(Change).where(Change.person_id != ctx.person.id))
+            if any(identity in a for a in c.co_authors)
+        ]
+        artifacts = list(person_records(ctx, Artifact))
+        adopters = sorted({team for a in artifacts for team in a.adopters})
+        repos = sorted({r.repo for r in reviews})
+        return [
+            ClaimDraft(
+                slug="reviews-given",
+                title="Code reviews given to other teams' changes",
+                recipe=self.name,
+                metric="reviews given per month",
+                unit="reviews/month",
+                direction=Direction.HIGHER_IS_BETTER,
+                comparison="count",
+                result=result,
+                attribution={"role": "enabled", "partners": adopters},
+                dimensions=self.dimensions,
+                assumptions=("a review is a unit of enablement, whatever its size",),
+                evidence_ids=tuple(x.id for x in (*reviews, *co_authored, *artifacts)),
+                details={
+                    "reviews": len(reviews),
+                    "repositories": repos,
+                    "co_authored_changes": len(co_authored),
+                    "artifacts": [a.title for a in artifacts],
+                    "adopting_teams": adopters,
+                },
+                inputs={"reviews": len(reviews), "months": round(months, 6)},
+            )
+        ]

@@ -1,0 +1,67 @@
+"""Energy per request before and after a gateway change, when telemetry carries energy."""
+
+from __future__ import annotations
+
+from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipes._query import gateway_change
+from perfpacket.claims.value import Value
+from perfpacket.stats import Direction, welch_diff_interval
+from perfpacket.telemetry import has_column, moments_by_period
+
+
+class EnergyRecipe:
+    name = "energy"
+    title = "Energy per request"
+    dimensions: tuple[str, ...] = ("ai-system-design",)
+
+    def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
+        change = gateway_change(ctx)
+        if change is None:
+            return []
+        claims = []
+        for source in ctx.telemetry:
+            if not has_column(source, "energy_wh"):
+                continue
+            before, after = moments_by_period(source, "energy_wh", change.released_at)
+            if before.n == 0 or after.n == 0:
+                continue
+            result = welch_diff_interval(after, before, direction=Direction.LOWER_IS_BETTER)
+            volume = ctx.value_model["monthly_llm_requests"]
+            carbon = ctx.value_model["carbon_intensity_kg_per_kwh"]
+            saved_kwh = -(result.estimate or 0.0) * volume.value * 12 / 1000
+            value = Value(
+                amount=round(saved_kwh * carbon.value, 1),
+                unit="kgCO2e",
+                period="year",
+                formula="(wh_per_request_before − wh_per_request_after) × monthly_llm_requests"
+                " × 12 / 1000 × carbon_intensity_kg_per_kwh",
+                constants=(volume, carbon),
+                assumptions=("energy per request is as the serving telemetry estimates it",),
+            )
+            claims.append(
+                ClaimDraft(
+                    slug="energy-per-request",
+                    title=f"Energy per LLM request after {change.version}",
+                    recipe=self.name,
+                    metric="energy per request",
+                    unit="Wh",
+                    direction=Direction.LOWER_IS_BETTER,
+                    comparison="before_after",
+                    result=result,
+                    baseline=before.mean,
+                    current=after.mean,
+                    value=value,
+                    attribution={"role": "led", "partners": ["Gateway team"]},
+                    dimensions=self.dimensions,
+                    assumptions=value.assumptions,
+                    evidence_ids=(change.id,),
+                    details={"telemetry": source.name, "change": change.version},
+                    inputs={
+                        "telemetry_sha256": source.sha256,
+                        "before": [before.sum, before.sum_squares, before.n],
+                        "after": [after.sum, after.sum_squares, after.n],
+                    },
+                )
+            )
+        return claims

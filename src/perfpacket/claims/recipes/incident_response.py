@@ -1,0 +1,61 @@
+"""Incident response: time to resolve the incidents the person responded to, against target."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import select
+
+from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.recipe import RecipeContext
+from perfpacket.stats import Direction, judge, mean_interval
+from perfpacket.store.models import Incident
+
+
+class IncidentResponseRecipe:
+    name = "incident-response"
+    title = "Mean time to resolve"
+    dimensions: tuple[str, ...] = ("mlops-operations",)
+
+    def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
+        identities = {ctx.person.email, *(i.value for i in ctx.person.identities)}
+        incidents = [
+            i
+            for i in ctx.session.scalars(select(Incident).order_by(Incident.opened_at))
+            if i.resolved_at is not None and identities & set(i.responders)
+        ]
+        if not incidents:
+            return []
+        hours = [
+            (i.resolved_at - i.opened_at).total_seconds() / 3600  # type: ignore[operator]
+            for i in incidents
+        ]
+        target = ctx.value_model["mttr_target_hours"]
+        raw = mean_interval(hours, direction=Direction.LOWER_IS_BETTER)
+        result = replace(
+            raw,
+            method=raw.method + f", judged against the {target.value:g} h target",
+            verdict=judge(raw.ci_low, raw.ci_high, Direction.LOWER_IS_BETTER, target.value)
+            if raw.code is None
+            else raw.verdict,
+        )
+        return [
+            ClaimDraft(
+                slug="incident-mttr",
+                title="Mean time to resolve AI incidents as responder",
+                recipe=self.name,
+                metric="mean time to resolve",
+                unit="h",
+                direction=Direction.LOWER_IS_BETTER,
+                comparison="target",
+                result=result,
+                baseline=target.value,
+                current=raw.estimate,
+                attribution={"role": "contributed", "partners": ["SRE"]},
+                dimensions=self.dimensions,
+                assumptions=(f"target: {target.source}",),
+                evidence_ids=tuple(i.id for i in incidents),
+                details={"incidents": len(incidents)},
+                inputs={"hours": [round(h, 6) for h in hours]},
+            )
+        ]

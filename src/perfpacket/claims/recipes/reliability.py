@@ -1,0 +1,65 @@
+"""Reliability: the error rate against its SLO, and how much of the error budget it burns."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipes._query import gateway_change
+from perfpacket.stats import Direction, judge, wilson_interval
+from perfpacket.stats.result import StatResult
+from perfpacket.telemetry import counts_by_period, has_column
+
+
+class ReliabilityRecipe:
+    name = "reliability"
+    title = "Error rate against the SLO"
+    dimensions: tuple[str, ...] = ("mlops-operations",)
+
+    def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
+        change = gateway_change(ctx)
+        if change is None:
+            return []
+        slo = ctx.value_model["slo_error_rate"]
+        claims = []
+        for source in ctx.telemetry:
+            if not has_column(source, "status"):
+                continue
+            _before, after = counts_by_period(source, "error", change.released_at)
+            rate = wilson_interval(after.matched, after.total)
+            # Against the objective, not against zero: below it with confidence is "improved"
+            # (within the SLO), above it with confidence is "regressed" (breaching it).
+            result: StatResult = replace(
+                rate,
+                method=rate.method + f", judged against the SLO of {slo.value:.2%}",
+                verdict=judge(rate.ci_low, rate.ci_high, Direction.LOWER_IS_BETTER, slo.value)
+                if rate.code is None
+                else rate.verdict,
+            )
+            burn = (rate.estimate or 0.0) / slo.value
+            claims.append(
+                ClaimDraft(
+                    slug="gateway-error-rate",
+                    title="LLM gateway error rate against its SLO since the routing change",
+                    recipe=self.name,
+                    metric="error rate",
+                    unit="%",
+                    direction=Direction.LOWER_IS_BETTER,
+                    comparison="slo",
+                    result=result,
+                    scale=100.0,
+                    baseline=slo.value * 100,
+                    current=(rate.estimate or 0.0) * 100,
+                    attribution={"role": "led", "partners": ["SRE"]},
+                    dimensions=self.dimensions,
+                    assumptions=(f"SLO: {slo.source}",),
+                    evidence_ids=(change.id,),
+                    details={"error_budget_burn": round(burn, 4), "slo": slo.value},
+                    inputs={
+                        "telemetry_sha256": source.sha256,
+                        "errors": [after.matched, after.total],
+                    },
+                )
+            )
+        return claims

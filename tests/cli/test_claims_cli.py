@@ -1,0 +1,153 @@
+"""`perfpacket claims suggest|verify` on the demo workspace, and claims.yaml edits."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from perfpacket.cli import build_app
+from perfpacket.demo import build_demo
+from perfpacket.store.models import Release
+from perfpacket.workspace import find_workspace
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("claims") / "demo"
+    build_demo(out)
+    return out
+
+
+@pytest.fixture
+def demo(pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the demo workspace, as the current directory."""
+    copy = tmp_path / "demo"
+    shutil.copytree(pristine, copy)
+    monkeypatch.chdir(copy)
+    return copy
+
+
+def cli(*args: str) -> Any:
+    return CliRunner().invoke(build_app(), list(args))
+
+
+def test_suggest_yields_claims_from_at_least_eight_recipes(demo: Path) -> None:
+    result = cli("claims", "suggest", "--json")
+    assert result.exit_code == 0, result.stderr
+    claims = json.loads(result.stdout)
+    recipes = {c["recipe"] for c in claims}
+    assert len(recipes) >= 8, recipes
+    for c in claims:
+        assert c["method"] and c["verdict"]
+        if c["ci_level"] is not None:
+            assert c["ci_low"] <= c["ci_high"]
+        if c["value"]:
+            assert c["value"]["formula"] and c["value"]["constants"]
+    with_value = [c for c in claims if c["value"]]
+    assert len(with_value) >= 6
+
+
+def test_verify_passes_on_the_demo(demo: Path) -> None:
+    result = cli("claims", "verify")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("All ") and "claims verified" in result.stdout
+
+
+def test_verify_fails_after_the_evidence_is_altered(demo: Path) -> None:
+    store = find_workspace(demo).open_store()
+    try:
+        with store.session() as s:
+            swap = s.scalars(
+                select(Release).where(
+                    Release.gated, Release.artifact == "model", Release.rolled_back.is_(False)
+                )
+            ).first()
+            assert swap is not None
+            swap.rolled_back = True
+    finally:
+        store.close()
+    result = cli("claims", "verify", "--json")
+    assert result.exit_code == 1
+    changed = {c["slug"]: c["reason"] for c in json.loads(result.stdout)["changed"]}
+    assert changed["eval-regression-rate"] == "its inputs changed (fingerprint differs)"
+    plain = cli("claims", "verify")
+    assert "eval-regression-rate: its inputs changed" in plain.stdout
+
+
+def test_a_changed_value_constant_is_caught(demo: Path) -> None:
+    (demo / "value.yaml").write_text(
+        "escaped_regression_cost_usd:\n  value: 12000\n  unit: USD/regression\n"
+        "  source: our own post-mortems\n"
+    )
+    result = cli("claims", "verify", "--json")
+    assert result.exit_code == 1
+    slugs = {c["slug"] for c in json.loads(result.stdout)["changed"]}
+    assert slugs == {"eval-regression-rate"}
+    cli("claims", "suggest")
+    shown = json.loads(cli("claims", "show", "eval-regression-rate", "--json").stdout)
+    assert shown["value"]["constants"]["escaped_regression_cost_usd"]["value"] == 12000
+
+
+def test_claims_yaml_edits_survive_resuggestion(demo: Path) -> None:
+    path = demo / "claims.yaml"
+    data = yaml.safe_load(path.read_text())
+    for entry in data["claims"]:
+        if entry["slug"] == "tokens-per-request":
+            entry["include"] = False
+        if entry["slug"] == "eval-regression-rate":
+            entry["title"] = "Model swaps that reached users broken"
+            entry["attribution"]["partners"] = ["ML platform", "SRE", "Assistant team"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    assert cli("claims", "suggest").exit_code == 0
+    claims = {c["slug"]: c for c in json.loads(cli("claims", "list", "--json").stdout)}
+    assert "tokens-per-request" not in claims
+    gate = claims["eval-regression-rate"]
+    assert gate["title"] == "Model swaps that reached users broken"
+    assert gate["attribution"]["partners"][-1] == "Assistant team"
+    kept = {e["slug"]: e for e in yaml.safe_load(path.read_text())["claims"]}
+    assert kept["tokens-per-request"]["include"] is False
+    assert cli("claims", "verify").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("claims: [unclosed\n", "line 2: not valid YAML"),
+        ("claims: {}\n", "field claims: expected a list of claims"),
+        ("claims:\n- title: x\n", "field claims[0].slug: missing"),
+        (
+            "claims:\n- slug: a\n  include: maybe\n",
+            "field claims[0].include: expected true or false, got 'maybe'",
+        ),
+        (
+            "claims:\n- slug: a\n  attribution: {role: hero}\n",
+            "field claims[0].attribution.role: 'hero' is not a role",
+        ),
+    ],
+)
+def test_bad_claims_yaml_names_file_and_field(demo: Path, text: str, message: str) -> None:
+    (demo / "claims.yaml").write_text(text)
+    result = cli("claims", "suggest")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"Error: '{demo.resolve() / 'claims.yaml'}' {message}"
+
+
+def test_unknown_person_lists_the_known(demo: Path) -> None:
+    result = cli("claims", "suggest", "--person", "nobody@example.com")
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Error: no person 'nobody@example.com'"
+    assert "ana.okafor@example.com" in lines[1]
+
+
+def test_person_by_handle(demo: Path) -> None:
+    result = cli("claims", "suggest", "--person", "aokafor", "--json")
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)) >= 10
