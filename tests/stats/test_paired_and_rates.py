@@ -90,3 +90,15 @@ def test_fewer_incidents_per_release_is_an_improvement() -> None:
 )
 def test_rate_ratio_degenerate(args: tuple[int, float, int, float], code: Code) -> None:
     assert poisson_rate_ratio(*args).code is code
+
+
+def test_quality_lift_uses_paired_proportions_for_pass_fail_items() -> None:
+    from perfpacket.claims.recipes.quality_lift import _paired
+
+    before = [1.0] * 59 + [1.0] * 16 + [0.0] * 6 + [0.0] * 80
+    after = [1.0] * 59 + [0.0] * 16 + [1.0] * 6 + [0.0] * 80
+    result = _paired(before, after)
+    assert "McNemar" in result.method
+    assert round(result.ci_low, 4) == -0.1186  # type: ignore[arg-type]
+    graded = _paired([0.5, 0.6, 0.7, 0.4], [0.6, 0.7, 0.9, 0.5])
+    assert graded.method.startswith("paired difference of means")

@@ -92,7 +92,10 @@ class CostEfficiencyRecipe:
             attribution={"role": "led", "partners": ["Gateway team"]},
             dimensions=self.dimensions,
             evidence_ids=(change.id,),
-            details={"telemetry": source.name},
+            details={
+                "telemetry": source.name,
+                "value_note": "tokens are an input: their money effect is in cost per 1k requests",
+            },
             inputs={
                 "telemetry_sha256": source.sha256,
                 "before": [before.sum, before.sum_squares, before.n],
@@ -118,7 +121,10 @@ class CostEfficiencyRecipe:
             attribution={"role": "led", "partners": ["Gateway team"]},
             dimensions=self.dimensions,
             evidence_ids=(change.id,),
-            details={"telemetry": source.name},
+            details={
+                "telemetry": source.name,
+                "value_note": "the saving is counted once, in cost per 1k requests",
+            },
             inputs={
                 "telemetry_sha256": source.sha256,
                 "before": [before.matched, before.total],

@@ -7,7 +7,7 @@ from collections import defaultdict
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
-from perfpacket.stats import Direction, paired_diff_interval
+from perfpacket.stats import Direction, StatResult, paired_diff_interval, paired_proportion_diff
 from perfpacket.store.models import EvalRun
 
 
@@ -31,7 +31,7 @@ class QualityLiftRecipe:
             shared = sorted(set(base.items) & set(new.items))
             before = [base.items[k] for k in shared]
             after = [new.items[k] for k in shared]
-            result = paired_diff_interval(after, before, direction=Direction.HIGHER_IS_BETTER)
+            result = _paired(before, after)
             metric = str(new.metrics.get("primary_metric", "score"))
             claims.append(
                 ClaimDraft(
@@ -50,8 +50,27 @@ class QualityLiftRecipe:
                     dimensions=self.dimensions,
                     assumptions=("the eval items represent production queries",),
                     evidence_ids=(base.id, new.id),
-                    details={"items": len(shared), "from": base.model, "to": new.model},
+                    details={
+                        "items": len(shared),
+                        "from": base.model,
+                        "to": new.model,
+                        "value_note": "an offline metric: its business effect is read in an A/B "
+                        "test, not converted here",
+                    },
                     inputs={"before": before, "after": after},
                 )
             )
         return claims
+
+
+def _paired(before: list[float], after: list[float]) -> StatResult:
+    """Pass/fail items: paired proportions with McNemar; graded items: paired t interval."""
+    if all(v in (0.0, 1.0) for v in (*before, *after)):
+        pairs = list(zip(before, after, strict=True))
+        return paired_proportion_diff(
+            both=sum(1 for b, a in pairs if b and a),
+            after_only=sum(1 for b, a in pairs if a and not b),
+            before_only=sum(1 for b, a in pairs if b and not a),
+            neither=sum(1 for b, a in pairs if not b and not a),
+        )
+    return paired_diff_interval(after, before, direction=Direction.HIGHER_IS_BETTER)
