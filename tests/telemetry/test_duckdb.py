@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from perfpacket.store.models import TelemetrySource
-from perfpacket.telemetry import moments_by_period, quote_identifier
+from perfpacket.telemetry import moments_by_period
 
 ROWS = [
     ("2026-01-01T10:00:00Z", 0.010),
@@ -43,10 +42,3 @@ def test_split_sums_match_a_direct_computation(csv_source: TelemetrySource) -> N
 def test_a_split_with_nothing_after_it_is_empty(csv_source: TelemetrySource) -> None:
     before, after = moments_by_period(csv_source, "cost_usd", datetime(2030, 1, 1, tzinfo=UTC))
     assert before.n == 5 and after.n == 0
-
-
-def test_identifiers_are_quoted() -> None:
-    assert quote_identifier('a"b') == '"a""b"'
-    with duckdb.connect() as con:
-        con.execute(f"CREATE TABLE t ({quote_identifier('drop table x; --')} INT)")
-        assert con.execute("SELECT count(*) FROM t").fetchone() == (0,)

@@ -45,7 +45,7 @@ def save_claims(session: Session, person: Person, drafts: list[ClaimDraft]) -> l
     now = datetime.now(UTC)
     saved = []
     for draft in drafts:
-        session.execute(delete(Claim).where(Claim.slug == draft.slug))
+        session.execute(delete(Claim).where(Claim.person_id == person.id, Claim.slug == draft.slug))
         result = draft.result
         claim = Claim(
             slug=draft.slug,

@@ -12,7 +12,7 @@ from perfpacket.stats.means import (
 from perfpacket.stats.paired import paired_proportion_diff
 from perfpacket.stats.proportion import newcombe_diff_interval, wilson_interval
 from perfpacket.stats.rates import poisson_rate_interval, poisson_rate_ratio
-from perfpacket.stats.result import Code, Direction, StatResult, Verdict, judge
+from perfpacket.stats.result import Code, Direction, StatResult, Verdict, judge, judged_against
 from perfpacket.stats.trend import (
     ChangePoints,
     SegmentedFit,
@@ -34,6 +34,7 @@ __all__ = [
     "bca_mean_diff_interval",
     "change_points",
     "judge",
+    "judged_against",
     "mean_interval",
     "newcombe_diff_interval",
     "paired_diff_interval",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -90,3 +90,17 @@ def check_level(level: float) -> None:
     """Reject a confidence level outside (0, 1); a programming error, not degenerate data."""
     if not 0.0 < level < 1.0:
         raise ValueError(f"confidence level must be between 0 and 1, got {level!r}")
+
+
+def judged_against(
+    result: StatResult, target: float, direction: Direction, label: str
+) -> StatResult:
+    """The same estimate judged against a target instead of zero: detectably on the good side
+    of the target is ``improved``, detectably on the bad side ``regressed``."""
+    if result.code is not None:
+        return result
+    return replace(
+        result,
+        method=f"{result.method}, judged against {label}",
+        verdict=judge(result.ci_low, result.ci_high, direction, null_value=target),
+    )

@@ -298,9 +298,11 @@ class Claim(Base):
     """The unit of a packet: a number with its interval, method, verdict and provenance."""
 
     __tablename__ = "claim"
+    # Slugs name a person's claims: two engineers can both have an eval-regression-rate.
+    __table_args__ = (UniqueConstraint("person_id", "slug"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    slug: Mapped[str] = mapped_column(String(100), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     recipe: Mapped[str] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(Text)

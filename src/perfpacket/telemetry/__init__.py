@@ -12,7 +12,7 @@ from perfpacket.telemetry.metrics import (
     moments_by_period,
     values_by_period,
 )
-from perfpacket.telemetry.tables import LOGICAL_COLUMNS, open_table, quote_identifier
+from perfpacket.telemetry.tables import LOGICAL_COLUMNS, open_table
 
 __all__ = [
     "LOGICAL_COLUMNS",
@@ -21,6 +21,5 @@ __all__ = [
     "has_column",
     "moments_by_period",
     "open_table",
-    "quote_identifier",
     "values_by_period",
 ]

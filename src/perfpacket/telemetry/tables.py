@@ -23,11 +23,6 @@ LOGICAL_COLUMNS = {
 _READERS = {"parquet": "read_parquet", "csv": "read_csv", "jsonl": "read_json"}
 
 
-def quote_identifier(name: str) -> str:
-    """A column name from a user's mapping, safe inside SQL."""
-    return '"' + name.replace('"', '""') + '"'
-
-
 @cache
 def _duckdb() -> Any:
     """One in-memory DuckDB per process: opening one costs more than a query over 100k rows."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
-from perfpacket.claims.recipes._query import gateway_change
+from perfpacket.claims.recipes._query import gateway_telemetry
 from perfpacket.claims.value import Value
 from perfpacket.stats import Direction, newcombe_diff_interval, welch_diff_interval
 from perfpacket.store.models import Release, TelemetrySource
@@ -17,11 +17,8 @@ class CostEfficiencyRecipe:
     dimensions: tuple[str, ...] = ("ai-system-design",)
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
-        change = gateway_change(ctx)
-        if change is None:
-            return []
         claims = []
-        for source in ctx.telemetry:
+        for change, source in gateway_telemetry(ctx, "cost_usd"):
             before, after = moments_by_period(source, "cost_usd", change.released_at)
             if before.n == 0 or after.n == 0:
                 continue

@@ -7,12 +7,10 @@ from datetime import date
 
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
-from perfpacket.claims.recipes._query import person_records
+from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.claims.value import Value
 from perfpacket.stats import Direction, mean_interval
 from perfpacket.store.models import GuardEvent
-
-DAYS_PER_MONTH = 30.44
 
 
 class CostGuardRecipe:

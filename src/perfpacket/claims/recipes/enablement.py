@@ -6,11 +6,9 @@ from sqlalchemy import select
 
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
-from perfpacket.claims.recipes._query import person_records
+from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.stats import Direction, poisson_rate_interval
 from perfpacket.store.models import Artifact, Change, Review
-
-DAYS_PER_MONTH = 30.44
 
 
 class EnablementRecipe:

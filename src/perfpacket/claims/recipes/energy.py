@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
-from perfpacket.claims.recipes._query import gateway_change
+from perfpacket.claims.recipes._query import gateway_telemetry
 from perfpacket.claims.value import Value
 from perfpacket.stats import Direction, welch_diff_interval
-from perfpacket.telemetry import has_column, moments_by_period
+from perfpacket.telemetry import moments_by_period
 
 
 class EnergyRecipe:
@@ -16,13 +16,8 @@ class EnergyRecipe:
     dimensions: tuple[str, ...] = ("ai-system-design",)
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
-        change = gateway_change(ctx)
-        if change is None:
-            return []
         claims = []
-        for source in ctx.telemetry:
-            if not has_column(source, "energy_wh"):
-                continue
+        for change, source in gateway_telemetry(ctx, "energy_wh"):
             before, after = moments_by_period(source, "energy_wh", change.released_at)
             if before.n == 0 or after.n == 0:
                 continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
-from perfpacket.claims.recipes._query import person_records
+from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.claims.value import Value
 from perfpacket.stats import Direction, SampleMean, newcombe_diff_interval, welch_diff_interval
 from perfpacket.store.models import Release
@@ -120,4 +120,4 @@ class EvalGateRecipe:
 def _months(releases: list[Release]) -> float:
     """Span of the releases in months, at least one."""
     first, last = releases[0].released_at, releases[-1].released_at
-    return max((last - first).days / 30.44, 1.0)
+    return max((last - first).days / DAYS_PER_MONTH, 1.0)

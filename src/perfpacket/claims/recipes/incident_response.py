@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from sqlalchemy import select
 
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
-from perfpacket.stats import Direction, judge, mean_interval
+from perfpacket.stats import Direction, judged_against, mean_interval
 from perfpacket.store.models import Incident
 
 
@@ -32,12 +30,8 @@ class IncidentResponseRecipe:
         ]
         target = ctx.value_model["mttr_target_hours"]
         raw = mean_interval(hours, direction=Direction.LOWER_IS_BETTER)
-        result = replace(
-            raw,
-            method=raw.method + f", judged against the {target.value:g} h target",
-            verdict=judge(raw.ci_low, raw.ci_high, Direction.LOWER_IS_BETTER, target.value)
-            if raw.code is None
-            else raw.verdict,
+        result = judged_against(
+            raw, target.value, Direction.LOWER_IS_BETTER, f"the {target.value:g} h target"
         )
         return [
             ClaimDraft(

@@ -6,9 +6,9 @@ import numpy as np
 
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
-from perfpacket.claims.recipes._query import gateway_change
+from perfpacket.claims.recipes._query import gateway_telemetry
 from perfpacket.stats import Direction, quantile_diff_interval
-from perfpacket.telemetry import has_column, values_by_period
+from perfpacket.telemetry import values_by_period
 
 
 class LatencyRecipe:
@@ -17,13 +17,8 @@ class LatencyRecipe:
     dimensions: tuple[str, ...] = ("ai-system-design", "software-engineering")
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
-        change = gateway_change(ctx)
-        if change is None:
-            return []
         claims = []
-        for source in ctx.telemetry:
-            if not has_column(source, "latency_ms"):
-                continue
+        for change, source in gateway_telemetry(ctx, "latency_ms"):
             before, after = values_by_period(source, "latency_ms", change.released_at)
             result = quantile_diff_interval(
                 after, before, 0.95, direction=Direction.LOWER_IS_BETTER

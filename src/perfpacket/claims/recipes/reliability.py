@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
-from perfpacket.claims.recipes._query import gateway_change
-from perfpacket.stats import Direction, judge, wilson_interval
-from perfpacket.stats.result import StatResult
-from perfpacket.telemetry import counts_by_period, has_column
+from perfpacket.claims.recipes._query import gateway_telemetry
+from perfpacket.stats import Direction, judged_against, wilson_interval
+from perfpacket.telemetry import counts_by_period
 
 
 class ReliabilityRecipe:
@@ -18,24 +15,15 @@ class ReliabilityRecipe:
     dimensions: tuple[str, ...] = ("mlops-operations",)
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
-        change = gateway_change(ctx)
-        if change is None:
-            return []
         slo = ctx.value_model["slo_error_rate"]
         claims = []
-        for source in ctx.telemetry:
-            if not has_column(source, "status"):
-                continue
+        for change, source in gateway_telemetry(ctx, "status"):
             _before, after = counts_by_period(source, "error", change.released_at)
             rate = wilson_interval(after.matched, after.total)
-            # Against the objective, not against zero: below it with confidence is "improved"
-            # (within the SLO), above it with confidence is "regressed" (breaching it).
-            result: StatResult = replace(
-                rate,
-                method=rate.method + f", judged against the SLO of {slo.value:.2%}",
-                verdict=judge(rate.ci_low, rate.ci_high, Direction.LOWER_IS_BETTER, slo.value)
-                if rate.code is None
-                else rate.verdict,
+            # Against the objective, not zero: within the SLO with confidence is "improved",
+            # breaching it with confidence is "regressed".
+            result = judged_against(
+                rate, slo.value, Direction.LOWER_IS_BETTER, f"the SLO of {slo.value:.2%}"
             )
             burn = (rate.estimate or 0.0) / slo.value
             claims.append(

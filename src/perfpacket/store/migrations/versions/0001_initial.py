@@ -90,8 +90,11 @@ def upgrade() -> None:
             ["person_id"], ["person.id"], name=op.f("fk_claim_person_id_person")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_claim")),
-        sa.UniqueConstraint("slug", name=op.f("uq_claim_slug")),
+        sa.UniqueConstraint("person_id", "slug", name=op.f("uq_claim_person_id_slug")),
     )
+    with op.batch_alter_table("claim", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_claim_slug"), ["slug"], unique=False)
+
     op.create_table(
         "evidence",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -324,6 +327,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_evidence_kind"))
 
     op.drop_table("evidence")
+    with op.batch_alter_table("claim", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_claim_slug"))
+
     op.drop_table("claim")
     op.drop_table("telemetry_source")
     op.drop_table("source")
