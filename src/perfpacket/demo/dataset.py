@@ -355,13 +355,13 @@ def _eval_runs(rng: np.random.Generator, releases: list[dict[str, Any]]) -> list
                 "items": {f"q{i:04d}": round(float(s), 4) for i, s in enumerate(scores)},
             }
         )
-    # Weekly health eval of the support-answer feature: launched at 92%, drifting half a point
-    # a week (model deprecations, input drift) until the sustain work, then held.
+    # Weekly health eval of the support-answer feature: launched at 92% and drifting towards
+    # 78% over the year (model deprecations, input drift) until the sustain work, then held.
     week = timedelta(days=7)
     for i in range(52):
         when = PERIOD_START + i * week + timedelta(hours=6)
         if when < SUSTAIN_START:
-            rate = 0.92 - 0.005 * i
+            rate = 0.92 - 0.0027 * i
         else:
             rate = 0.915 - 0.0002 * ((when - SUSTAIN_START) / week)
         passed = int(rng.binomial(600, rate))

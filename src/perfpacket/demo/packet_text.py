@@ -40,10 +40,11 @@ avoided rollbacks, and replaced the manual QA cycle: {{ claim.qa-cycle-time }} p
   by {{ claim.cost-per-1k-requests }}, worth {{ claim.cost-per-1k-requests.value }} at
   production volume, and cut p95 latency by {{ claim.p95-latency }} for users. The same change
   saves {{ claim.energy-per-request }} per request, {{ claim.energy-per-request.value }}.
-- **Sustaining what shipped.** The support-answer feature was losing about half a point of pass
-  rate a week to model deprecations and input drift, with no incident to show for it. The
+- **Sustaining what shipped.** The support-answer feature was losing about a quarter point of
+  pass rate a week to model deprecations and input drift, with no incident to show for it. The
   drift fixes I led with the Assistant team changed its weekly trend by
-  {{ claim.feature-health-support-answer-decay }}.
+  {{ claim.feature-health-support-answer-decay }}, preserving
+  {{ claim.feature-health-support-answer-decay.value }} against the drift.
 
 ## Cross-team work
 

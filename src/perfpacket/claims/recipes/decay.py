@@ -7,6 +7,7 @@ from collections import defaultdict
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
+from perfpacket.claims.value import Value
 from perfpacket.stats import Direction, segmented_regression
 from perfpacket.store.models import EvalRun, Release
 
@@ -39,6 +40,21 @@ class DecayPreventionRecipe:
                 rates = [100 * (r.passed or 0) / r.n for r in runs]
                 brk = (work.released_at - start).total_seconds() / WEEK_SECONDS
                 fit = segmented_regression(rates, weeks, brk)
+                # The fitted gap at the last week between the trend after the work and the old
+                # trend carried on: the counterfactual the segmented model itself implies.
+                since = weeks[-1] - brk
+                level, slope = fit.level_change.estimate, fit.slope_change.estimate
+                preserved = None
+                if level is not None and slope is not None:
+                    preserved = Value(
+                        amount=round(level + slope * since, 2),
+                        unit="pass-rate points",
+                        period="at period end",
+                        formula="level_change + slope_change × weeks_since_break",
+                        assumptions=(
+                            "without the sustain work the pre-existing trend would have continued",
+                        ),
+                    )
                 claims.append(
                     ClaimDraft(
                         slug=f"{suite.replace('/', '-')}-decay",
@@ -51,6 +67,7 @@ class DecayPreventionRecipe:
                         result=fit.slope_change,
                         baseline=fit.slope_before,
                         current=fit.slope_after,
+                        value=preserved,
                         attribution={"role": "led", "partners": ["Assistant team"]},
                         dimensions=self.dimensions,
                         assumptions=(
@@ -63,8 +80,7 @@ class DecayPreventionRecipe:
                             "first_rate": rates[0],
                             "rate_at_break": rates[len(before) - 1],
                             "last_rate": rates[-1],
-                            "projected_without": rates[len(before) - 1]
-                            + (fit.slope_before or 0.0) * (weeks[-1] - weeks[len(before) - 1]),
+                            "weeks_since_break": since,
                         },
                         inputs={"weeks": weeks, "rates": rates, "break": brk},
                     )

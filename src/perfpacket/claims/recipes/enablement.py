@@ -52,6 +52,8 @@ class EnablementRecipe:
                     "co_authored_changes": len(co_authored),
                     "artifacts": [a.title for a in artifacts],
                     "adopting_teams": adopters,
+                    "value_note": "enablement is shown by reviews, co-authorship and "
+                    "adoption, not converted to money",
                 },
                 inputs={"reviews": len(reviews), "months": round(months, 6)},
             )

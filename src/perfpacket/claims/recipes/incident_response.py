@@ -49,7 +49,10 @@ class IncidentResponseRecipe:
                 dimensions=self.dimensions,
                 assumptions=(f"target: {target.source}",),
                 evidence_ids=tuple(i.id for i in incidents),
-                details={"incidents": len(incidents)},
+                details={
+                    "incidents": len(incidents),
+                    "value_note": "response time is compared with its target, not priced",
+                },
                 inputs={"hours": [round(h, 6) for h in hours]},
             )
         ]

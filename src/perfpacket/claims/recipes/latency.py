@@ -39,7 +39,12 @@ class LatencyRecipe:
                     dimensions=self.dimensions,
                     assumptions=("requests sampled in the backend represent all requests",),
                     evidence_ids=(change.id,),
-                    details={"telemetry": source.name, "change": change.version},
+                    details={
+                        "telemetry": source.name,
+                        "change": change.version,
+                        "value_note": "latency is a user-experience input: its money effect is "
+                        "read in engagement or conversion, not assumed here",
+                    },
                     inputs={
                         "telemetry_sha256": source.sha256,
                         "change_at": change.released_at.isoformat(),

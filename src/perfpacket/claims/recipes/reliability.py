@@ -43,7 +43,11 @@ class ReliabilityRecipe:
                     dimensions=self.dimensions,
                     assumptions=(f"SLO: {slo.source}",),
                     evidence_ids=(change.id,),
-                    details={"error_budget_burn": round(burn, 4), "slo": slo.value},
+                    details={
+                        "error_budget_burn": round(burn, 4),
+                        "slo": slo.value,
+                        "value_note": "an SLO is a guardrail held, not a gain to price",
+                    },
                     inputs={
                         "telemetry_sha256": source.sha256,
                         "errors": [after.matched, after.total],
