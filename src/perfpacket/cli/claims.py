@@ -14,7 +14,12 @@ from perfpacket.claims import (
     verify_claims,
 )
 from perfpacket.cli._app import console, print_json, say, workspace_from
-from perfpacket.packet.format import format_interval, format_money, format_number
+from perfpacket.packet.format import (
+    format_constant,
+    format_interval,
+    format_money,
+    format_number,
+)
 from perfpacket.store.models import Claim
 
 
@@ -115,7 +120,8 @@ def register(app: typer.Typer) -> None:
             lines.append(f"  value:     {format_money(value)} = {value['formula']}")
             for name, const in value["constants"].items():
                 lines.append(
-                    f"             {name} = {const['value']:,} {const['unit']} ({const['source']})"
+                    f"             {name} = {format_constant(const['value'])} {const['unit']}"
+                    f" ({const['source']})"
                 )
         lines.extend(f"  assumes:   {a}" for a in data["assumptions"])
         lines.append(f"  evidence:  {len(data['evidence'])} records")

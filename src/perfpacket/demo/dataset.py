@@ -510,16 +510,19 @@ def _telemetry(rng: np.random.Generator) -> dict[str, np.ndarray]:
 
 
 def generate(seed: int = SEED) -> DemoDataset:
-    """The whole demo dataset, identical for identical seeds."""
-    rng = np.random.default_rng(seed)
+    """The whole demo dataset, identical for identical seeds.
+
+    Each part draws from its own stream, so adding to one part never changes another's numbers.
+    """
+    streams = iter(np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8))
     data = DemoDataset()
-    data.commits = _commits(rng)
-    data.releases = _releases(rng)
-    data.incidents = _incidents(rng, data.releases)
-    data.guard_events = _guard_events(rng, data.releases)
-    data.eval_runs = _eval_runs(rng, data.releases)
-    data.experiments = _experiments(rng)
-    data.reviews = _reviews(rng, data.commits)
+    data.commits = _commits(next(streams))
+    data.releases = _releases(next(streams))
+    data.incidents = _incidents(next(streams), data.releases)
+    data.guard_events = _guard_events(next(streams), data.releases)
+    data.eval_runs = _eval_runs(next(streams), data.releases)
+    data.experiments = _experiments(next(streams))
+    data.reviews = _reviews(next(streams), data.commits)
     data.feedback = [
         {"author": p, "given_at": when, "text": text, "about": ANA} for p, when, text in FEEDBACK
     ]
@@ -532,5 +535,5 @@ def generate(seed: int = SEED) -> DemoDataset:
             "at": datetime(2026, 4, 2, tzinfo=UTC),
         }
     ]
-    data.telemetry = _telemetry(rng)
+    data.telemetry = _telemetry(next(streams))
     return data

@@ -108,3 +108,15 @@ def format_attribute(claim: Claim, attribute: str | None) -> str:
 
 
 ATTRIBUTES = ("estimate", "ci", "value", "baseline", "current", "verdict", "n")
+
+
+def format_p_value(p: float | None) -> str:
+    """``p = 0.032``; below 0.0001 as a bound, since tiny p-values are not precise."""
+    if p is None:
+        return ""
+    return "p < 0.0001" if p < 1e-4 else f"p = {p:.2g}"
+
+
+def format_constant(value: float) -> str:
+    """A value-model constant as written: 2,400,000 and 0.4, not 2,400,000.0."""
+    return f"{value:,.10g}"

@@ -12,10 +12,12 @@ from perfpacket.packet.chart import interval_chart
 from perfpacket.packet.format import (
     format_change,
     format_claim,
+    format_constant,
     format_interval,
     format_level,
     format_money,
     format_number,
+    format_p_value,
 )
 from perfpacket.packet.markdown import parse_packet, render_body
 from perfpacket.plugins import hookimpl
@@ -37,6 +39,8 @@ def _environment() -> Environment:
         claim_text=format_claim,
         chart=interval_chart,
         number=format_number,
+        p_value=format_p_value,
+        constant=format_constant,
     )
     return env
 
