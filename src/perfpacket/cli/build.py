@@ -30,12 +30,8 @@ def register(app: typer.Typer) -> None:
             raise InputError(
                 f"'{packet}' byte {exc.start}: not UTF-8 text", hint="save the file as UTF-8"
             ) from None
-        store = workspace_from(ctx).open_store()
-        try:
-            with store.session() as session:
-                rendered = render_packet_html(text, load_claims(session), str(packet))
-        finally:
-            store.close()
+        with workspace_from(ctx).open_store() as store, store.session() as session:
+            rendered = render_packet_html(text, load_claims(session), str(packet))
         out = html or packet.with_suffix(".html")
         out.write_text(rendered, encoding="utf-8")
         say(f"Wrote {out}")

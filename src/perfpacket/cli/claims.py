@@ -50,8 +50,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Compute claims from the evidence with every recipe, store them, update claims.yaml."""
         ws = workspace_from(ctx)
-        store = ws.open_store()
-        try:
+        with ws.open_store() as store:
             with store.session() as session:
                 who = resolve_person(session, person, ws.person)
                 with console.status("Running recipes over the evidence"):
@@ -60,8 +59,6 @@ def register(app: typer.Typer) -> None:
                 claims = [c for c in load_claims(session) if c.person_id == who.id]
                 data = [claim_to_dict(c) for c in claims]
                 table = _table(claims)
-        finally:
-            store.close()
         if as_json:
             print_json(data)
             return
@@ -74,14 +71,10 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
         """List the workspace's claims."""
-        store = workspace_from(ctx).open_store()
-        try:
-            with store.session() as session:
-                claims = load_claims(session)
-                data = [claim_to_dict(c) for c in claims]
-                table = _table(claims)
-        finally:
-            store.close()
+        with workspace_from(ctx).open_store() as store, store.session() as session:
+            claims = load_claims(session)
+            data = [claim_to_dict(c) for c in claims]
+            table = _table(claims)
         if as_json:
             print_json(data)
         elif not data:
@@ -96,15 +89,11 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
         """Show one claim: estimate, interval, method, value formula and evidence."""
-        store = workspace_from(ctx).open_store()
-        try:
-            with store.session() as session:
-                claim = get_claim(session, slug)
-                data = claim_to_dict(claim)
-                estimate = format_number(claim, claim.estimate)
-                interval = format_interval(claim)
-        finally:
-            store.close()
+        with workspace_from(ctx).open_store() as store, store.session() as session:
+            claim = get_claim(session, slug)
+            data = claim_to_dict(claim)
+            estimate = format_number(claim, claim.estimate)
+            interval = format_interval(claim)
         if as_json:
             print_json(data)
             return
@@ -135,12 +124,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Recompute every claim from the evidence; exit 1 listing any that changed."""
         ws = workspace_from(ctx)
-        store = ws.open_store()
-        try:
-            with store.session() as session, console.status("Recomputing claims"):
-                checked, problems = verify_claims(session, ws.root)
-        finally:
-            store.close()
+        with (
+            ws.open_store() as store,
+            store.session() as session,
+            console.status("Recomputing claims"),
+        ):
+            checked, problems = verify_claims(session, ws.root)
         if as_json:
             print_json(
                 {

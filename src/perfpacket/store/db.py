@@ -93,6 +93,12 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
 
 def open_store(url: str, migrate: bool = True) -> Store:
     """Connect to ``url`` and, unless told not to, apply pending migrations."""
