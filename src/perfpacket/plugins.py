@@ -93,7 +93,11 @@ class Registry:
         return name in self.items
 
 
-_BUILTIN_PLUGINS = ("perfpacket.claims.recipes", "perfpacket.packet.render")
+_BUILTIN_PLUGINS = (
+    "perfpacket.claims.recipes",
+    "perfpacket.packet.render",
+    "perfpacket.evidence.importers",
+)
 
 _manager: pluggy.PluginManager | None = None
 

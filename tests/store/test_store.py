@@ -61,9 +61,9 @@ def test_migrations_create_every_model_table_and_reach_head(db_url: str) -> None
         tables = set(store.table_names())
         assert set(Base.metadata.tables) <= tables
         assert "alembic_version" in tables
-        assert store.current_revision() == "0001"
+        assert store.current_revision() == "0002"
         store.upgrade()  # a second upgrade is a no-op
-        assert store.current_revision() == "0001"
+        assert store.current_revision() == "0002"
     finally:
         store.close()
 
@@ -186,3 +186,40 @@ def test_unreachable_postgres_names_the_url_without_its_password() -> None:
     )
     assert "s3cret" not in info.value.message
     assert info.value.hint is not None and "PERFPACKET_DATABASE_URL" in info.value.hint
+
+
+def test_times_keep_their_instant_on_every_database(db_url: str) -> None:
+    from datetime import timedelta, timezone
+
+    from perfpacket.store.models import Change
+
+    store = open_store(db_url)
+    try:
+        local = datetime(2026, 6, 1, 9, 0, tzinfo=timezone(timedelta(hours=2)))
+        with store.session() as s:
+            change = _change(_source(), None, "tz")
+            change.authored_at = local
+            change.occurred_at = local
+            s.add(change)
+        with store.session() as s:
+            loaded = s.scalars(select(Change)).one()
+            assert loaded.authored_at == datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
+            assert loaded.authored_at.tzinfo is not None
+    finally:
+        store.close()
+
+
+def test_migrations_match_the_models(db_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from perfpacket.store.db import MIGRATIONS
+
+    store = open_store(db_url)
+    try:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.attributes["engine"] = store.engine
+        command.check(cfg)  # raises when the models need a migration nobody wrote
+    finally:
+        store.close()

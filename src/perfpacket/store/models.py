@@ -7,7 +7,7 @@ at any record by id while each kind stays typed.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -22,7 +22,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 # Deterministic constraint names keep migrations portable between SQLite and PostgreSQL.
 NAMING = {
@@ -34,6 +36,27 @@ NAMING = {
 }
 
 Json = JSON(none_as_null=True)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Datetimes stored as UTC and read back as aware UTC on every database.
+
+    SQLite keeps no offset: without this, a commit made at 09:00+02:00 would come back as
+    09:00 with no zone, a different instant. Naive input is taken to be UTC already.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -82,7 +105,7 @@ class Source(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     importer: Mapped[str] = mapped_column(String(100))
     importer_version: Mapped[str] = mapped_column(String(50))
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Evidence(Base):
@@ -96,7 +119,12 @@ class Evidence(Base):
     natural_key: Mapped[str] = mapped_column(String(500))
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # The identity the record came with ("email:ana@example.com", "github:aokafor"), kept so
+    # that linking an identity to a person later can attribute records already imported.
+    actor: Mapped[str | None] = mapped_column(String(400), index=True)
+    # The source's own version of the record (a pull request's updated_at): the later wins.
+    source_version: Mapped[str | None] = mapped_column(String(100))
 
     source: Mapped[Source] = relationship()
     person: Mapped[Person | None] = relationship()
@@ -121,8 +149,8 @@ class Change(Evidence):
     title: Mapped[str] = mapped_column(Text, default="")
     author_email: Mapped[str | None] = mapped_column(String(320))
     author_name: Mapped[str | None] = mapped_column(String(200))
-    authored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    merged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    authored_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     is_merge: Mapped[bool] = mapped_column(Boolean, default=False)
     additions: Mapped[int] = mapped_column(Integer, default=0)
     deletions: Mapped[int] = mapped_column(Integer, default=0)
@@ -142,7 +170,7 @@ class Review(Evidence):
     number: Mapped[int] = mapped_column(Integer)
     reviewer: Mapped[str] = mapped_column(String(320))
     state: Mapped[str] = mapped_column(String(30))
-    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class EvalRun(Evidence):
@@ -155,7 +183,7 @@ class EvalRun(Evidence):
     suite: Mapped[str] = mapped_column(String(300))
     model: Mapped[str | None] = mapped_column(String(300))
     prompt_version: Mapped[str | None] = mapped_column(String(300))
-    run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    run_at: Mapped[datetime] = mapped_column(UTCDateTime())
     n: Mapped[int] = mapped_column(Integer)
     passed: Mapped[int | None] = mapped_column(Integer)
     metrics: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
@@ -174,7 +202,7 @@ class Release(Evidence):
     artifact: Mapped[str] = mapped_column(String(20))  # model | prompt | gateway
     version: Mapped[str] = mapped_column(String(300))
     previous_version: Mapped[str | None] = mapped_column(String(300))
-    released_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    released_at: Mapped[datetime] = mapped_column(UTCDateTime())
     rolled_back: Mapped[bool] = mapped_column(Boolean, default=False)
     gated: Mapped[bool] = mapped_column(Boolean, default=False)
     qa_hours: Mapped[float | None] = mapped_column(Float)
@@ -189,9 +217,9 @@ class Incident(Evidence):
     severity: Mapped[str] = mapped_column(String(20))
     service: Mapped[str | None] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(Text, default="")
-    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     responders: Mapped[list[str]] = mapped_column(Json, default=list)
     cause: Mapped[str | None] = mapped_column(Text)
     # The model or prompt version whose release caused the incident, when known.
@@ -207,8 +235,8 @@ class Experiment(Evidence):
     id: Mapped[int] = _evidence_fk()
     name: Mapped[str] = mapped_column(String(300))
     metric: Mapped[str] = mapped_column(String(300))
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     variants: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)
 
 
@@ -220,7 +248,7 @@ class GuardEvent(Evidence):
 
     id: Mapped[int] = _evidence_fk()
     guard: Mapped[str] = mapped_column(String(30))  # budget_block | kill_switch | fallback
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
     amount_usd: Mapped[float | None] = mapped_column(Float)
     requests_affected: Mapped[int | None] = mapped_column(Integer)
     service: Mapped[str | None] = mapped_column(String(200))
@@ -236,7 +264,7 @@ class Feedback(Evidence):
     author_name: Mapped[str] = mapped_column(String(200))
     author_function: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
-    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Artifact(Evidence):
@@ -280,7 +308,7 @@ class TelemetrySource(Base):
     columns: Mapped[dict[str, str]] = mapped_column(Json, default=dict)
     row_count: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ClaimEvidence(Base):
@@ -327,7 +355,7 @@ class Claim(Base):
     assumptions: Mapped[list[str]] = mapped_column(Json, default=list)
     details: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     fingerprint: Mapped[str] = mapped_column(String(64))
-    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     evidence: Mapped[list[Evidence]] = relationship(
         secondary="claim_evidence", order_by=Evidence.id
@@ -345,5 +373,5 @@ class Packet(Base):
     markdown: Mapped[str] = mapped_column(Text)
     front_matter: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

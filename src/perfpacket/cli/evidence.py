@@ -1,0 +1,179 @@
+"""``perfpacket import``, ``perfpacket evidence list`` and ``perfpacket people``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from perfpacket.cli._app import console, err_console, print_json, say, workspace_from
+from perfpacket.errors import InputError
+from perfpacket.evidence.load import import_path
+from perfpacket.evidence.people import add_person, link_identity, list_people
+from perfpacket.evidence.query import list_evidence
+
+
+def _mapping(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key or not value:
+            raise InputError(f"--map '{pair}' is not NAME=COLUMN", hint="e.g. --map cost_usd=spend")
+        out[key] = value
+    return out
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("import")
+    def import_(
+        ctx: typer.Context,
+        kind: str = typer.Argument(..., help="The format: git, github-prs, promptfoo, ..."),
+        paths: list[Path] = typer.Argument(..., help="Files, folders or repositories."),
+        person: str | None = typer.Option(
+            None, "--person", metavar="EMAIL", help="Keep only records of this person."
+        ),
+        all_refs: bool = typer.Option(False, "--all", help="git: every ref, not just HEAD."),
+        since: str | None = typer.Option(None, "--since", help="git: commits after this date."),
+        until: str | None = typer.Option(None, "--until", help="git: commits before this date."),
+        name: str | None = typer.Option(
+            None, "--name", help="git: repository name; telemetry: source name."
+        ),
+        mapping: list[str] = typer.Option(
+            [], "--map", metavar="NAME=COLUMN", help="telemetry: map a column (repeatable)."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+    ) -> None:
+        """Import evidence; each path is one transaction, and re-importing changes nothing."""
+        options = {
+            "all": all_refs,
+            "since": since,
+            "until": until,
+            "repo_name": name,
+            "name": name,
+            "columns": _mapping(mapping),
+        }
+        reports = []
+        with workspace_from(ctx).open_store() as store:
+            for path in paths:
+                columns = (
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeElapsedColumn(),
+                )
+                with Progress(*columns, console=err_console, transient=True) as bar:
+                    task = bar.add_task(f"Importing {path.name}", total=None)
+
+                    def advance(step: int, total: int | None, task: TaskID = task) -> None:
+                        if total is not None:
+                            bar.update(task, total=total)
+                        bar.advance(task, step)
+
+                    reports.append(import_path(store, kind, path, options, person, advance))
+        if as_json:
+            print_json(
+                reports[0].to_dict() if len(reports) == 1 else [r.to_dict() for r in reports]
+            )
+            return
+        for r in reports:
+            say(
+                f"{r.source}: {r.imported} imported, {r.updated} updated, "
+                f"{r.duplicates} already present, {r.skipped} skipped"
+            )
+            for warning in r.warnings:
+                say(f"  warning: {warning}")
+
+    evidence_app = typer.Typer(help="Imported evidence records.")
+    app.add_typer(evidence_app, name="evidence")
+
+    @evidence_app.command("list")
+    def evidence_list(
+        ctx: typer.Context,
+        kind: str | None = typer.Option(None, "--kind", help="change, review, eval_run, ..."),
+        person: str | None = typer.Option(None, "--person", metavar="EMAIL"),
+        since: str | None = typer.Option(None, "--since", metavar="YYYY-MM-DD"),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+    ) -> None:
+        """List evidence records, oldest first."""
+        day = None
+        if since:
+            try:
+                day = datetime.strptime(since, "%Y-%m-%d").date()
+            except ValueError:
+                raise InputError(
+                    f"--since '{since}' is not a date", hint="write YYYY-MM-DD"
+                ) from None
+        with workspace_from(ctx).open_store() as store, store.session() as session:
+            records = list_evidence(session, kind, person, day)
+        if as_json:
+            print_json(records)
+            return
+        table = Table("id", "kind", "when", "person", "what")
+        for r in records:
+            what = r.get("title") or r.get("suite") or r.get("version") or r.get("guard") or ""
+            table.add_row(
+                str(r["id"]), r["kind"], r["occurred_at"][:10], r["person"] or "", str(what)
+            )
+        console.print(table)
+
+    people_app = typer.Typer(help="People and the identities that attribute evidence to them.")
+    app.add_typer(people_app, name="people")
+
+    @people_app.command("add")
+    def people_add(
+        ctx: typer.Context,
+        email: str = typer.Argument(..., help="Their email: the key of a person."),
+        name: str = typer.Option(..., "--name", help="Display name."),
+        team: str | None = typer.Option(None, "--team"),
+        function: str | None = typer.Option(
+            None, "--function", help="engineering, product, sre, data science, ..."
+        ),
+        manager: str | None = typer.Option(None, "--manager", metavar="EMAIL"),
+    ) -> None:
+        """Add a person."""
+        with workspace_from(ctx).open_store() as store, store.session() as session:
+            add_person(session, email, name, team, function, manager)
+        say(f"Added {email}")
+
+    @people_app.command("link")
+    def people_link(
+        ctx: typer.Context,
+        who: str = typer.Argument(..., help="The person's email."),
+        identity: str = typer.Argument(..., help="EMAIL or KIND:VALUE, e.g. github:aokafor."),
+    ) -> None:
+        """Link another email or handle to a person; their imported records follow."""
+        with workspace_from(ctx).open_store() as store, store.session() as session:
+            moved = link_identity(session, who, identity)
+        say(f"Linked {identity} to {who}; {moved} records attributed")
+
+    @people_app.command("list")
+    def people_list(
+        ctx: typer.Context,
+        as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+    ) -> None:
+        """List people and their identities."""
+        with workspace_from(ctx).open_store() as store, store.session() as session:
+            people = list_people(session)
+        if as_json:
+            print_json(people)
+            return
+        table = Table("email", "name", "team", "function", "identities")
+        for p in people:
+            table.add_row(
+                p["email"],
+                p["name"],
+                p["team"] or "",
+                p["function"] or "",
+                ", ".join(p["identities"]),
+            )
+        console.print(table)

@@ -1,0 +1,228 @@
+"""Running an importer: one transaction per import, de-duplication, attribution to people."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from perfpacket import plugins
+from perfpacket.errors import InputError
+from perfpacket.evidence.records import ImportReport, Record, batched
+from perfpacket.store import Store
+from perfpacket.store.models import EVIDENCE_KINDS, Evidence, Identity, Person, Source
+
+BATCH = 2000
+HEAD_BYTES = 8192
+
+
+class _Context:
+    def __init__(self, report: ImportReport, progress: Callable[[int, int | None], None] | None):
+        self.report = report
+        self._progress = progress
+
+    def warn(self, message: str) -> None:
+        self.report.warnings.append(message)
+
+    def progress(self, advance: int = 1, total: int | None = None) -> None:
+        if self._progress:
+            self._progress(advance, total)
+
+
+def _head(path: Path) -> bytes:
+    if not path.is_file():
+        return b""
+    with path.open("rb") as fh:
+        return fh.read(HEAD_BYTES)
+
+
+def choose_importer(kind: str, path: Path) -> Any:
+    """The importer for ``kind``, after checking that ``path`` looks like its format."""
+    registry = plugins.importers()
+    if kind not in registry:
+        raise InputError(
+            f"unknown import kind '{kind}'", hint="kinds: " + ", ".join(registry.names())
+        )
+    if not path.exists():
+        raise InputError(f"'{path}' does not exist", hint="check the path")
+    importer = registry.get(kind)
+    head = _head(path)
+    if path.is_file() and not head.strip():
+        raise InputError(f"'{path}' is empty", hint=f"give a {kind} file with content")
+    if not importer.sniff(path, head):
+        others = [i.name for i in registry if i.name != kind and i.sniff(path, head)]
+        hint = (
+            f"it looks like {others[0]}: perfpacket import {others[0]} {path}"
+            if others
+            else "see `perfpacket import --help` for the kinds and their formats"
+        )
+        raise InputError(f"'{path}' is not {importer.description}", hint=hint)
+    return importer
+
+
+class _People:
+    """Identity -> person, loaded once per import; new people are created from email."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.index: dict[tuple[str, str], int] = {
+            (i.kind, i.value.lower()): i.person_id for i in session.scalars(select(Identity))
+        }
+        for person in session.scalars(select(Person)):
+            self.index.setdefault(("email", person.email.lower()), person.id)
+
+    def attribute(self, record: Record) -> int | None:
+        for kind, value in record.identities:
+            found = self.index.get((kind, value.lower()))
+            if found is not None:
+                return found
+        emails = [v for k, v in record.identities if k == "email"]
+        if not emails:
+            return None
+        person = Person(display_name=record.display_name or emails[0], email=emails[0].lower())
+        person.identities = [
+            Identity(kind=k, value=v.lower()) for k, v in dict.fromkeys(record.identities)
+        ]
+        self.session.add(person)
+        self.session.flush()
+        for kind, value in record.identities:
+            self.index[(kind, value.lower())] = person.id
+        return person.id
+
+    def find(self, who: str) -> int:
+        wanted = who.lower()
+        for (_kind, value), person_id in self.index.items():
+            if value == wanted:
+                return person_id
+        raise InputError(
+            f"--person '{who}' is not a known person or identity",
+            hint="add them first: perfpacket people add EMAIL --name NAME",
+        )
+
+
+def _actor(record: Record) -> str | None:
+    return (
+        f"{record.identities[0][0]}:{record.identities[0][1].lower()}"
+        if record.identities
+        else None
+    )
+
+
+def import_path(
+    store: Store,
+    kind: str,
+    path: Path,
+    options: dict[str, Any] | None = None,
+    person: str | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> ImportReport:
+    """Import one file, folder or repository. Everything it writes commits together, or
+    nothing does; the same content imported again changes nothing."""
+    options = options or {}
+    importer = choose_importer(kind, path)
+    report = ImportReport(source=str(path), kind=kind)
+    digest = importer.content_hash(path, options)
+    with store.session() as session:
+        seen = session.scalars(
+            select(Source).where(Source.kind == kind, Source.sha256 == digest)
+        ).first()
+        if seen is not None:
+            report.duplicates = (
+                session.scalar(
+                    select(func.count()).select_from(Evidence).where(Evidence.source_id == seen.id)
+                )
+                or 0
+            )
+            return report
+        source = Source(
+            kind=kind,
+            location=str(path.resolve()),
+            sha256=digest,
+            importer=importer.name,
+            importer_version=importer.version,
+            imported_at=datetime.now(UTC),
+        )
+        session.add(source)
+        session.flush()
+        people = _People(session)
+        scope = people.find(person) if person else None
+        ctx = _Context(report, progress)
+        for batch in batched(importer.read(path, options, ctx), BATCH):
+            _store_batch(session, batch, source, people, scope, report)
+    return report
+
+
+def _store_batch(
+    session: Session,
+    batch: list[Record],
+    source: Source,
+    people: _People,
+    scope: int | None,
+    report: ImportReport,
+) -> None:
+    by_kind: dict[str, list[Record]] = {}
+    for record in batch:
+        by_kind.setdefault(record.kind, []).append(record)
+    for kind, records in by_kind.items():
+        model = EVIDENCE_KINDS[kind]
+        keys = [r.natural_key for r in records]
+        existing = {
+            e.natural_key: e
+            for e in session.scalars(
+                select(model).where(model.kind == kind, model.natural_key.in_(keys))
+            )
+        }
+        fresh: dict[str, dict[str, Any]] = {}
+        for record in records:
+            person_id = people.attribute(record)
+            if scope is not None and person_id != scope:
+                report.skipped += 1
+                continue
+            old = existing.get(record.natural_key)
+            if old is not None:
+                _merge(old, record, report)
+                continue
+            if record.natural_key in fresh:
+                # The same record twice in one file: keep the later version.
+                row = fresh[record.natural_key]
+                if _newer(record.version, row["source_version"]):
+                    row.update(
+                        record.fields, occurred_at=record.occurred_at, source_version=record.version
+                    )
+                report.duplicates += 1
+                continue
+            fresh[record.natural_key] = {
+                **record.fields,
+                "kind": kind,
+                "natural_key": record.natural_key,
+                "source_id": source.id,
+                "person_id": person_id,
+                "occurred_at": record.occurred_at,
+                "actor": _actor(record),
+                "source_version": record.version,
+            }
+        rows = list(fresh.values())
+        if rows:
+            session.execute(insert(model), rows)
+            report.imported += len(rows)
+    session.flush()
+
+
+def _newer(candidate: str | None, current: str | None) -> bool:
+    return candidate is None or current is None or candidate >= current
+
+
+def _merge(old: Evidence, record: Record, report: ImportReport) -> None:
+    changed = {k: v for k, v in record.fields.items() if getattr(old, k) != v}
+    if not changed or not _newer(record.version, old.source_version):
+        report.duplicates += 1
+        return
+    for key, value in changed.items():
+        setattr(old, key, value)
+    old.occurred_at = record.occurred_at
+    old.source_version = record.version
+    report.updated += 1

@@ -1,0 +1,86 @@
+"""What importers produce: typed records not yet in the store, and what an import reports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+
+@dataclass
+class Record:
+    """One evidence record: its kind, natural key, time, who it belongs to, and its fields.
+
+    ``identities`` are (kind, value) pairs such as ("email", "ana@example.com") or
+    ("github", "aokafor"); the first that matches a person attributes the record.
+    """
+
+    kind: str
+    natural_key: str
+    occurred_at: datetime
+    fields: dict[str, Any]
+    identities: list[tuple[str, str]] = field(default_factory=list)
+    display_name: str | None = None
+    # When the same natural key arrives again, the record with the later version wins.
+    version: str | None = None
+
+
+@dataclass
+class ImportReport:
+    source: str
+    kind: str
+    imported: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "kind": self.kind,
+            "imported": self.imported,
+            "updated": self.updated,
+            "duplicates": self.duplicates,
+            "skipped": self.skipped,
+            "warnings": self.warnings,
+        }
+
+
+class ImportContext(Protocol):
+    def warn(self, message: str) -> None: ...
+
+    def progress(self, advance: int = 1, total: int | None = None) -> None: ...
+
+
+class Importer(Protocol):
+    """A format perfpacket reads. ``name`` is the KIND of ``perfpacket import KIND PATH``."""
+
+    name: str
+    description: str
+    version: str
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        """Whether ``path`` (whose first bytes are ``head``) looks like this format."""
+        ...
+
+    def content_hash(self, path: Path, options: dict[str, Any]) -> str:
+        """A hash of what would be imported: the same hash means nothing new to import."""
+        ...
+
+    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterable[Record]:
+        """The records in ``path``; raises InputError naming the file, line or field."""
+        ...
+
+
+def batched(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    batch: list[Record] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

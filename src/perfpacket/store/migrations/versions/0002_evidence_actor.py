@@ -1,0 +1,30 @@
+"""evidence actor and source version
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-21
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("evidence", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("actor", sa.String(length=400), nullable=True))
+        batch_op.add_column(sa.Column("source_version", sa.String(length=100), nullable=True))
+        batch_op.create_index(batch_op.f("ix_evidence_actor"), ["actor"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("evidence", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_evidence_actor"))
+        batch_op.drop_column("source_version")
+        batch_op.drop_column("actor")
