@@ -25,7 +25,9 @@ def register(app: typer.Typer) -> None:
             BarColumn(),
             TimeElapsedColumn(),
         )
-        with Progress(*columns, console=err_console, transient=True) as progress:
+        with Progress(
+            *columns, console=err_console, transient=True, disable=not err_console.is_terminal
+        ) as progress:
             task = progress.add_task("Starting", total=STEPS)
 
             def step(message: str) -> None:

@@ -71,7 +71,12 @@ def register(app: typer.Typer) -> None:
                     MofNCompleteColumn(),
                     TimeElapsedColumn(),
                 )
-                with Progress(*columns, console=err_console, transient=True) as bar:
+                with Progress(
+                    *columns,
+                    console=err_console,
+                    transient=True,
+                    disable=not err_console.is_terminal,
+                ) as bar:
                     task = bar.add_task(f"Importing {path.name}", total=None)
 
                     def advance(step: int, total: int | None, task: TaskID = task) -> None:

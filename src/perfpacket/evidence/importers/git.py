@@ -70,6 +70,13 @@ class GitImporter:
         return args
 
     def content_hash(self, path: Path, options: dict[str, Any]) -> str:
+        head = subprocess.run(
+            [_git(), "-C", str(path), "rev-parse", "--verify", "-q", "HEAD"], capture_output=True
+        )
+        if head.returncode != 0:
+            raise InputError(
+                f"'{path}' has no commits yet", hint="commit something, or check the path"
+            )
         refs = (
             _run(path, "for-each-ref", "--format=%(objectname) %(refname)")
             if options.get("all")
