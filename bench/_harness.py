@@ -20,10 +20,14 @@ class Result:
     baseline_s: float
     goal: str
     met: bool
+    unit: str = "s"  # "s" for times (shown in ms), or another unit shown as is, such as "MB"
+
+    def show(self, value: float) -> str:
+        return f"{value * 1000:,.1f} ms" if self.unit == "s" else f"{value:,.0f} {self.unit}"
 
     @property
     def ratio(self) -> float:
-        """Candidate time over baseline time: below 1 means we are faster."""
+        """Candidate over baseline: below 1 means we are faster (or smaller)."""
         return self.candidate_s / self.baseline_s
 
 

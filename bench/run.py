@@ -32,13 +32,13 @@ def main(argv: list[str]) -> int:
         for name in names:
             with console.status(f"Running {name}"):
                 results.extend(importlib.import_module(name).run(Path(tmp)))
-    table = Table("benchmark", "ours", "baseline", "baseline time", "ratio", "goal", "met")
+    table = Table("benchmark", "ours", "baseline", "baseline figure", "ratio", "goal", "met")
     for r in results:
         table.add_row(
             r.name,
-            f"{r.candidate_s * 1000:,.1f} ms",
+            r.show(r.candidate_s),
             r.baseline_name,
-            f"{r.baseline_s * 1000:,.1f} ms",
+            r.show(r.baseline_s),
             f"{r.ratio:.2f}x",
             r.goal,
             "yes" if r.met else "NO",

@@ -93,22 +93,20 @@ class Registry:
         return name in self.items
 
 
-_BUILTIN_PLUGINS = (
-    "perfpacket.claims.recipes",
-    "perfpacket.packet.render",
-    "perfpacket.evidence.importers",
-)
+# Built-in plugins by the hook they implement, imported only when that hook is first called:
+# importing git history must not pay for loading the statistics stack.
+_BUILTIN_PLUGINS = {
+    "register_recipes": ("perfpacket.claims.recipes",),
+    "register_renderers": ("perfpacket.packet.render",),
+    "register_importers": ("perfpacket.evidence.importers",),
+}
 
 _manager: pluggy.PluginManager | None = None
 
 
 def _build_manager(extra: Iterable[object] = ()) -> pluggy.PluginManager:
-    import importlib
-
     pm = pluggy.PluginManager(PROJECT)
     pm.add_hookspecs(HookSpecs)
-    for module_name in _BUILTIN_PLUGINS:
-        pm.register(importlib.import_module(module_name), name=module_name)
     pm.load_setuptools_entrypoints(PROJECT)
     for plugin in extra:
         pm.register(plugin)
@@ -133,9 +131,20 @@ def unregister_plugin(plugin: object) -> None:
     get_plugin_manager().unregister(plugin)
 
 
+def _with_builtins(hook_name: str) -> pluggy.PluginManager:
+    """The manager, with the built-in plugins of ``hook_name`` registered."""
+    import importlib
+
+    pm = get_plugin_manager()
+    for module_name in _BUILTIN_PLUGINS.get(hook_name, ()):
+        if not pm.has_plugin(module_name):
+            pm.register(importlib.import_module(module_name), name=module_name)
+    return pm
+
+
 def _collect(hook_name: str, kind: str) -> Registry:
     registry = Registry(kind)
-    getattr(get_plugin_manager().hook, hook_name)(register=registry.add)
+    getattr(_with_builtins(hook_name).hook, hook_name)(register=registry.add)
     return registry
 
 

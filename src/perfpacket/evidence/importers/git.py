@@ -9,9 +9,11 @@ count under their new path; binary files count as changed with no lines.
 from __future__ import annotations
 
 import hashlib
+import queue
 import re
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -117,10 +119,29 @@ def _has_mailmap(path: Path) -> bool:
     return done.returncode == 0
 
 
+def _chunks(stream: Any) -> Iterator[bytes]:
+    """Chunks of ``stream`` read by a thread of their own, so that git keeps producing while
+    the caller parses and writes to the database (a full pipe would otherwise stop git)."""
+    chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=64)
+
+    def pump() -> None:
+        try:
+            while chunk := stream.read(CHUNK):
+                chunks.put(chunk)
+        finally:
+            chunks.put(None)
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    while (chunk := chunks.get()) is not None:
+        yield chunk
+    reader.join()
+
+
 def _commits(stream: Any) -> Iterator[bytes]:
-    """The raw bytes of each commit, read in large chunks."""
+    """The raw bytes of each commit."""
     buffer = b""
-    while chunk := stream.read(CHUNK):
+    for chunk in _chunks(stream):
         buffer += chunk
         parts = buffer.split(b"\x1e")
         buffer = parts.pop()

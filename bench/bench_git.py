@@ -1,0 +1,137 @@
+"""Importing git history, against git itself and against PyDriller.
+
+Goals (issue: importers): the import takes at most 2.0x the wall time of `git log --numstat`
+on the same 20k-commit repository; memory stays flat as history grows; at least 10x faster
+than PyDriller per commit (PyDriller runs over the first commits only: it is too slow for all).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from _harness import Result
+
+COMMITS = 20_000
+PYDRILLER_COMMITS = 600
+PEOPLE = [f"Dev {i} <dev{i}@example.com>" for i in range(40)]
+
+
+def _make_repo(path: Path, commits: int) -> None:
+    """A linear history: each commit rewrites a few lines of one to three of 400 files."""
+    if (path / ".git").exists():
+        return
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull}
+    subprocess.run(["git", "init", "-q", "-b", "main", str(path)], check=True, env=env)
+    parts: list[bytes] = []
+    for i in range(commits):
+        who = PEOPLE[(i * 7) % len(PEOPLE)]
+        stamp = f"{who} {1_700_000_000 + i * 600} +0000"
+        message = f"change {i}\n".encode()
+        parts.append(
+            f"commit refs/heads/main\nmark :{i + 1}\nauthor {stamp}\ncommitter {stamp}\n".encode()
+        )
+        parts.append(b"data %d\n%s\n" % (len(message), message))
+        if i:
+            parts.append(f"from :{i}\n".encode())
+        for j in range(1 + i % 3):
+            name = f"src/module_{(i * 31 + j * 17) % 400}.py"
+            body = "".join(f"line {k} of change {i if k % 5 == j else 0}\n" for k in range(20))
+            data = body.encode()
+            parts.append(
+                f"M 100644 inline {name}\n".encode() + b"data %d\n%s\n" % (len(data), data)
+            )
+        parts.append(b"\n")
+    subprocess.run(
+        ["git", "fast-import", "--quiet"], input=b"".join(parts), cwd=path, check=True, env=env
+    )
+    subprocess.run(["git", "checkout", "-q", "main"], cwd=path, check=True, env=env)
+
+
+def _import_seconds(repo: Path, db: Path) -> float:
+    from perfpacket.evidence.load import import_path
+    from perfpacket.store import open_store
+
+    with open_store(f"sqlite:///{db}") as store:
+        start = time.perf_counter()
+        report = import_path(store, "git", repo)
+        elapsed = time.perf_counter() - start
+    assert report.imported > 0
+    return elapsed
+
+
+def _peak_rss_mb(repo: Path, db: Path) -> float:
+    """Peak resident memory of a separate process that does only the import."""
+    code = (
+        "import resource, sys; from pathlib import Path;"
+        "from perfpacket.evidence.load import import_path; from perfpacket.store import open_store;"
+        f"s = open_store('sqlite:///{db}'); import_path(s, 'git', Path('{repo}'));"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip()) / 1024
+
+
+def run(tmp: Path) -> list[Result]:
+    big, small = tmp / "git-20k", tmp / "git-5k"
+    _make_repo(big, COMMITS)
+    _make_repo(small, COMMITS // 4)
+
+    def git_log() -> float:
+        start = time.perf_counter()
+        subprocess.run(
+            ["git", "-C", str(big), "log", "--numstat"], stdout=subprocess.DEVNULL, check=True
+        )
+        return time.perf_counter() - start
+
+    git_times = sorted(git_log() for _ in range(3))
+    ours_times = sorted(_import_seconds(big, tmp / f"g{i}.db") for i in range(3))
+    git_s, ours_s = git_times[1], ours_times[1]
+    rss_small = _peak_rss_mb(small, tmp / "rss-small.db")
+    rss_big = _peak_rss_mb(big, tmp / "rss-big.db")
+    print(
+        f"  peak RSS: {rss_small:.0f} MB at {COMMITS // 4} commits, {rss_big:.0f} MB at {COMMITS}"
+    )
+
+    from pydriller import Repository
+
+    def pydriller_seconds() -> float:
+        start = time.perf_counter()
+        for n, commit in enumerate(Repository(str(big), order="reverse").traverse_commits()):
+            _ = (commit.insertions, commit.deletions, commit.files, commit.author.email)
+            if n + 1 >= PYDRILLER_COMMITS:
+                break
+        return time.perf_counter() - start
+
+    per_commit_pydriller = pydriller_seconds() / PYDRILLER_COMMITS
+    per_commit_ours = ours_s / COMMITS
+    return [
+        Result(
+            f"git import, {COMMITS} commits (SQLite)",
+            ours_s,
+            "git log --numstat",
+            git_s,
+            "<= 2.0x git's time",
+            ours_s / git_s <= 2.0,
+        ),
+        Result(
+            "git import peak memory, 20k vs 5k commits",
+            rss_big,
+            "the same import of 5k commits",
+            rss_small,
+            "flat (<= 1.2x)",
+            rss_big / rss_small <= 1.2,
+            unit="MB",
+        ),
+        Result(
+            "git import per commit",
+            per_commit_ours,
+            f"PyDriller per commit (first {PYDRILLER_COMMITS})",
+            per_commit_pydriller,
+            ">= 10x faster",
+            per_commit_pydriller / per_commit_ours >= 10,
+        ),
+    ]
