@@ -93,3 +93,16 @@ def test_help_lists_the_commands(runner: CliRunner) -> None:
     assert result.exit_code == 0
     for command in ("init", "demo", "claims", "build"):
         assert command in result.output
+
+
+def test_the_command_line_starts_without_the_statistics_stack() -> None:
+    # Commands that do not compute claims must not pay for scipy, statsmodels and Ibis.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from perfpacket.cli import build_app; build_app();"
+        "print(sorted(m for m in ('scipy', 'statsmodels', 'ibis', 'pandas') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -6,10 +6,8 @@ from pathlib import Path
 
 import typer
 
-from perfpacket.claims import load_claims
 from perfpacket.cli._app import say, workspace_from
 from perfpacket.errors import InputError
-from perfpacket.packet import render_packet_html
 
 
 def register(app: typer.Typer) -> None:
@@ -22,6 +20,9 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Render a packet to one self-contained HTML file, resolving its claim references."""
+        from perfpacket.claims import load_claims
+        from perfpacket.packet import render_packet_html
+
         try:
             text = packet.read_text(encoding="utf-8")
         except FileNotFoundError:

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.table import Table
 
-from perfpacket.claims import (
-    claim_to_dict,
-    get_claim,
-    load_claims,
-    resolve_person,
-    suggest_claims,
-    verify_claims,
-)
 from perfpacket.cli._app import console, print_json, say, workspace_from
 from perfpacket.packet.format import (
     format_constant,
@@ -20,7 +14,12 @@ from perfpacket.packet.format import (
     format_money,
     format_number,
 )
-from perfpacket.store.models import Claim
+
+if TYPE_CHECKING:
+    from perfpacket.store.models import Claim
+
+# The claims engine (scipy, statsmodels, Ibis) is imported inside the commands that use it, so
+# that `perfpacket --help` and the other commands start quickly.
 
 
 def _table(claims: list[Claim]) -> Table:
@@ -49,6 +48,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
         """Compute claims from the evidence with every recipe, store them, update claims.yaml."""
+        from perfpacket.claims import claim_to_dict, load_claims, resolve_person, suggest_claims
+
         ws = workspace_from(ctx)
         with ws.open_store() as store:
             with store.session() as session:
@@ -71,6 +72,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
         """List the workspace's claims."""
+        from perfpacket.claims import claim_to_dict, load_claims
+
         with workspace_from(ctx).open_store() as store, store.session() as session:
             claims = load_claims(session)
             data = [claim_to_dict(c) for c in claims]
@@ -89,6 +92,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
         """Show one claim: estimate, interval, method, value formula and evidence."""
+        from perfpacket.claims import claim_to_dict, get_claim
+
         with workspace_from(ctx).open_store() as store, store.session() as session:
             claim = get_claim(session, slug)
             data = claim_to_dict(claim)
@@ -123,6 +128,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
         """Recompute every claim from the evidence; exit 1 listing any that changed."""
+        from perfpacket.claims import verify_claims
+
         ws = workspace_from(ctx)
         with (
             ws.open_store() as store,

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from perfpacket.cli._app import print_json, say
 from perfpacket.errors import InputError
-from perfpacket.stats import (
-    Direction,
-    Proportion,
-    SampleMean,
-    StatResult,
-    ab_test,
-    newcombe_diff_interval,
-    paired_proportion_diff,
-    wilson_interval,
-)
+
+if TYPE_CHECKING:
+    from perfpacket.stats import Proportion, SampleMean, StatResult
 
 _COUNT = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 _MOMENTS = re.compile(r"^\s*([-+0-9.eE]+)\s*,\s*([-+0-9.eE]+)\s*,\s*(\d+)\s*$")
@@ -53,6 +46,8 @@ def parse_count(text: str, name: str) -> tuple[int, int]:
 
 def parse_arm(text: str, name: str) -> Proportion | SampleMean:
     """``X/N`` for conversions or ``SUM,SUM_SQUARES,N`` for a mean metric."""
+    from perfpacket.stats import Proportion, SampleMean
+
     if _COUNT.match(text):
         return Proportion(*parse_count(text, name))
     match = _MOMENTS.match(text)
@@ -115,6 +110,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
         """A rate with its Wilson score interval."""
+        from perfpacket.stats import wilson_interval
+
         x, n = parse_count(count, "X/N")
         result = wilson_interval(x, n, level)
         _emit(result, as_json, _sentence(result, f"{x}/{n}", "%", True, False))
@@ -136,6 +133,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
         """p1 - p2: Newcombe's hybrid score interval, or paired with McNemar's test."""
+        from perfpacket.stats import Direction, newcombe_diff_interval, paired_proportion_diff
+
         x1, n1 = parse_count(first, "X1/N1")
         x2, n2 = parse_count(second, "X2/N2")
         direction = (
@@ -179,6 +178,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
         """A/B readout: GrowthBook's frequentist two-sided t-test (Welch df)."""
+        from perfpacket.stats import Proportion, ab_test
+
         c = parse_arm(control, "--control")
         t = parse_arm(treatment, "--treatment")
         if isinstance(c, Proportion) != isinstance(t, Proportion):
