@@ -63,7 +63,9 @@ def register(app: typer.Typer) -> None:
             "columns": _mapping(mapping),
         }
         reports = []
-        with workspace_from(ctx).open_store() as store:
+        ws = workspace_from(ctx)
+        options["telemetry_dir"] = str(ws.state_dir / "telemetry")
+        with ws.open_store() as store:
             for path in paths:
                 columns = (
                     TextColumn("{task.description}"),
@@ -84,7 +86,9 @@ def register(app: typer.Typer) -> None:
                             bar.update(task, total=total)
                         bar.advance(task, step)
 
-                    reports.append(import_path(store, kind, path, options, person, advance))
+                    reports.append(
+                        import_path(store, kind, path, options, person, advance, ws.person)
+                    )
         if as_json:
             print_json(
                 reports[0].to_dict() if len(reports) == 1 else [r.to_dict() for r in reports]

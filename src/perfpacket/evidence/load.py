@@ -119,9 +119,15 @@ def import_path(
     options: dict[str, Any] | None = None,
     person: str | None = None,
     progress: Callable[[int, int | None], None] | None = None,
+    owner: str | None = None,
 ) -> ImportReport:
     """Import one file, folder or repository. Everything it writes commits together, or
-    nothing does; the same content imported again changes nothing."""
+    nothing does; the same content imported again changes nothing.
+
+    ``person`` scopes the import: records of anyone else are skipped, and records with no
+    identity (eval results, telemetry) are theirs. Without it, records with no identity go to
+    ``owner`` (the workspace's person), if any.
+    """
     options = options or {}
     importer = choose_importer(kind, path)
     report = ImportReport(source=str(path), kind=kind)
@@ -150,9 +156,13 @@ def import_path(
         session.flush()
         people = _People(session)
         scope = people.find(person) if person else None
+        default_owner = scope if scope is not None else (people.find(owner) if owner else None)
         ctx = _Context(report, progress)
         for batch in batched(importer.read(path, options, ctx), BATCH):
-            _store_batch(session, batch, source, people, scope, report)
+            _store_batch(session, batch, source, people, scope, default_owner, report)
+        register = getattr(importer, "register", None)
+        if register is not None:
+            register(session, source, path, options, report)
     return report
 
 
@@ -162,6 +172,7 @@ def _store_batch(
     source: Source,
     people: _People,
     scope: int | None,
+    default_owner: int | None,
     report: ImportReport,
 ) -> None:
     by_kind: dict[str, list[Record]] = {}
@@ -178,7 +189,7 @@ def _store_batch(
         }
         fresh: dict[str, dict[str, Any]] = {}
         for record in records:
-            person_id = people.attribute(record)
+            person_id = people.attribute(record) if record.identities else default_owner
             if scope is not None and person_id != scope:
                 report.skipped += 1
                 continue

@@ -151,6 +151,7 @@ class Change(Evidence):
     author_name: Mapped[str | None] = mapped_column(String(200))
     authored_at: Mapped[datetime] = mapped_column(UTCDateTime())
     merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     is_merge: Mapped[bool] = mapped_column(Boolean, default=False)
     additions: Mapped[int] = mapped_column(Integer, default=0)
     deletions: Mapped[int] = mapped_column(Integer, default=0)

@@ -5,10 +5,42 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from perfpacket.evidence.importers.evals import (
+    InspectImporter,
+    LmEvalImporter,
+    MlflowImporter,
+    OpenAIEvalsImporter,
+    PromptfooImporter,
+)
+from perfpacket.evidence.importers.feedback import FeedbackImporter
 from perfpacket.evidence.importers.git import GitImporter
+from perfpacket.evidence.importers.github import GitHubPullsImporter
+from perfpacket.evidence.importers.pagerduty import PagerDutyImporter
+from perfpacket.evidence.importers.tables import (
+    ExperimentsCsvImporter,
+    GuardEventsImporter,
+    IncidentsCsvImporter,
+    ReleasesCsvImporter,
+)
+from perfpacket.evidence.importers.telemetry import TelemetryImporter
 from perfpacket.plugins import hookimpl
 
-BUILTIN_IMPORTERS: tuple[Any, ...] = (GitImporter(),)
+BUILTIN_IMPORTERS: tuple[Any, ...] = (
+    GitImporter(),
+    GitHubPullsImporter(),
+    PromptfooImporter(),
+    LmEvalImporter(),
+    InspectImporter(),
+    MlflowImporter(),
+    OpenAIEvalsImporter(),
+    PagerDutyImporter(),
+    IncidentsCsvImporter(),
+    ExperimentsCsvImporter(),
+    GuardEventsImporter(),
+    ReleasesCsvImporter(),
+    FeedbackImporter(),
+    TelemetryImporter(),
+)
 
 
 @hookimpl

@@ -210,6 +210,7 @@ def _record(repo: str, raw: bytes, mailmap: _CoAuthors) -> Record:
             "author_name": name,
             "authored_at": authored,
             "merged_at": None,
+            "closed_at": None,
             "is_merge": len(parents.split()) > 1,
             "additions": additions,
             "deletions": deletions,

@@ -1,4 +1,4 @@
-"""evidence actor and source version
+"""evidence actor, source version, change closed_at
 
 Revision ID: 0002
 Revises: 0001
@@ -17,6 +17,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("change", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True))
+
     with op.batch_alter_table("evidence", schema=None) as batch_op:
         batch_op.add_column(sa.Column("actor", sa.String(length=400), nullable=True))
         batch_op.add_column(sa.Column("source_version", sa.String(length=100), nullable=True))
@@ -28,3 +31,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_evidence_actor"))
         batch_op.drop_column("source_version")
         batch_op.drop_column("actor")
+
+    with op.batch_alter_table("change", schema=None) as batch_op:
+        batch_op.drop_column("closed_at")

@@ -1,0 +1,187 @@
+"""Reading files for importers: JSON, JSONL, CSV and times, with errors that name the place."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from perfpacket.errors import InputError
+
+TIME_HINT = "use ISO 8601, e.g. 2026-03-16T09:00:00Z"
+
+
+def sha256_file(path: Path, extra: str = "") -> str:
+    digest = hashlib.sha256(extra.encode())
+    if path.is_dir():
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            digest.update(str(child.relative_to(path)).encode())
+            digest.update(child.read_bytes())
+    else:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def read_text(path: Path) -> str:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"'{path}' line {line}: not UTF-8 text (byte {exc.start})",
+            hint="save the file as UTF-8",
+        ) from None
+
+
+def _json_error(path: Path, exc: json.JSONDecodeError) -> InputError:
+    return InputError(
+        f"'{path}' line {exc.lineno}: not valid JSON ({exc.msg})",
+        hint="the file may be truncated; export it again",
+    )
+
+
+def load_json(path: Path) -> Any:
+    """One JSON document. Bare NaN and Infinity, which some harnesses write, are accepted."""
+    try:
+        return json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise _json_error(path, exc) from None
+
+
+def load_json_documents(path: Path) -> list[Any]:
+    """Every top-level JSON value in the file, as `gh api --paginate` concatenates them."""
+    text = read_text(path)
+    decoder = json.JSONDecoder()
+    docs: list[Any] = []
+    i = 0
+    while True:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i >= len(text):
+            return docs
+        try:
+            doc, i = decoder.raw_decode(text, i)
+        except json.JSONDecodeError as exc:
+            raise _json_error(path, exc) from None
+        docs.append(doc)
+
+
+def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"'{path}' line {number}: not valid JSON ({exc.msg})",
+                hint="each line must be one JSON object",
+            ) from None
+
+
+def read_csv(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(read_text(path)))
+    columns = [c.strip() for c in reader.fieldnames or []]
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise InputError(
+            f"'{path}' line 1: missing column {', '.join(missing)}",
+            hint="required columns: " + ", ".join(required),
+        )
+    for number, row in enumerate(reader, start=2):
+        yield number, {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
+
+
+def where(path: Path, line: int | None, field: str) -> str:
+    return f"'{path}' line {line} / field {field}" if line else f"'{path}' field {field}"
+
+
+def parse_time(value: Any, path: Path, line: int | None, field: str) -> datetime:
+    """An aware datetime from ISO 8601 or epoch seconds; naive times are taken as UTC."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(float(value), tz=UTC)
+    if not isinstance(value, str) or not value:
+        raise InputError(f"{where(path, line, field)}: missing a date-time", hint=TIME_HINT)
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(
+            f"{where(path, line, field)}: '{value}' is not a date-time", hint=TIME_HINT
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def optional_time(value: Any, path: Path, line: int | None, field: str) -> datetime | None:
+    return None if value in (None, "") else parse_time(value, path, line, field)
+
+
+def parse_number(
+    value: Any, path: Path, line: int | None, field: str, integer: bool = False
+) -> Any:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value) if integer else float(value)
+    except (TypeError, ValueError):
+        kind = "a whole number" if integer else "a number"
+        raise InputError(f"{where(path, line, field)}: '{value}' is not {kind}") from None
+    return number
+
+
+def parse_bool(value: Any, path: Path, line: int | None, field: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().lower()
+    if text in {"", "0", "false", "no", "n"}:
+        return False
+    if text in {"1", "true", "yes", "y"}:
+        return True
+    raise InputError(f"{where(path, line, field)}: '{value}' is not true or false")
+
+
+def require(
+    obj: Any, key: str, path: Path, line: int | None, expected: type | tuple[type, ...]
+) -> Any:
+    """``obj[key]``, of the expected type, or an error naming the field."""
+    if not isinstance(obj, dict) or key not in obj or obj[key] is None:
+        raise InputError(f"{where(path, line, key)}: missing", hint="the export is incomplete")
+    value = obj[key]
+    if not isinstance(value, expected) or (
+        isinstance(value, bool)
+        and bool not in (expected if isinstance(expected, tuple) else (expected,))
+    ):
+        names = (
+            expected.__name__
+            if isinstance(expected, type)
+            else "/".join(t.__name__ for t in expected)
+        )
+        raise InputError(f"{where(path, line, key)}: expected {names}, got {type(value).__name__}")
+    return value
+
+
+def finite(obj: Any, warnings: list[str], place: str) -> Any:
+    """The same structure with NaN and infinities as None (JSON columns cannot hold them)."""
+    if isinstance(obj, float) and not math.isfinite(obj):
+        warnings.append(f"{place}: {obj} stored as null")
+        return None
+    if isinstance(obj, dict):
+        return {k: finite(v, warnings, f"{place}.{k}") for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [finite(v, warnings, f"{place}[{i}]") for i, v in enumerate(obj)]
+    return obj
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one (for optional nested fields)."""
+    return value if isinstance(value, dict) else {}
+
+
+def head_is_json(head: bytes) -> bool:
+    return head.lstrip().startswith((b"{", b"["))

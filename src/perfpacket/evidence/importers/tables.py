@@ -1,0 +1,259 @@
+"""The table formats: releases-csv, guard-events (CSV or JSONL), experiments-csv, incidents-csv.
+
+Columns are documented on each importer; an ``owner`` column (an email or handle) attributes
+a row to a person, otherwise the import's --person or the workspace's person owns it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from perfpacket.errors import InputError
+from perfpacket.evidence.importers._common import (
+    optional_time,
+    parse_bool,
+    parse_number,
+    parse_time,
+    read_csv,
+    read_jsonl,
+    sha256_file,
+    where,
+)
+from perfpacket.evidence.records import ImportContext, Record
+
+
+def _owner(row: dict[str, Any]) -> list[tuple[str, str]]:
+    owner = str(row.get("owner") or "").strip()
+    if not owner:
+        return []
+    return [("email", owner)] if "@" in owner else [("handle", owner)]
+
+
+def _csv_header(head: bytes) -> list[str]:
+    first = head.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()[:1]
+    return [c.strip() for c in first[0].split(",")] if first else []
+
+
+class _CsvImporter:
+    name = ""
+    description = ""
+    version = "1"
+    required: tuple[str, ...] = ()
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        return path.is_file() and set(self.required) <= set(_csv_header(head))
+
+    def content_hash(self, path: Path, options: dict[str, Any]) -> str:
+        return sha256_file(path)
+
+
+class ReleasesCsvImporter(_CsvImporter):
+    name = "releases-csv"
+    description = (
+        "a releases CSV (columns version, released_at; optional artifact, previous_version, "
+        "rolled_back, gated, qa_hours, owner)"
+    )
+    required = ("version", "released_at")
+
+    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+        for line, row in read_csv(path, self.required):
+            if not row["version"]:
+                raise InputError(f"{where(path, line, 'version')}: missing")
+            when = parse_time(row["released_at"], path, line, "released_at")
+            artifact = row.get("artifact") or "model"
+            yield Record(
+                kind="release",
+                natural_key=f"{artifact}:{row['version']}:{when.isoformat()}",
+                occurred_at=when,
+                fields={
+                    "artifact": artifact,
+                    "version": row["version"],
+                    "previous_version": row.get("previous_version") or None,
+                    "released_at": when,
+                    "rolled_back": parse_bool(row.get("rolled_back"), path, line, "rolled_back"),
+                    "gated": parse_bool(row.get("gated"), path, line, "gated"),
+                    "qa_hours": parse_number(row.get("qa_hours"), path, line, "qa_hours"),
+                },
+                identities=_owner(row),
+            )
+
+
+GUARDS = ("budget_block", "kill_switch", "fallback")
+
+
+class GuardEventsImporter:
+    name = "guard-events"
+    description = (
+        "guard events as CSV or JSONL (time, kind budget_block|kill_switch|fallback; "
+        "optional amount_usd, requests_affected, service, version_from, version_to, owner)"
+    )
+    version = "1"
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        if not path.is_file():
+            return False
+        text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+        if text.lstrip().startswith("{"):
+            return '"kind"' in text and '"time"' in text
+        return {"time", "kind"} <= set(_csv_header(head))
+
+    def content_hash(self, path: Path, options: dict[str, Any]) -> str:
+        return sha256_file(path)
+
+    def _rows(self, path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+        if path.read_bytes().lstrip().startswith(b"{"):
+            for line, obj in read_jsonl(path):
+                if not isinstance(obj, dict):
+                    raise InputError(f"'{path}' line {line}: expected a JSON object")
+                yield line, obj
+        else:
+            yield from read_csv(path, ("time", "kind"))
+
+    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+        for line, row in self._rows(path):
+            kind = str(row.get("kind") or "")
+            if kind not in GUARDS:
+                raise InputError(
+                    f"{where(path, line, 'kind')}: '{kind}' is not a guard kind",
+                    hint="use one of: " + ", ".join(GUARDS),
+                )
+            at = parse_time(row.get("time"), path, line, "time")
+            service = row.get("service") or None
+            version_from = row.get("version_from") or None
+            yield Record(
+                kind="guard_event",
+                natural_key=f"{kind}:{at.isoformat()}:{service}:{version_from}",
+                occurred_at=at,
+                fields={
+                    "guard": kind,
+                    "at": at,
+                    "amount_usd": parse_number(row.get("amount_usd"), path, line, "amount_usd"),
+                    "requests_affected": parse_number(
+                        row.get("requests_affected"), path, line, "requests_affected", integer=True
+                    ),
+                    "service": service,
+                    "version_from": version_from,
+                    "version_to": row.get("version_to") or None,
+                },
+                identities=_owner(row),
+            )
+
+
+class ExperimentsCsvImporter(_CsvImporter):
+    name = "experiments-csv"
+    description = (
+        "an experiments CSV, one row per variant (experiment, metric, variant, then users and "
+        "conversions, or sum, sum_squares and n; optional started_at, ended_at, owner); the "
+        "first variant of an experiment is its control"
+    )
+    required = ("experiment", "metric", "variant")
+
+    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+        experiments: dict[str, dict[str, Any]] = {}
+        for line, row in read_csv(path, self.required):
+            name = row["experiment"]
+            if not name:
+                raise InputError(f"{where(path, line, 'experiment')}: missing")
+            if row.get("users") or row.get("conversions"):
+                users = parse_number(row.get("users"), path, line, "users", integer=True)
+                conv = parse_number(row.get("conversions"), path, line, "conversions", integer=True)
+                if users is None or conv is None:
+                    raise InputError(
+                        f"{where(path, line, 'conversions')}: needs users and conversions"
+                    )
+                if conv > users:
+                    raise InputError(
+                        f"{where(path, line, 'conversions')}: {conv} is more than {users} users"
+                    )
+                variant = {"name": row["variant"], "n": users, "conversions": conv}
+            elif row.get("n"):
+                variant = {
+                    "name": row["variant"],
+                    "n": parse_number(row["n"], path, line, "n", integer=True),
+                    "sum": parse_number(row.get("sum"), path, line, "sum"),
+                    "sum_squares": parse_number(row.get("sum_squares"), path, line, "sum_squares"),
+                }
+                if variant["sum"] is None or variant["sum_squares"] is None:
+                    raise InputError(f"{where(path, line, 'sum')}: needs sum, sum_squares and n")
+            else:
+                raise InputError(
+                    f"'{path}' line {line}: no counts",
+                    hint="give users and conversions, or sum, sum_squares and n",
+                )
+            entry = experiments.setdefault(
+                name,
+                {
+                    "metric": row["metric"],
+                    "variants": [],
+                    "started_at": optional_time(row.get("started_at"), path, line, "started_at"),
+                    "ended_at": optional_time(row.get("ended_at"), path, line, "ended_at"),
+                    "owner": _owner(row),
+                    "line": line,
+                },
+            )
+            entry["variants"].append(variant)
+        for name, e in experiments.items():
+            if len(e["variants"]) < 2:
+                ctx.warn(f"experiment '{name}' has one variant; nothing to compare it with")
+            started = e["started_at"] or e["ended_at"]
+            if started is None:
+                raise InputError(
+                    f"{where(path, e['line'], 'started_at')}: experiment '{name}' has no dates",
+                    hint="give started_at (and ended_at) on its rows",
+                )
+            yield Record(
+                kind="experiment",
+                natural_key=name,
+                occurred_at=started,
+                fields={
+                    "name": name,
+                    "metric": e["metric"],
+                    "started_at": started,
+                    "ended_at": e["ended_at"],
+                    "variants": e["variants"],
+                },
+                identities=e["owner"],
+            )
+
+
+class IncidentsCsvImporter(_CsvImporter):
+    name = "incidents-csv"
+    description = (
+        "an incidents CSV (id, severity, opened_at; optional service, title, acknowledged_at, "
+        "resolved_at, responders separated by ';', cause, release_version)"
+    )
+    required = ("id", "severity", "opened_at")
+
+    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+        for line, row in read_csv(path, self.required):
+            if not row["id"]:
+                raise InputError(f"{where(path, line, 'id')}: missing")
+            opened = parse_time(row["opened_at"], path, line, "opened_at")
+            resolved = optional_time(row.get("resolved_at"), path, line, "resolved_at")
+            if resolved is not None and resolved < opened:
+                raise InputError(f"{where(path, line, 'resolved_at')}: before opened_at")
+            responders = [
+                r.strip().lower() for r in (row.get("responders") or "").split(";") if r.strip()
+            ]
+            yield Record(
+                kind="incident",
+                natural_key=f"csv:{row['id']}",
+                occurred_at=opened,
+                fields={
+                    "external_id": row["id"],
+                    "severity": row["severity"],
+                    "service": row.get("service") or None,
+                    "title": row.get("title") or "",
+                    "opened_at": opened,
+                    "acknowledged_at": optional_time(
+                        row.get("acknowledged_at"), path, line, "acknowledged_at"
+                    ),
+                    "resolved_at": resolved,
+                    "responders": responders,
+                    "cause": row.get("cause") or None,
+                    "release_version": row.get("release_version") or None,
+                },
+                identities=[("email", r) if "@" in r else ("handle", r) for r in responders[:1]],
+            )

@@ -1,0 +1,198 @@
+"""``telemetry``: register a request-level table; it is queried in place, never copied row by row
+into the app database.
+
+- OTLP JSON (``resourceSpans`` with ``scopeSpans`` or the legacy ``instrumentationLibrarySpans``,
+  or a Tempo export's ``batches``): the spans carrying ``gen_ai.*`` attributes are flattened to
+  a Parquet file in the workspace (operation, request and response model, input, output and
+  cache tokens, latency, status).
+- LiteLLM spend logs (CSV or JSONL with ``startTime`` and ``spend``): registered in place.
+- Any CSV, Parquet or JSONL: registered in place, with ``--map NAME=COLUMN`` for its columns
+  (timestamp, cost_usd, latency_ms, status, input_tokens, output_tokens, cached_tokens,
+  energy_wh).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from perfpacket.errors import InputError
+from perfpacket.evidence.importers._common import load_json, sha256_file
+from perfpacket.evidence.records import ImportContext, ImportReport, Record
+from perfpacket.store.models import Source, TelemetrySource
+from perfpacket.telemetry.tables import LOGICAL_COLUMNS
+
+LITELLM = {
+    "timestamp": "startTime",
+    "cost_usd": "spend",
+    "input_tokens": "prompt_tokens",
+    "output_tokens": "completion_tokens",
+}
+
+
+def _value(attr: dict[str, Any]) -> Any:
+    value = attr.get("value") or {}
+    for key in ("stringValue", "boolValue", "doubleValue"):
+        if key in value:
+            return value[key]
+    if "intValue" in value:
+        return int(value["intValue"])  # OTLP JSON writes 64-bit integers as strings
+    if "arrayValue" in value:
+        return [_value({"value": v}) for v in value["arrayValue"].get("values", [])]
+    return None
+
+
+def _spans(doc: Any, path: Path) -> Iterator[dict[str, Any]]:
+    if not isinstance(doc, dict):
+        raise InputError(f"'{path}': expected an OTLP JSON object")
+    batches = doc.get("resourceSpans") or doc.get("batches")
+    if not isinstance(batches, list):
+        raise InputError(
+            f"'{path}' field resourceSpans: missing",
+            hint="export traces as OTLP JSON (resourceSpans), or a Tempo export (batches)",
+        )
+    for batch in batches:
+        scopes = batch.get("scopeSpans") or batch.get("instrumentationLibrarySpans") or []
+        for scope in scopes:
+            yield from scope.get("spans") or []
+
+
+def _nanos(value: Any) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+def flatten_otlp(path: Path) -> list[dict[str, Any]]:
+    """One row per GenAI span."""
+    rows = []
+    for i, span in enumerate(_spans(load_json(path), path)):
+        attrs = {
+            a.get("key"): _value(a) for a in span.get("attributes") or [] if isinstance(a, dict)
+        }
+        if not any(str(k).startswith("gen_ai.") for k in attrs):
+            continue
+        start, end = _nanos(span.get("startTimeUnixNano")), _nanos(span.get("endTimeUnixNano"))
+        if start is None:
+            raise InputError(f"'{path}' field spans[{i}].startTimeUnixNano: missing")
+        code = (span.get("status") or {}).get("code")
+        rows.append(
+            {
+                "ts": datetime.fromtimestamp(start / 1e9, tz=UTC),
+                "trace_id": span.get("traceId"),
+                "span_id": span.get("spanId"),
+                "name": span.get("name"),
+                "operation": attrs.get("gen_ai.operation.name"),
+                "system": attrs.get("gen_ai.system") or attrs.get("gen_ai.provider.name"),
+                "request_model": attrs.get("gen_ai.request.model"),
+                "response_model": attrs.get("gen_ai.response.model"),
+                "input_tokens": attrs.get("gen_ai.usage.input_tokens"),
+                "output_tokens": attrs.get("gen_ai.usage.output_tokens"),
+                "cached_tokens": attrs.get("gen_ai.usage.cache_read_input_tokens")
+                or attrs.get("gen_ai.usage.cached_tokens"),
+                "latency_ms": (end - start) / 1e6 if end is not None else None,
+                "status": "error" if code in (2, "STATUS_CODE_ERROR") else "ok",
+                "cost_usd": attrs.get("gen_ai.usage.cost"),
+            }
+        )
+    return rows
+
+
+class TelemetryImporter:
+    name = "telemetry"
+    description = (
+        "request-level telemetry: OTLP JSON traces, LiteLLM spend logs, or a CSV, Parquet or "
+        "JSONL table (map its columns with --map)"
+    )
+    version = "1"
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        if not path.is_file():
+            return False
+        if path.suffix == ".parquet":
+            return head.startswith(b"PAR1")
+        text = head.decode("utf-8", errors="replace")
+        return "resourceSpans" in text or '"batches"' in text or path.suffix in {".csv", ".jsonl"}
+
+    def content_hash(self, path: Path, options: dict[str, Any]) -> str:
+        return sha256_file(path, json.dumps(options.get("columns") or {}, sort_keys=True))
+
+    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+        return iter(())
+
+    def register(
+        self,
+        session: Session,
+        source: Source,
+        path: Path,
+        options: dict[str, Any],
+        report: ImportReport,
+    ) -> None:
+        """Register (or update) the telemetry source in the same transaction as its Source."""
+        import ibis
+
+        name = str(options.get("name") or path.stem)
+        columns = dict(options.get("columns") or {})
+        unknown = sorted(set(columns) - set(LOGICAL_COLUMNS))
+        if unknown:
+            raise InputError(
+                f"--map {unknown[0]}: not a telemetry column",
+                hint="map one of: " + ", ".join(LOGICAL_COLUMNS),
+            )
+        head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
+        if path.suffix == ".parquet":
+            fmt, uri = "parquet", path
+        elif "resourceSpans" in head or '"batches"' in head:
+            rows = flatten_otlp(path)
+            if not rows:
+                raise InputError(
+                    f"'{path}': no spans with gen_ai.* attributes", hint="export GenAI traces"
+                )
+            folder = Path(options.get("telemetry_dir") or path.parent)
+            folder.mkdir(parents=True, exist_ok=True)
+            uri = folder / f"{name}-{source.sha256[:12]}.parquet"
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            pq.write_table(pa.Table.from_pylist(rows), uri)
+            fmt = "parquet"
+            columns = {"timestamp": "ts", **columns}
+        else:
+            fmt = "csv" if path.suffix == ".csv" else "jsonl"
+            uri = path
+            if "startTime" in head and "spend" in head:
+                columns = {**LITELLM, **columns}
+        con = ibis.duckdb.connect()
+        reader = {"parquet": con.read_parquet, "csv": con.read_csv, "jsonl": con.read_json}[fmt]
+        try:
+            table = reader(str(uri))
+        except Exception as exc:  # the reader's own parse error, with the file named
+            raise InputError(
+                f"'{path}': cannot read it as {fmt} ({str(exc).splitlines()[0]})"
+            ) from None
+        timestamp = columns.get("timestamp", LOGICAL_COLUMNS["timestamp"])
+        for logical, physical in {"timestamp": timestamp, **columns}.items():
+            if physical not in table.columns:
+                raise InputError(
+                    f"'{path}' has no column '{physical}' for {logical}",
+                    hint=f"map it: --map {logical}=COLUMN; columns: " + ", ".join(table.columns),
+                )
+        row_count = int(table.count().to_pyarrow().as_py())
+        existing = session.scalars(
+            select(TelemetrySource).where(TelemetrySource.name == name)
+        ).first()
+        entry = existing or TelemetrySource(name=name)
+        entry.uri, entry.format, entry.columns = str(Path(uri).resolve()), fmt, columns
+        entry.row_count, entry.sha256 = row_count, source.sha256
+        entry.registered_at = datetime.now(UTC)
+        session.add(entry)
+        if existing:
+            report.updated += 1
+        else:
+            report.imported += 1
+        if row_count == 0:
+            report.warnings.append(f"telemetry source '{name}' has no rows")
