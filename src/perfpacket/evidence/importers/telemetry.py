@@ -28,6 +28,16 @@ from perfpacket.evidence.records import ImportContext, ImportReport, Record
 from perfpacket.store.models import Source, TelemetrySource
 from perfpacket.telemetry.tables import LOGICAL_COLUMNS
 
+# A span is a GenAI operation when it names one of these; spans that merely carry propagated
+# context (gen_ai.conversation.id on an HTTP call) are not.
+GENAI_MARKERS = (
+    "gen_ai.operation.name",
+    "gen_ai.system",
+    "gen_ai.provider.name",
+    "gen_ai.request.model",
+    "gen_ai.agent.name",
+    "gen_ai.tool.name",
+)
 LITELLM = {
     "timestamp": "startTime",
     "cost_usd": "spend",
@@ -74,7 +84,7 @@ def flatten_otlp(path: Path) -> list[dict[str, Any]]:
         attrs = {
             a.get("key"): _value(a) for a in span.get("attributes") or [] if isinstance(a, dict)
         }
-        if not any(str(k).startswith("gen_ai.") for k in attrs):
+        if not any(marker in attrs for marker in GENAI_MARKERS):
             continue
         start, end = _nanos(span.get("startTimeUnixNano")), _nanos(span.get("endTimeUnixNano"))
         if start is None:

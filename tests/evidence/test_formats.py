@@ -1,0 +1,405 @@
+"""Every import kind on its real fixture (or a documented hand-written file), with counts and
+fields asserted, re-import changing nothing, and bad input refused with nothing written.
+
+Real files: tests/data/real/ (provenance in PROVENANCE.md there). Hand-written ones:
+tests/data/made/ (README there).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from perfpacket.store.models import (
+    Change,
+    EvalRun,
+    Feedback,
+    Incident,
+    Person,
+    Review,
+    TelemetrySource,
+)
+from perfpacket.workspace import find_workspace
+from tests.evidence.conftest import DATA, counts, import_json, run
+
+REAL, MADE = DATA / "real", DATA / "made"
+LM = REAL / "lm_eval_harness"
+INSPECT = REAL / "inspect_ai"
+HOOKS = REAL / "github_webhooks"
+
+
+def mlflow_store(root: Path) -> Path:
+    """An MLflow file store written in its documented layout: experiments, runs, metrics."""
+    exp = root / "mlruns" / "1"
+    exp.mkdir(parents=True)
+    (exp / "meta.yaml").write_text("experiment_id: '1'\nname: reranker\nlifecycle_stage: active\n")
+    for run_id, start, ndcg in (
+        ("aaa111", 1767225600000, "0.62"),
+        ("bbb222", 1769904000000, "0.70"),
+    ):
+        run_dir = exp / run_id
+        (run_dir / "metrics").mkdir(parents=True)
+        (run_dir / "params").mkdir()
+        (run_dir / "tags").mkdir()
+        (run_dir / "meta.yaml").write_text(
+            f"run_id: {run_id}\nexperiment_id: '1'\nstart_time: {start}\nstatus: 3\n"
+        )
+        (run_dir / "metrics" / "ndcg_at_10").write_text(f"{start} 0.5 0\n{start + 1000} {ndcg} 1\n")
+        (run_dir / "params" / "model").write_text(f"reranker-{run_id[:3]}")
+        (run_dir / "tags" / "mlflow.runName").write_text(f"run-{run_id[:3]}")
+    return root / "mlruns"
+
+
+CASES: list[tuple[str, list[Path], dict[str, int]]] = [
+    ("pagerduty", [REAL / "pagerduty/incidents_raw.json"], {"incident": 3}),
+    (
+        "github-prs",
+        [
+            HOOKS / "pull_request/opened.payload.json",
+            HOOKS / "pull_request/closed.payload.json",
+            HOOKS / "pull_request_review/submitted.payload.json",
+        ],
+        {"change": 1, "review": 1},
+    ),
+    ("promptfoo", [REAL / "promptfoo/sample-export.json"], {"eval_run": 2}),
+    (
+        "lm-eval",
+        [
+            LM / "results_2025-06-30T19-40-09.461247.json",
+            LM / "results_2025-01-21T00-40-03.356274.json",
+        ],
+        {"eval_run": 2},
+    ),
+    (
+        "inspect",
+        [
+            INSPECT / "2024-11-05T13-31-45-05-00_input-task_8zXjbRzCWrL9GXiXo2vus9.json",
+            INSPECT / "2024-11-05T13-32-37-05-00_input-task_hxs4q9azL3ySGkjJirypKZ.eval",
+            INSPECT / "log_formats.eval",
+            INSPECT / "log_formats.json",  # the same run as log_formats.eval
+        ],
+        {"eval_run": 3},
+    ),
+    ("releases-csv", [MADE / "releases.csv"], {"release": 4}),
+    ("guard-events", [MADE / "guard_events.csv", MADE / "guard_events.jsonl"], {"guard_event": 5}),
+    ("experiments-csv", [MADE / "experiments.csv"], {"experiment": 2}),
+    ("incidents-csv", [MADE / "incidents.csv"], {"incident": 2}),
+    ("feedback", [MADE / "feedback"], {"feedback": 3}),
+    ("openai-evals", [MADE / "oaieval_record.jsonl"], {"eval_run": 1}),
+]
+
+
+def _evidence_only(c: dict[str, int]) -> dict[str, int]:
+    return {k: v for k, v in c.items() if k != "sources"}
+
+
+@pytest.mark.parametrize(("kind", "paths", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_imports_and_reimport_changes_nothing(
+    workspace: Path, kind: str, paths: list[Path], expected: dict[str, int]
+) -> None:
+    import_json(kind, *paths)
+    after_first = counts(workspace)
+    assert _evidence_only(after_first) == expected
+    again = import_json(kind, *paths)
+    reports = again if isinstance(again, list) else [again]
+    assert all(r["imported"] == 0 and r["updated"] == 0 for r in reports)
+    assert counts(workspace) == after_first
+
+
+def test_mlflow_file_store(workspace: Path, tmp_path: Path) -> None:
+    store = mlflow_store(tmp_path)
+    assert import_json("mlflow", store)["imported"] == 2
+    runs = _records(workspace, EvalRun)
+    assert {r.model for r in runs} == {"run-aaa", "run-bbb"}
+    latest = max(runs, key=lambda r: r.run_at)
+    assert latest.metrics["ndcg_at_10"] == 0.70  # the last point of the metric history
+    assert latest.metrics["params"] == {"model": "reranker-bbb"}
+    assert latest.suite == "mlflow/reranker"
+    assert import_json("mlflow", store)["duplicates"] == 2
+
+
+def _records(root: Path, model: Any) -> list[Any]:
+    with find_workspace(root).open_store() as store, store.session() as s:
+        return list(s.scalars(select(model).order_by(model.id)))
+
+
+def test_pagerduty_fields(workspace: Path) -> None:
+    raw = json.loads((REAL / "pagerduty/incidents_raw.json").read_text())
+    import_json("pagerduty", REAL / "pagerduty/incidents_raw.json")
+    incidents = _records(workspace, Incident)
+    assert sorted((i.service, i.severity) for i in incidents) == sorted(
+        (r["service"]["summary"], r["urgency"]) for r in raw
+    )
+    assert sum(i.resolved_at is not None for i in incidents) == sum(
+        r["status"] == "resolved" for r in raw
+    )
+    resolved = next(i for i in incidents if i.resolved_at)
+    assert resolved.resolved_at.isoformat() == "2025-02-17T23:27:00+00:00"
+
+
+def test_the_same_pull_request_is_one_record_at_its_latest_state(workspace: Path) -> None:
+    report = import_json("github-prs", HOOKS / "pull_request/opened.payload.json")
+    assert report["imported"] == 1
+    closed = import_json("github-prs", HOOKS / "pull_request/closed.payload.json")
+    assert (closed["imported"], closed["updated"]) == (0, 1)
+    (pr,) = _records(workspace, Change)
+    assert (pr.repo, pr.number, pr.author_name) == ("Codertocat/Hello-World", 2, "Codertocat")
+    assert pr.closed_at is not None and pr.merged_at is None  # closed without merge
+    import_json("github-prs", HOOKS / "pull_request_review/submitted.payload.json")
+    (review,) = _records(workspace, Review)
+    assert (review.reviewer, review.state, review.number) == ("Codertocat", "commented", 2)
+    # Reading the opened payload again cannot take the pull request back to its older state.
+    assert (
+        run("import", "github-prs", str(HOOKS / "pull_request/opened.payload.json")).exit_code == 0
+    )
+    assert _records(workspace, Change)[0].closed_at is not None
+
+
+def test_paginated_arrays_are_read(workspace: Path, tmp_path: Path) -> None:
+    pr = json.loads((HOOKS / "pull_request/opened.payload.json").read_text())["pull_request"]
+    second = {**pr, "number": 3, "id": 3}
+    paginated = tmp_path / "pulls.json"
+    paginated.write_text(json.dumps([pr]) + "\n" + json.dumps([second]))  # as gh --paginate writes
+    assert import_json("github-prs", paginated)["imported"] == 2
+
+
+def test_promptfoo_fields(workspace: Path) -> None:
+    import_json("promptfoo", REAL / "promptfoo/sample-export.json")
+    runs = {r.model: r for r in _records(workspace, EvalRun)}
+    assert set(runs) == {"openai:gpt-5", "openai:gpt-5-mini"}
+    mini = runs["openai:gpt-5-mini"]
+    assert (mini.n, mini.passed) == (2, 0)  # every test failed its latency assertion
+    assert mini.items == {"test-0": 0.0, "test-1": 0.0}
+
+
+def test_lm_eval_fields_and_non_finite_values(workspace: Path) -> None:
+    report = import_json("lm-eval", LM / "results_2025-06-30T19-40-09.461247.json")
+    assert "results.polymer_tg_prediction.mae,none: inf stored as null" in report["warnings"]
+    assert any("17 items without a finite score left out" in w for w in report["warnings"])
+    (run_,) = _records(workspace, EvalRun)
+    assert (run_.suite, run_.model, run_.n) == ("lm-eval/polymer_tg_prediction", "gpt-4o-mini", 24)
+    assert run_.metrics["mae,none"] is None
+    assert run_.items is not None and len(run_.items) == 24 - 17
+    import_json("lm-eval", LM / "results_2025-01-21T00-40-03.356274.json")
+    mmlu = next(r for r in _records(workspace, EvalRun) if r.suite.endswith("abstract_algebra"))
+    assert (mmlu.n, mmlu.metrics["acc,none"]) == (100, 0.34)
+
+
+def test_inspect_fields(workspace: Path) -> None:
+    import_json(
+        "inspect", INSPECT / "2024-11-05T13-31-45-05-00_input-task_8zXjbRzCWrL9GXiXo2vus9.json"
+    )
+    import_json("inspect", INSPECT / "log_formats.eval")
+    runs = {r.suite: r for r in _records(workspace, EvalRun)}
+    graded = runs["inspect/input_task"]
+    assert (graded.model, graded.n, graded.passed) == ("openai/gpt-4o-mini", 1, 1)
+    assert graded.metrics["model_graded_fact/accuracy"] == 1.0
+    assert graded.metrics["tokens/openai/gpt-4o-mini"] == 463
+    popularity = runs["inspect/popularity"]
+    assert (popularity.model, popularity.passed, popularity.metrics["match/accuracy"]) == (
+        "ollama/llama3.1",
+        0,
+        0.0,
+    )
+
+
+def test_openai_evals_fields(workspace: Path) -> None:
+    import_json("openai-evals", MADE / "oaieval_record.jsonl")
+    (r,) = _records(workspace, EvalRun)
+    assert (r.suite, r.model, r.n, r.passed) == (
+        "openai-evals/test-match.s1.simple-v0",
+        "gpt-4o-mini",
+        3,
+        1,
+    )
+    assert r.metrics["accuracy"] == pytest.approx(1 / 3)
+
+
+def test_feedback_is_attributed_to_the_person_it_is_about(workspace: Path) -> None:
+    import_json("feedback", MADE / "feedback")
+    with find_workspace(workspace).open_store() as store, store.session() as s:
+        rows = s.execute(select(Feedback.author_function, Person.email).join(Person)).all()
+    assert sorted(f for f, _ in rows) == ["data science", "product", "sre"]
+    assert {e for _, e in rows} == {"ana@example.com"}
+
+
+def test_csv_owner_and_workspace_person(workspace: Path) -> None:
+    report = import_json("experiments-csv", MADE / "experiments.csv")
+    assert report["imported"] == 2
+    result = run("evidence", "list", "--kind", "experiment", "--json")
+    experiments = {e["name"]: e for e in json.loads(result.stdout)}
+    assert experiments["prompt-v2"]["variants"][1] == {
+        "name": "prompt-v2",
+        "n": 20000,
+        "conversions": 2400,
+    }
+    assert experiments["session-length"]["variants"][0]["sum_squares"] == 52377.9767
+    assert experiments["prompt-v2"]["person"] == "ana@example.com"
+
+
+def test_telemetry_from_otlp_json_both_forms(workspace: Path) -> None:
+    import_json("telemetry", REAL / "otel_genai/adk_py/v2_default/S1.json", extra=("--name", "adk"))
+    import_json(
+        "telemetry", REAL / "otel_genai/tempo_export_with_batches.json", extra=("--name", "tempo")
+    )
+    sources = {t.name: t for t in _records(workspace, TelemetrySource)}
+    assert (sources["adk"].row_count, sources["tempo"].row_count) == (4, 9)  # GenAI spans only
+    assert _evidence_only(counts(workspace)) == {}  # registered, not copied into the app database
+    from datetime import UTC, datetime
+
+    from perfpacket.telemetry import moments_by_period
+
+    before, after = moments_by_period(
+        sources["adk"], "input_tokens", datetime(2000, 1, 1, tzinfo=UTC)
+    )
+    assert (before.n, after.n, after.sum) == (0, 2, 24.0)  # two LLM spans of 12 input tokens
+
+
+def test_telemetry_litellm_and_mapped_tables(workspace: Path, tmp_path: Path) -> None:
+    import_json("telemetry", MADE / "litellm_spend_logs.csv", extra=("--name", "litellm"))
+    (source,) = _records(workspace, TelemetrySource)
+    assert source.columns["cost_usd"] == "spend" and source.row_count == 3
+    table = tmp_path / "gateway.csv"
+    table.write_text("when,usd\n2026-01-01T00:00:00Z,0.01\n2026-02-01T00:00:00Z,0.02\n")
+    result = run(
+        "import", "telemetry", str(table), "--map", "timestamp=when", "--map", "cost_usd=usd"
+    )
+    assert result.exit_code == 0, result.stderr
+    missing = run("import", "telemetry", str(table), "--name", "x", "--map", "cost_usd=spend")
+    assert missing.exit_code == 2
+    assert missing.stderr.splitlines()[0] == f"Error: '{table}' has no column 'ts' for timestamp"
+
+
+BAD: list[tuple[str, str, bytes, str]] = [
+    (
+        "pagerduty",
+        "incidents.json",
+        b'[{"id": "1", "incident_number": 1, "created_at": "2026',
+        "line 1: not valid JSON (Unterminated string starting at)",
+    ),
+    (
+        "pagerduty",
+        "incidents.json",
+        b'[{"id": "1", "incident_number": 1, "created_at": 5}]',
+        "field created_at: expected str, got int",
+    ),
+    (
+        "pagerduty",
+        "incidents.json",
+        b'[{"incident_number": 1, "created_at": "2026-01-01T00:00:00Z"}]',
+        "field id: missing",
+    ),
+    (
+        "releases-csv",
+        "releases.csv",
+        b"version,released_at\nv1,yesterday\n",
+        "line 2 / field released_at: 'yesterday' is not a date-time",
+    ),
+    (
+        "releases-csv",
+        "releases.csv",
+        b"version,released_at\nv1,2026-01-01\nv2\xff,2026-01-02\n",
+        "line 3: not UTF-8 text (byte 36)",
+    ),
+    (
+        "releases-csv",
+        "releases.csv",
+        b"version,released_at,rolled_back\nv1,2026-01-01,maybe\n",
+        "line 2 / field rolled_back: 'maybe' is not true or false",
+    ),
+    (
+        "guard-events",
+        "guards.csv",
+        b"time,kind\n2026-01-01T00:00:00Z,panic\n",
+        "line 2 / field kind: 'panic' is not a guard kind",
+    ),
+    (
+        "experiments-csv",
+        "exp.csv",
+        b"experiment,metric,variant,users,conversions\ne,m,a,10,12\n",
+        "line 2 / field conversions: 12 is more than 10 users",
+    ),
+    (
+        "incidents-csv",
+        "inc.csv",
+        b"id,severity,opened_at,resolved_at\nI1,P1,2026-01-02T00:00:00Z,2026-01-01T00:00:00Z\n",
+        "line 2 / field resolved_at: before opened_at",
+    ),
+    ("feedback", "fb.md", b"---\nauthor: A\nfunction: product\n---\ntext\n", "field date: missing"),
+    (
+        "promptfoo",
+        "export.json",
+        b'{"evalId": "e", "results": {"version": 2}}',
+        "field results.version: 2, expected 3",
+    ),
+    (
+        "openai-evals",
+        "log.jsonl",
+        b'{"spec": {"eval_name": "x", "run_id": "r"}}\n{"type": "match", "data": {}}\n',
+        "line 2 / field data.correct: missing",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "content", "message"), BAD, ids=[f"{b[0]}-{i}" for i, b in enumerate(BAD)]
+)
+def test_bad_input_is_refused_and_nothing_is_written(
+    workspace: Path, tmp_path: Path, kind: str, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run("import", kind, str(path))
+    assert result.exit_code == 2, result.stdout
+    first = result.stderr.splitlines()[0]
+    assert first == f"Error: '{path}' {message}"
+    assert "Traceback" not in result.stderr
+    assert counts(workspace) == {"sources": 0}
+
+
+def test_truncated_eval_zip(workspace: Path, tmp_path: Path) -> None:
+    cut = tmp_path / "cut.eval"
+    cut.write_bytes((INSPECT / "log_formats.eval").read_bytes()[:1500])
+    result = run("import", "inspect", str(cut))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0].startswith(f"Error: '{cut}': not a complete .eval log")
+
+
+def test_samples_file_points_at_its_results(workspace: Path) -> None:
+    samples = LM / "samples_polymer_tg_prediction_2025-06-30T19-40-09.461247.jsonl"
+    result = run("import", "lm-eval", str(samples))
+    assert result.stderr.splitlines() == [
+        f"Error: '{samples}' is a samples file",
+        "Hint: import the results_*.json beside it; its samples come along",
+    ]
+
+
+def test_wrong_kind_names_the_right_one(workspace: Path) -> None:
+    path = REAL / "pagerduty/incidents_raw.json"
+    result = run("import", "promptfoo", str(path))
+    assert result.stderr.splitlines() == [
+        f"Error: '{path}' is not a promptfoo eval export (JSON with results.version 3)",
+        f"Hint: it looks like pagerduty: perfpacket import pagerduty {path}",
+    ]
+
+
+def test_evidence_list_filters(workspace: Path) -> None:
+    import_json("releases-csv", MADE / "releases.csv")
+    import_json("incidents-csv", MADE / "incidents.csv")
+    everything = json.loads(run("evidence", "list", "--json").stdout)
+    assert {e["kind"] for e in everything} == {"release", "incident"}
+    assert all({"id", "kind", "source", "occurred_at"} <= set(e) for e in everything)
+    later = json.loads(run("evidence", "list", "--since", "2026-03-01", "--json").stdout)
+    assert [e["version"] if e["kind"] == "release" else e["external_id"] for e in later] == [
+        "INC-1101",
+        "support-answer/model-g001",
+        "support-answer/prompt-v14",
+    ]
+    ana = json.loads(run("evidence", "list", "--person", "ana@example.com", "--json").stdout)
+    assert {e["kind"] for e in ana} == {"release", "incident"}
+    bad = run("evidence", "list", "--kind", "commit")
+    assert bad.stderr.splitlines()[0] == "Error: unknown evidence kind 'commit'"
