@@ -403,3 +403,35 @@ def test_evidence_list_filters(workspace: Path) -> None:
     assert {e["kind"] for e in ana} == {"release", "incident"}
     bad = run("evidence", "list", "--kind", "commit")
     assert bad.stderr.splitlines()[0] == "Error: unknown evidence kind 'commit'"
+
+
+def test_pagerduty_teams_and_lm_eval_provenance(workspace: Path) -> None:
+    raw = json.loads((REAL / "pagerduty/incidents_raw.json").read_text())
+    import_json("pagerduty", REAL / "pagerduty/incidents_raw.json")
+    assert sorted(t for i in _records(workspace, Incident) for t in i.teams) == sorted(
+        t["summary"] for r in raw for t in r["teams"]
+    )
+    import_json("lm-eval", LM / "results_2025-01-21T00-40-03.356274.json")
+    (r,) = _records(workspace, EvalRun)
+    provenance = r.metrics["provenance"]
+    assert provenance["model"] == "sae_steered_beta"
+    assert provenance["git_hash"] == "e16afa2f"
+    assert provenance["model_args"].startswith("base_name=google/gemma-2-2b,")
+    assert (provenance["n_shot"], provenance["task_version"]) == (0, 1.0)
+
+
+def test_an_error_without_its_own_hint_names_the_format(workspace: Path, tmp_path: Path) -> None:
+    path = tmp_path / "guards.csv"
+    path.write_bytes(b"time,kind\nnot-a-time,budget_block\n")
+    result = run("import", "guard-events", str(path))
+    assert result.stderr.splitlines() == [
+        f"Error: '{path}' line 2 / field time: 'not-a-time' is not a date-time",
+        "Hint: use ISO 8601, e.g. 2026-03-16T09:00:00Z",
+    ]
+    bad_type = tmp_path / "incidents.json"
+    bad_type.write_bytes(b'[{"id": "1", "incident_number": 1, "created_at": 5}]')
+    result = run("import", "pagerduty", str(bad_type))
+    assert result.stderr.splitlines()[1] == (
+        "Hint: pagerduty expects PagerDuty incidents JSON (a list of incidents, or an object "
+        'with "incidents")'
+    )

@@ -190,3 +190,23 @@ def test_per_author_counts_equal_gits_own_on_a_real_history(workspace: Path) -> 
         )
     assert stored == expected
     assert sum(stored.values()) >= 10
+
+
+@pytest.mark.postgres
+def test_imports_on_postgres(tmp_path: Path, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from perfpacket.workspace import init_workspace
+    from tests.conftest import postgres_url, reset_postgres
+    from tests.evidence.conftest import DATA
+
+    url = postgres_url()
+    reset_postgres(url)
+    monkeypatch.setenv("PERFPACKET_DATABASE_URL", url)
+    init_workspace(tmp_path / "pg")
+    monkeypatch.chdir(tmp_path / "pg")
+    assert import_json("git", repo)["imported"] == 6
+    assert import_json("git", repo)["duplicates"] == 6
+    assert import_json("pagerduty", DATA / "real/pagerduty/incidents_raw.json")["imported"] == 3
+    assert counts(tmp_path / "pg") == {"change": 6, "incident": 3, "sources": 2}
+    c = _changes(tmp_path / "pg")
+    assert c["first"].authored_at.isoformat() == "2026-01-05T07:00:00+00:00"
+    assert c["rename and binary"].co_authors == ["Marco Silva <marco@example.com>"]

@@ -59,10 +59,21 @@ def _walk(command: Any, path: list[str], out: list[str]) -> None:
                 _walk(subcommands[name], [*path, name], out)
 
 
+def _import_kinds() -> list[str]:
+    from perfpacket import plugins
+
+    out = ["\n## Import kinds\n", "`perfpacket import KIND PATH...` reads these formats:\n"]
+    out.append("| kind | format |\n|---|---|")
+    for importer in sorted(plugins.importers(), key=lambda i: i.name):
+        out.append(f"| `{importer.name}` | {importer.description.replace('|', '/')} |")
+    return out
+
+
 def generate() -> str:
-    """The Markdown reference of every command."""
+    """The Markdown reference of every command, and the import kinds."""
     out = [HEADER]
     _walk(typer.main.get_command(build_app()), ["perfpacket"], out)
+    out.extend(_import_kinds())
     return "\n".join(out).rstrip() + "\n"
 
 

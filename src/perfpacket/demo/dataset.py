@@ -264,6 +264,7 @@ def _incidents(rng: np.random.Generator, releases: list[dict[str, Any]]) -> list
                 "acknowledged_at": opened + timedelta(minutes=float(rng.uniform(3, 15))),
                 "resolved_at": opened + timedelta(hours=float(rng.uniform(1.5, 9))),
                 "responders": [ANA.email, PEERS[1].email],
+                "teams": ["AI Platform", "SRE"],
                 "cause": f"bad release {rel['version']}",
                 "release_version": rel["version"],
             }
@@ -279,6 +280,7 @@ def _incidents(rng: np.random.Generator, releases: list[dict[str, Any]]) -> list
                 "acknowledged_at": when + timedelta(minutes=float(rng.uniform(2, 10))),
                 "resolved_at": when + timedelta(hours=float(rng.uniform(0.3, 2.5))),
                 "responders": [ANA.email],
+                "teams": ["AI Platform"],
                 "cause": "provider outage",
                 "release_version": None,
             }

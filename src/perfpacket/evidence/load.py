@@ -158,11 +158,16 @@ def import_path(
         scope = people.find(person) if person else None
         default_owner = scope if scope is not None else (people.find(owner) if owner else None)
         ctx = _Context(report, progress)
-        for batch in batched(importer.read(path, options, ctx), BATCH):
-            _store_batch(session, batch, source, people, scope, default_owner, report)
-        register = getattr(importer, "register", None)
-        if register is not None:
-            register(session, source, path, options, report)
+        try:
+            for batch in batched(importer.read(path, options, ctx), BATCH):
+                _store_batch(session, batch, source, people, scope, default_owner, report)
+            register = getattr(importer, "register", None)
+            if register is not None:
+                register(session, source, path, options, report)
+        except InputError as exc:
+            # Every refusal says what the format should be, when the importer gave no hint.
+            exc.hint = exc.hint or f"{kind} expects {importer.description}"
+            raise
     return report
 
 

@@ -172,6 +172,14 @@ class LmEvalImporter:
             if not isinstance(values, dict):
                 raise InputError(f"'{path}' field results.{task}: expected an object")
             metrics = {k: v for k, v in values.items() if k != "alias"}
+            metrics["provenance"] = {
+                "model": config.get("model"),
+                "model_args": config.get("model_args"),
+                "lm_eval_version": data.get("lm_eval_version"),
+                "git_hash": data.get("git_hash"),
+                "n_shot": (data.get("n-shot") or {}).get(task),
+                "task_version": (data.get("versions") or {}).get(task),
+            }
             n = (n_samples.get(task) or {}).get("effective")
             if not isinstance(n, int):
                 raise InputError(

@@ -80,6 +80,10 @@ class PagerDutyImporter:
                     "acknowledged_at": acknowledged,
                     "resolved_at": resolved,
                     "responders": [a.get("summary") or a.get("id") for a in assignees],
+                    "teams": [
+                        str(as_dict(t).get("summary") or as_dict(t).get("id"))
+                        for t in inc.get("teams") or []
+                    ],
                     "cause": inc.get("resolve_reason")
                     if isinstance(inc.get("resolve_reason"), str)
                     else None,

@@ -222,7 +222,7 @@ class IncidentsCsvImporter(_CsvImporter):
     name = "incidents-csv"
     description = (
         "an incidents CSV (id, severity, opened_at; optional service, title, acknowledged_at, "
-        "resolved_at, responders separated by ';', cause, release_version)"
+        "resolved_at, responders and teams separated by ';', cause, release_version)"
     )
     required = ("id", "severity", "opened_at")
 
@@ -252,6 +252,7 @@ class IncidentsCsvImporter(_CsvImporter):
                     ),
                     "resolved_at": resolved,
                     "responders": responders,
+                    "teams": [t.strip() for t in (row.get("teams") or "").split(";") if t.strip()],
                     "cause": row.get("cause") or None,
                     "release_version": row.get("release_version") or None,
                 },

@@ -1,4 +1,4 @@
-"""evidence actor, source version, change closed_at
+"""import fields: evidence actor and source version, change closed_at, incident teams
 
 Revision ID: 0002
 Revises: 0001
@@ -25,8 +25,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("source_version", sa.String(length=100), nullable=True))
         batch_op.create_index(batch_op.f("ix_evidence_actor"), ["actor"], unique=False)
 
+    with op.batch_alter_table("incident", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("teams", sa.JSON(none_as_null=True), nullable=False))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("incident", schema=None) as batch_op:
+        batch_op.drop_column("teams")
+
     with op.batch_alter_table("evidence", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_evidence_actor"))
         batch_op.drop_column("source_version")
