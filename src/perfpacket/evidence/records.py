@@ -75,6 +75,33 @@ class Importer(Protocol):
         ...
 
 
+CHANGE_DEFAULTS: dict[str, Any] = {
+    "sha": None,
+    "number": None,
+    "title": "",
+    "author_email": None,
+    "author_name": None,
+    "merged_at": None,
+    "closed_at": None,
+    "is_merge": False,
+    "additions": 0,
+    "deletions": 0,
+    "files_changed": 0,
+    "files": [],
+    "co_authors": [],
+    "reviewers": [],
+    "labels": [],
+}
+
+
+def change_fields(**given: Any) -> dict[str, Any]:
+    """A commit's or pull request's fields: what the format gives, defaults for the rest."""
+    unknown = set(given) - set(CHANGE_DEFAULTS) - {"repo", "authored_at"}
+    if unknown:
+        raise TypeError(f"not fields of a change: {sorted(unknown)}")
+    return {**CHANGE_DEFAULTS, **given}
+
+
 def batched(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
     batch: list[Record] = []
     for record in records:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from perfpacket.errors import InputError
-from perfpacket.evidence.records import ImportContext, Record
+from perfpacket.evidence.records import ImportContext, Record, change_fields
 
 # Record separator, then sha, parents, mailmapped author name and email, author date,
 # co-author trailers, subject: unit-separated.
@@ -201,25 +201,20 @@ def _record(repo: str, raw: bytes, mailmap: _CoAuthors) -> Record:
         kind="change",
         natural_key=f"{repo}@{sha}",
         occurred_at=authored,
-        fields={
-            "repo": repo,
-            "sha": sha,
-            "number": None,
-            "title": subject,
-            "author_email": email.lower(),
-            "author_name": name,
-            "authored_at": authored,
-            "merged_at": None,
-            "closed_at": None,
-            "is_merge": len(parents.split()) > 1,
-            "additions": additions,
-            "deletions": deletions,
-            "files_changed": len(files),
-            "files": files,
-            "co_authors": co_authors,
-            "reviewers": [],
-            "labels": [],
-        },
+        fields=change_fields(
+            repo=repo,
+            sha=sha,
+            title=subject,
+            author_email=email.lower(),
+            author_name=name,
+            authored_at=authored,
+            is_merge=len(parents.split()) > 1,
+            additions=additions,
+            deletions=deletions,
+            files_changed=len(files),
+            files=files,
+            co_authors=co_authors,
+        ),
         identities=[("email", email.lower())],
         display_name=name,
     )

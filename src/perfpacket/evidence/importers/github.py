@@ -21,7 +21,7 @@ from perfpacket.evidence.importers._common import (
     require,
     sha256_file,
 )
-from perfpacket.evidence.records import ImportContext, Record
+from perfpacket.evidence.records import ImportContext, Record, change_fields
 
 
 def _objects(docs: list[Any]) -> Iterator[dict[str, Any]]:
@@ -110,31 +110,26 @@ class GitHubPullsImporter:
             kind="change",
             natural_key=f"{repo}#{number}",
             occurred_at=created,
-            fields={
-                "repo": repo,
-                "sha": None,
-                "number": number,
-                "title": str(pr.get("title") or ""),
-                "author_email": None,
-                "author_name": login or None,
-                "authored_at": created,
-                "merged_at": merged,
-                "closed_at": optional_time(pr.get("closed_at"), path, None, "closed_at"),
-                "is_merge": False,
-                "additions": int(pr.get("additions") or 0),
-                "deletions": int(pr.get("deletions") or 0),
-                "files_changed": int(pr.get("changed_files") or 0),
-                "files": [],
-                "co_authors": [],
-                "reviewers": sorted(
+            fields=change_fields(
+                repo=repo,
+                number=number,
+                title=str(pr.get("title") or ""),
+                author_name=login or None,
+                authored_at=created,
+                merged_at=merged,
+                closed_at=optional_time(pr.get("closed_at"), path, None, "closed_at"),
+                additions=int(pr.get("additions") or 0),
+                deletions=int(pr.get("deletions") or 0),
+                files_changed=int(pr.get("changed_files") or 0),
+                reviewers=sorted(
                     str(r.get("login"))
                     for r in pr.get("requested_reviewers") or []
                     if isinstance(r, dict)
                 ),
-                "labels": sorted(
+                labels=sorted(
                     str(lb.get("name")) for lb in pr.get("labels") or [] if isinstance(lb, dict)
                 ),
-            },
+            ),
             identities=[("github", login)] if login else [],
             version=str(pr.get("updated_at") or pr.get("closed_at") or pr.get("created_at")),
         )
