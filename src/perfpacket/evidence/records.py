@@ -99,7 +99,8 @@ def change_fields(**given: Any) -> dict[str, Any]:
     unknown = set(given) - set(CHANGE_DEFAULTS) - {"repo", "authored_at"}
     if unknown:
         raise TypeError(f"not fields of a change: {sorted(unknown)}")
-    return {**CHANGE_DEFAULTS, **given}
+    fresh = {k: list(v) if isinstance(v, list) else v for k, v in CHANGE_DEFAULTS.items()}
+    return {**fresh, **given}
 
 
 def batched(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
