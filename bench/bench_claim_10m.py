@@ -42,7 +42,7 @@ def run(tmp: Path) -> list[Result]:
 
     from perfpacket.stats import SampleMean, welch_diff_interval
     from perfpacket.store.models import TelemetrySource
-    from perfpacket.telemetry import moments_by_period
+    from perfpacket.telemetry.metrics import moments_by_period
 
     path = tmp / "requests_10m.parquet"
     if not path.exists():

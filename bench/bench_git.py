@@ -64,12 +64,13 @@ def _import_seconds(repo: Path, db: Path) -> float:
 
 
 def _peak_rss_mb(repo: Path, db: Path) -> float:
-    """Peak resident memory of a separate process that does only the import."""
+    """Peak resident memory of a separate process that does only the import. VmHWM, not
+    ru_maxrss: the latter survives exec and would report the parent's peak."""
     code = (
-        "import resource, sys; from pathlib import Path;"
+        "from pathlib import Path;"
         "from perfpacket.evidence.load import import_path; from perfpacket.store import open_store;"
         f"s = open_store('sqlite:///{db}'); import_path(s, 'git', Path('{repo}'));"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return int(out.stdout.strip()) / 1024

@@ -21,7 +21,7 @@ def run(tmp: Path) -> list[Result]:
     import pandas as pd
 
     from perfpacket.store.models import TelemetrySource
-    from perfpacket.telemetry import moments_by_period
+    from perfpacket.telemetry.metrics import moments_by_period
 
     path = demo_workspace(tmp) / "data" / "gateway_requests.parquet"
     source = TelemetrySource(

@@ -3,12 +3,16 @@
     python bench/run.py [NAME ...]
 
 Each ``bench_*.py`` module has ``run(tmp: Path) -> list[Result]``; the baseline of every result
-is measured in the same run, on the same machine, so ratios compare like with like.
+is measured in the same run, on the same machine, so ratios compare like with like. Each module
+runs in a process of its own, so one benchmark's memory cannot slow the next.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import json
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -31,7 +35,19 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="perfpacket-bench-") as tmp:
         for name in names:
             with console.status(f"Running {name}"):
-                results.extend(importlib.import_module(name).run(Path(tmp)))
+                done = subprocess.run(
+                    [sys.executable, __file__, "--one", name, tmp],
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+            if done.returncode != 0:
+                console.print(f"{name} failed:\n{done.stderr}", markup=False)
+                return 2
+            *notes, last = done.stdout.strip().splitlines()
+            for note in notes:
+                console.print(note, markup=False)
+            results.extend(Result(**r) for r in json.loads(last))
     table = Table("benchmark", "ours", "baseline", "baseline figure", "ratio", "goal", "met")
     for r in results:
         table.add_row(
@@ -47,5 +63,14 @@ def main(argv: list[str]) -> int:
     return 0 if all(r.met for r in results) else 1
 
 
+def run_one(name: str, tmp: str) -> int:
+    """In the child process: run one module, print its results as JSON on the last line."""
+    results = importlib.import_module(name).run(Path(tmp))
+    print(json.dumps([dataclasses.asdict(r) for r in results]))
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--one"]:
+        sys.exit(run_one(sys.argv[2], sys.argv[3]))
     sys.exit(main(sys.argv[1:]))

@@ -96,12 +96,14 @@ def test_help_lists_the_commands(runner: CliRunner) -> None:
 
 
 def test_the_command_line_starts_without_the_statistics_stack() -> None:
-    # Commands that do not compute claims must not pay for scipy, statsmodels and Ibis.
+    # Commands that do not compute claims, imports included, must not pay for scipy,
+    # statsmodels and Ibis.
     import subprocess
     import sys
 
     code = (
-        "import sys; from perfpacket.cli import build_app; build_app();"
+        "import sys; from perfpacket.cli import build_app; from perfpacket import plugins;"
+        "build_app(); plugins.importers();"
         "print(sorted(m for m in ('scipy', 'statsmodels', 'ibis', 'pandas') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

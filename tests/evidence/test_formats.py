@@ -251,7 +251,7 @@ def test_telemetry_from_otlp_json_both_forms(workspace: Path) -> None:
     assert _evidence_only(counts(workspace)) == {}  # registered, not copied into the app database
     from datetime import UTC, datetime
 
-    from perfpacket.telemetry import moments_by_period
+    from perfpacket.telemetry.metrics import moments_by_period
 
     before, after = moments_by_period(
         sources["adk"], "input_tokens", datetime(2000, 1, 1, tzinfo=UTC)

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 
 from perfpacket.store import normalise_url
 from perfpacket.store.models import TelemetrySource
-from perfpacket.telemetry import counts_by_period, moments_by_period, values_by_period
+from perfpacket.telemetry.metrics import counts_by_period, moments_by_period, values_by_period
 from tests.conftest import postgres_url, reset_postgres
 
 CHANGE = datetime(2026, 3, 16, tzinfo=UTC)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from perfpacket.store.models import TelemetrySource
-from perfpacket.telemetry import moments_by_period
+from perfpacket.telemetry.metrics import moments_by_period
 
 ROWS = [
     ("2026-01-01T10:00:00Z", 0.010),

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.store.models import Evidence, Release, TelemetrySource
-from perfpacket.telemetry import has_column
+from perfpacket.telemetry.metrics import has_column
 
 E = TypeVar("E", bound=Evidence)
 

@@ -8,7 +8,7 @@ from perfpacket.claims.recipes._query import gateway_telemetry
 from perfpacket.claims.value import Value
 from perfpacket.stats import Direction, newcombe_diff_interval, welch_diff_interval
 from perfpacket.store.models import Release, TelemetrySource
-from perfpacket.telemetry import counts_by_period, has_column, moments_by_period
+from perfpacket.telemetry.metrics import counts_by_period, has_column, moments_by_period
 
 
 class CostEfficiencyRecipe:

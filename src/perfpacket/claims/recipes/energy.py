@@ -7,7 +7,7 @@ from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import gateway_telemetry
 from perfpacket.claims.value import Value
 from perfpacket.stats import Direction, welch_diff_interval
-from perfpacket.telemetry import moments_by_period
+from perfpacket.telemetry.metrics import moments_by_period
 
 
 class EnergyRecipe:

@@ -8,7 +8,7 @@ from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import gateway_telemetry
 from perfpacket.stats import Direction, quantile_diff_interval
-from perfpacket.telemetry import values_by_period
+from perfpacket.telemetry.metrics import values_by_period
 
 
 class LatencyRecipe:

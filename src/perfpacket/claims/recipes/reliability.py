@@ -6,7 +6,7 @@ from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import gateway_telemetry
 from perfpacket.stats import Direction, judged_against, wilson_interval
-from perfpacket.telemetry import counts_by_period
+from perfpacket.telemetry.metrics import counts_by_period
 
 
 class ReliabilityRecipe:
