@@ -99,6 +99,7 @@ _BUILTIN_PLUGINS = {
     "register_recipes": ("perfpacket.claims.recipes",),
     "register_renderers": ("perfpacket.packet.render",),
     "register_importers": ("perfpacket.evidence.importers",),
+    "register_lint_rules": ("perfpacket.lint.rules",),
 }
 
 _manager: pluggy.PluginManager | None = None

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from perfpacket.errors import StoreError
@@ -18,6 +19,7 @@ from perfpacket.store.models import (
     Evidence,
     GuardEvent,
     Identity,
+    Incident,
     Person,
     Source,
 )
@@ -221,5 +223,63 @@ def test_migrations_match_the_models(db_url: str) -> None:
         cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.attributes["engine"] = store.engine
         command.check(cfg)  # raises when the models need a migration nobody wrote
+    finally:
+        store.close()
+
+
+def test_upgrading_a_populated_first_revision(db_url: str) -> None:
+    """Columns added later must accept the rows that already exist."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+    from sqlalchemy import text as sql
+
+    from perfpacket.store import normalise_url
+    from perfpacket.store.db import MIGRATIONS
+
+    engine = create_engine(normalise_url(db_url))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    command.upgrade(cfg, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            sql(
+                "INSERT INTO source (id, kind, location, sha256, importer, importer_version, "
+                "imported_at) VALUES (1, 'x', 'x', 'h', 'x', '1', '2026-01-01T00:00:00+00:00')"
+            )
+        )
+        conn.execute(
+            sql(
+                "INSERT INTO evidence (id, kind, natural_key, source_id, occurred_at) "
+                "VALUES (1, 'incident', 'i1', 1, '2026-01-01T00:00:00+00:00')"
+            )
+        )
+        conn.execute(
+            sql(
+                "INSERT INTO incident (id, external_id, severity, title, opened_at, responders) "
+                "VALUES (1, 'I1', 'P1', '', '2026-01-01T00:00:00+00:00', '[]')"
+            )
+        )
+    engine.dispose()
+    store = open_store(db_url)  # upgrades to head
+    try:
+        with store.session() as s:
+            incident = s.scalars(select(Incident)).one()
+            assert incident.teams == [] and incident.release_version is None
+    finally:
+        store.close()
+
+
+def test_a_failed_migration_on_sqlite_changes_nothing(tmp_path: Path) -> None:
+    from sqlalchemy import text as sql
+
+    store = open_store(f"sqlite:///{tmp_path / 'm.db'}")
+    try:
+        with pytest.raises(Exception, match="no such table"), store.engine.begin() as conn:
+            conn.execute(sql("ALTER TABLE person ADD COLUMN nickname TEXT"))
+            conn.execute(sql("ALTER TABLE nowhere ADD COLUMN x TEXT"))
+        columns = {c["name"] for c in inspect(store.engine).get_columns("person")}
+        assert "nickname" not in columns  # the first ALTER was rolled back with the second
     finally:
         store.close()

@@ -85,7 +85,7 @@ def new_app() -> typer.Typer:
 
 def build_app() -> typer.Typer:
     """The full command line: built-in commands, then commands added by plugins."""
-    from perfpacket.cli import build, claims, demo, evidence, stats, workspace
+    from perfpacket.cli import build, claims, demo, evidence, lint, stats, workspace
 
     app = new_app()
     workspace.register(app)
@@ -94,5 +94,6 @@ def build_app() -> typer.Typer:
     build.register(app)
     stats.register(app)
     evidence.register(app)
+    lint.register(app)
     plugins.get_plugin_manager().hook.register_commands(app=app)
     return app

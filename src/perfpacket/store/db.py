@@ -44,11 +44,19 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling skips DDL, so a failed migration could leave a
+    # column added and the revision unrecorded. SQLAlchemy's documented recipe: autocommit in
+    # the driver, and BEGIN emitted by us on every transaction (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def _alembic_config(engine: Engine) -> Any:
@@ -105,7 +113,8 @@ def open_store(url: str, migrate: bool = True) -> Store:
     url = normalise_url(url)
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     store = Store(url, engine, sessionmaker(engine, expire_on_commit=False))
     if migrate:
         try:

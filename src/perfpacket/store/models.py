@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -222,7 +223,7 @@ class Incident(Evidence):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     responders: Mapped[list[str]] = mapped_column(Json, default=list)
-    teams: Mapped[list[str]] = mapped_column(Json, default=list)
+    teams: Mapped[list[str]] = mapped_column(Json, default=list, server_default=text("'[]'"))
     cause: Mapped[str | None] = mapped_column(Text)
     # The model or prompt version whose release caused the incident, when known.
     release_version: Mapped[str | None] = mapped_column(String(300))

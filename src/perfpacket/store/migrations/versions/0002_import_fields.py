@@ -26,7 +26,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_evidence_actor"), ["actor"], unique=False)
 
     with op.batch_alter_table("incident", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("teams", sa.JSON(none_as_null=True), nullable=False))
+        batch_op.add_column(
+            sa.Column(
+                "teams",
+                sa.JSON(none_as_null=True),
+                nullable=False,
+                # Incidents imported before this revision had no teams.
+                server_default=sa.text("'[]'"),
+            )
+        )
 
 
 def downgrade() -> None:

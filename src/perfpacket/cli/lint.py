@@ -1,0 +1,52 @@
+"""``perfpacket lint``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from perfpacket.cli._app import print_json, say
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+
+
+def _names(values: list[str]) -> list[str]:
+    return [v for value in values for v in value.split(",") if v.strip()]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def lint(
+        ctx: typer.Context,
+        packet: Path = typer.Argument(..., help="The packet's Markdown file."),
+        fmt: Format = typer.Option(Format.TEXT, "--format", help="text, json or sarif."),
+        select: list[str] = typer.Option(
+            [],
+            "--select",
+            metavar="RULES",
+            help="Only these rules (names or codes, comma-separated).",
+        ),
+        ignore: list[str] = typer.Option(
+            [], "--ignore", metavar="RULES", help="Skip these rules (names or codes)."
+        ),
+    ) -> None:
+        """Read a packet the way a calibration committee does; exit 1 if problems remain."""
+        from perfpacket.lint import lint_path
+        from perfpacket.lint.output import as_json, as_sarif, as_text
+
+        db = ctx.find_root().obj.get("db")
+        result = lint_path(packet, _names(select), _names(ignore), db)
+        if fmt is Format.JSON:
+            print_json(as_json(result))
+        elif fmt is Format.SARIF:
+            print_json(as_sarif(result))
+        else:
+            say(as_text(result))
+        if result.diagnostics:
+            raise typer.Exit(1)

@@ -1,0 +1,40 @@
+"""overclaim: improvement language on a claim whose verdict is not "improved"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from perfpacket.lint.document import Document
+from perfpacket.lint.engine import BaseRule, Diagnostic, LintContext
+from perfpacket.lint.rules._prose import prose
+from perfpacket.lint.rules._words import RESULT_LEMMAS
+
+CLAIMING = RESULT_LEMMAS | {"better", "faster", "cheaper", "win", "beat", "outperform"}
+
+
+class Overclaim(BaseRule):
+    name = "overclaim"
+    code = "PP107"
+    severity = "error"
+    summary = "An improvement claimed where the interval does not support one."
+    hint = "say 'no detectable change' and give the interval, or gather more data"
+    bad = "The new prompt improved tokens per request by {{ claim.tokens-per-request }}."
+    good = "Tokens per request showed no detectable change ({{ claim.tokens-per-request.ci }})."
+    needs_claims = True
+
+    def check(self, doc: Document, ctx: LintContext) -> Iterator[Diagnostic]:
+        claims = ctx.claims or {}
+        for s in prose(doc):
+            claimed = set(s.lemmas) & CLAIMING
+            if not claimed or not s.refs:
+                continue
+            for slug, attribute in s.refs:
+                claim = claims.get(slug)
+                if claim is None or attribute in {"ci", "n", "baseline", "current", "verdict"}:
+                    continue
+                if claim.verdict != "improved":
+                    verdict = claim.verdict.replace("_", " ")
+                    yield self.at(
+                        s,
+                        f"'{sorted(claimed)[0]}' claims a gain, but '{slug}' is {verdict}",
+                    )
