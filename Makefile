@@ -30,6 +30,7 @@ test: lint typecheck
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m perfpacket.cli.docs > docs/cli.md
+	$(BIN)/python -m perfpacket.lint.docs docs/lint
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install -q -e '.[bench]'

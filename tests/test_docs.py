@@ -25,3 +25,13 @@ def test_cli_reference_covers_every_command() -> None:
         "perfpacket build",
     ):
         assert f"`{command}`" in text
+
+
+def test_lint_rule_pages_are_up_to_date() -> None:
+    from perfpacket.lint.docs import pages
+
+    folder = DOCS.parent / "lint"
+    for name, text in pages().items():
+        assert (folder / name).read_text(encoding="utf-8") == text, (
+            f"docs/lint/{name} is stale: run `make docs` and commit the result"
+        )

@@ -21,12 +21,17 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 ABBREVIATIONS = {"dr.", "mr.", "mrs.", "ms.", "e.g.", "i.e.", "vs.", "etc.", "approx.", "fig."}
 
 
+# Where simplemma's English data is wrong for words the rules rely on ("fixed" -> "fixe").
+LEMMA_CORRECTIONS = {"fixe": "fix"}
+
+
 @cache
 def lemma(word: str) -> str:
     """The dictionary form of an English word ('built' -> 'build')."""
     from simplemma import lemmatize
 
-    return str(lemmatize(word.lower(), lang="en")).lower()
+    found = str(lemmatize(word.lower(), lang="en")).lower()
+    return LEMMA_CORRECTIONS.get(found, found)
 
 
 @dataclass

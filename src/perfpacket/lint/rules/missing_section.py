@@ -46,8 +46,11 @@ class MissingSection(BaseRule):
     hint = "see the preparation checklist"
     bad = "## Projects\n(no goals, feedback, trade-offs, operational cost or vision)"
     good = (
-        "## Outcomes mapped to company goals\n## Peer feedback\n## Trade-offs\n"
-        "## Operational cost\n## Next twelve months"
+        "## Outcomes mapped to company goals\n\n## Peer feedback\n\n"
+        "> The gate changed how we plan launches. (product)\n\n"
+        "> Nothing paged us this summer. (SRE)\n\n"
+        "> She read the A/B with its interval. (data science)\n\n"
+        "## Trade-offs\n\n## Operational cost\n\n## Next twelve months"
     )
 
     def check(self, doc: Document, ctx: LintContext) -> Iterator[Diagnostic]:

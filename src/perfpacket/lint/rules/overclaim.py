@@ -25,7 +25,8 @@ class Overclaim(BaseRule):
     def check(self, doc: Document, ctx: LintContext) -> Iterator[Diagnostic]:
         claims = ctx.claims or {}
         for s in prose(doc):
-            claimed = set(s.lemmas) & CLAIMING
+            # Surface forms too: "faster" lemmatises to "fast", which claims nothing.
+            claimed = (set(s.lemmas) | set(s.words)) & CLAIMING
             if not claimed or not s.refs:
                 continue
             for slug, attribute in s.refs:

@@ -1,0 +1,26 @@
+"""Claims the lint tests refer to, with the verdicts the rules must respect."""
+
+from __future__ import annotations
+
+import pytest
+
+from perfpacket.lint import LintContext
+from perfpacket.store.models import Claim
+
+IMPROVED = (
+    "eval-regression-rate",
+    "budget-guard",
+    "cost-per-1k",
+    "ab-lift",
+    "decay",
+    "p95-latency",
+    "support-hours",
+)
+FLAT = ("tokens-per-request", "incident-mttr")
+
+
+@pytest.fixture
+def claims_ctx() -> LintContext:
+    claims = [Claim(slug=s, verdict="improved") for s in IMPROVED]
+    claims += [Claim(slug=s, verdict="no_detectable_change") for s in FLAT]
+    return LintContext(claims={c.slug: c for c in claims}, feedback=[])
