@@ -133,7 +133,9 @@ def test_workspace_configuration_and_claims(
     code, out, _ = _run("lint", str(packet), "--format", "json")
     assert code == 1
     data = json.loads(out)
-    assert [(d["rule"], d["severity"]) for d in data["diagnostics"]] == [("vague-scale", "error")]
+    found = [(d["rule"], d["severity"], d["line"]) for d in data["diagnostics"]]
+    assert found == [("vague-scale", "error", 1), ("unbound-number", "warning", 3)]
+    assert data["diagnostics"][1]["message"] == "'{{ claim.nope }}' names no claim"
     assert data["summary"]["skipped"] == {}  # in a workspace, claim rules run
 
 

@@ -23,3 +23,12 @@ class UnboundNumber(BaseRule):
             found = numbers(s)
             if found:
                 yield self.at(s, f"'{found[0]}' is not bound to a claim")
+            if ctx.claims is None:
+                continue  # without a workspace, references cannot be checked
+            for slug, _attribute in s.refs:
+                if slug not in ctx.claims:
+                    yield self.at(
+                        s,
+                        f"'{{{{ claim.{slug} }}}}' names no claim",
+                        "see `perfpacket claims list` for the claims this workspace has",
+                    )
