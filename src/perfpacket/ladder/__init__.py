@@ -1,0 +1,1 @@
+"""Ladders: capability matrices, role scorecards, assessment and growth plans."""

@@ -1,0 +1,339 @@
+"""Assessing a person against a ladder role, from claims and evidence, never from keywords.
+
+Every rating names what supports it; too little evidence is ``insufficient_evidence``, never a
+low rating; evidence crammed into the last fifth of the period is flagged and capped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from perfpacket.ladder.schema import Ladder, Level, Role
+
+MIN_ITEMS = 3
+RATING_POINTS = {"not_yet": 1, "meets": 2, "exceeds": 3, "next_level": 4}
+TARGET = re.compile(r"^\s*(<=|>=|<|>)\s*(-?[\d.]+)")
+
+
+@dataclass(frozen=True)
+class ClaimFact:
+    slug: str
+    recipe: str
+    verdict: str
+    metric: str
+    dimensions: tuple[str, ...] = ()
+    estimate: float | None = None
+    current: float | None = None
+    value: float | None = None
+    partners: tuple[str, ...] = ()
+    dates: tuple[datetime, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordFact:
+    id: int
+    kind: str
+    occurred_at: datetime
+
+
+@dataclass
+class Period:
+    start: datetime
+    end: datetime
+
+    def fraction(self, when: datetime) -> float:
+        span = (self.end - self.start).total_seconds() or 1.0
+        return min(max((when - self.start).total_seconds() / span, 0.0), 1.0)
+
+
+@dataclass
+class Assessment:
+    person: str
+    ladder: str
+    role: str
+    period: Period
+    dimensions: list[dict[str, Any]] = field(default_factory=list)
+    score: float | None = None
+    coverage: float = 0.0
+    kpis: list[dict[str, Any]] = field(default_factory=list)
+    domains: list[dict[str, Any]] = field(default_factory=list)
+    level: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "person": self.person,
+            "ladder": self.ladder,
+            "role": self.role,
+            "period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()},
+            "dimensions": self.dimensions,
+            "score": self.score,
+            "coverage": self.coverage,
+            "kpis": self.kpis,
+            "domains": self.domains,
+            "level": self.level,
+        }
+
+
+def default_period(claims: list[ClaimFact], records: list[RecordFact]) -> Period:
+    dates = [r.occurred_at for r in records] + [d for c in claims for d in c.dates]
+    end = max(dates) if dates else datetime.now().astimezone()
+    return Period(end - timedelta(days=365), end)
+
+
+def _mapped(ladder: Ladder, claim: ClaimFact, section: str, valid: set[str]) -> set[str]:
+    mapping = ladder.recipes.get(claim.recipe)
+    if mapping is not None:
+        return set(getattr(mapping, section)) & valid
+    return set(claim.dimensions) & valid if section == "dimensions" else set()
+
+
+def _spread(dates: list[datetime], period: Period) -> dict[str, Any]:
+    inside = [d for d in dates if period.start <= d <= period.end]
+    quarters = {min(int(period.fraction(d) * 4), 3) for d in inside}
+    late = sum(period.fraction(d) >= 0.8 for d in inside)
+    share = late / len(inside) if inside else 0.0
+    return {
+        "dated_items": len(inside),
+        "quarters_covered": len(quarters),
+        "last_fifth_share": round(share, 3),
+        "crammed": bool(inside) and share > 0.5,
+    }
+
+
+def _rate(
+    improved: list[ClaimFact], other: list[ClaimFact], items: int, spread: dict[str, Any]
+) -> str:
+    if items < MIN_ITEMS:
+        return "insufficient_evidence"
+    regressed = [c for c in other if c.verdict == "regressed"]
+    if not improved or len(regressed) > len(improved):
+        return "not_yet"
+    sustained = spread["quarters_covered"] >= 3 and not spread["crammed"]
+    cross_team = any(len(c.partners) >= 2 for c in improved) or any(c.value for c in improved)
+    if len(improved) >= 3 and sustained and cross_team:
+        return "next_level"
+    if len(improved) >= 2 and sustained:
+        return "exceeds"
+    return "meets"
+
+
+def _dimensions(
+    ladder: Ladder, role: Role, claims: list[ClaimFact], records: list[RecordFact], period: Period
+) -> list[dict[str, Any]]:
+    valid = {d.id for d in role.scorecard}
+    out = []
+    for dim in role.scorecard:
+        mine = [c for c in claims if dim.id in _mapped(ladder, c, "dimensions", valid)]
+        kinds = [
+            r for r in records if dim.id in set(ladder.evidence.get(r.kind, _EMPTY).dimensions)
+        ]
+        improved = [c for c in mine if c.verdict == "improved"]
+        other = [c for c in mine if c.verdict != "improved"]
+        dates = [d for c in mine for d in c.dates] + [r.occurred_at for r in kinds]
+        spread = _spread(dates, period)
+        items = len(mine) + len(kinds)
+        rating = _rate(improved, other, items, spread)
+        reasons = []
+        if improved:
+            reasons.append(
+                "improved with an interval that supports it: " + ", ".join(c.slug for c in improved)
+            )
+        if other:
+            reasons.append(
+                "no supported change: " + ", ".join(f"{c.slug} ({c.verdict})" for c in other)
+            )
+        if kinds:
+            counts = Counter(r.kind for r in kinds)
+            reasons.append("evidence: " + ", ".join(f"{k} x{n}" for k, n in sorted(counts.items())))
+        if rating == "insufficient_evidence":
+            reasons.append(f"{items} item(s); a rating needs at least {MIN_ITEMS}")
+        reasons.append(
+            f"spread: {spread['quarters_covered']} of 4 quarters, "
+            f"{spread['last_fifth_share']:.0%} in the period's last fifth"
+        )
+        if spread["crammed"] and rating in {"exceeds", "next_level"}:
+            rating = "meets"
+            reasons.append("most evidence falls in the last fifth of the period: capped at meets")
+        out.append(
+            {
+                "id": dim.id,
+                "weight": dim.weight,
+                "rating": rating,
+                "evidence": [c.slug for c in mine] + [r.id for r in kinds],
+                "spread": spread,
+                "reasons": reasons,
+            }
+        )
+    return out
+
+
+class _Empty:
+    dimensions: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+
+
+_EMPTY = _Empty()
+
+
+def _kpis(role: Role, claims: list[ClaimFact]) -> list[dict[str, Any]]:
+    by_metric = {c.metric: c for c in claims}
+    out = []
+    for kpi in role.kpis:
+        claim = by_metric.get(kpi.metric or "")
+        actual = (
+            None
+            if claim is None
+            else (claim.estimate if kpi.measure == "estimate" else claim.current)
+        )
+        match = TARGET.match(kpi.target)
+        if actual is None:
+            status = "no_data"
+        elif match is None:
+            status = "not_comparable"
+        else:
+            op, bound = match.group(1), float(match.group(2))
+            holds = {
+                "<": actual < bound,
+                "<=": actual <= bound,
+                ">": actual > bound,
+                ">=": actual >= bound,
+            }[op]
+            status = "met" if holds else "not_met"
+        out.append(
+            {
+                "id": kpi.id,
+                "target": kpi.target,
+                "actual": None if actual is None else round(actual, 4),
+                "status": status,
+                "claim": claim.slug if claim else None,
+            }
+        )
+    return out
+
+
+def _domains(
+    ladder: Ladder, claims: list[ClaimFact], records: list[RecordFact], period: Period
+) -> list[dict[str, Any]]:
+    valid = {d.id for d in ladder.domains}
+    out = []
+    for domain in ladder.domains:
+        mine = [c for c in claims if domain.id in _mapped(ladder, c, "domains", valid)]
+        kinds = [
+            r for r in records if domain.id in set(ladder.evidence.get(r.kind, _EMPTY).domains)
+        ]
+        improved = [c for c in mine if c.verdict == "improved"]
+        spread = _spread([d for c in improved for d in c.dates], period)
+        # Levels are cumulative: each one requires the one before it.
+        steps = [
+            bool(mine or kinds),
+            len(improved) >= 1,
+            len(improved) >= 2 and spread["quarters_covered"] >= 2,
+            len(improved) >= 3 and any(len(c.partners) >= 2 or c.value for c in improved),
+            False,  # industry-wide adoption cannot be read from one organisation's evidence
+        ]
+        depth = 0
+        for reached in steps[: len(domain.levels)]:
+            if not reached:
+                break
+            depth += 1
+        out.append(
+            {
+                "id": domain.id,
+                "depth": depth,
+                "evidence": [c.slug for c in improved]
+                + ([f"{len(kinds)} records"] if kinds else []),
+            }
+        )
+    return out
+
+
+def _level(
+    ladder: Ladder,
+    role: Role,
+    domains: list[dict[str, Any]],
+    claims: list[ClaimFact],
+    dimensions: list[dict[str, Any]],
+    target: str | None,
+) -> dict[str, Any]:
+    levels = sorted(ladder.levels, key=lambda lv: lv.rank)
+    by_id = {lv.id: lv for lv in levels}
+    goal = by_id.get(target or role.level, by_id[role.level])
+    impacts = sum(1 for c in claims if c.verdict == "improved" and c.value)
+    depth = max((d["depth"] for d in domains), default=0)
+
+    def conditions(level: Level) -> list[tuple[str, int, int]]:
+        if ladder.points:
+            return [
+                (
+                    "points",
+                    _points(ladder, dimensions),
+                    int(ladder.points["levels"].get(level.id, 0)),
+                )
+            ]
+        rule = level.rule
+        breadth = sum(d["depth"] >= rule.breadth_depth for d in domains)
+        return [
+            ("depth of the deepest domain", depth, rule.min_depth),
+            (f"domains at depth {rule.breadth_depth} or more", breadth, rule.min_breadth),
+            ("demonstrated impacts (improved claims with value)", impacts, rule.min_impacts),
+        ]
+
+    current = levels[0]
+    for level in levels:
+        if all(actual >= need for _n, actual, need in conditions(level)):
+            current = level
+    reasons = [
+        f"{name}: {actual} (needs {need}): {'holds' if actual >= need else 'fails'}"
+        for name, actual, need in conditions(goal)
+    ]
+    return {
+        "current": current.id,
+        "target": goal.id,
+        "ready": current.rank >= goal.rank,
+        "reasons": reasons,
+    }
+
+
+def _points(ladder: Ladder, dimensions: list[dict[str, Any]]) -> int:
+    table = list(ladder.points["milestone_points"]) if ladder.points else []
+    total = 0
+    for dim in dimensions:
+        milestone = RATING_POINTS.get(dim["rating"], 0)
+        total += table[min(milestone, len(table) - 1)] if table else 0
+    return int(total)
+
+
+def assess(
+    ladder: Ladder,
+    role_id: str | None,
+    person: str,
+    claims: list[ClaimFact],
+    records: list[RecordFact],
+    period: Period | None = None,
+    target: str | None = None,
+) -> Assessment:
+    role = ladder.role(role_id)
+    period = period or default_period(claims, records)
+    dimensions = _dimensions(ladder, role, claims, records, period)
+    rated = [d for d in dimensions if d["rating"] in RATING_POINTS]
+    weight = sum(d["weight"] for d in rated)
+    score = (
+        sum(RATING_POINTS[d["rating"]] * d["weight"] for d in rated) / weight if weight else None
+    )
+    domains = _domains(ladder, claims, records, period)
+    return Assessment(
+        person=person,
+        ladder=ladder.name,
+        role=role.id,
+        period=period,
+        dimensions=dimensions,
+        score=None if score is None else round(score, 3),
+        coverage=round(weight / 100, 3),
+        kpis=_kpis(role, claims),
+        domains=domains,
+        level=_level(ladder, role, domains, claims, dimensions, target),
+    )

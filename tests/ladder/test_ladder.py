@@ -1,0 +1,251 @@
+"""Ladders: validation with file and line, the built-in ladder, assessment, plans, BYO formats."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from perfpacket.cli import build_app
+from perfpacket.demo import build_demo
+from perfpacket.ladder.schema import builtin_ladders
+
+MADE = Path(__file__).resolve().parents[1] / "data" / "made" / "ladders"
+BUILTIN = builtin_ladders()["ai-engineering"]
+RATINGS = {"insufficient_evidence", "not_yet", "meets", "exceeds", "next_level"}
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(build_app(), list(args))
+
+
+def test_builtin_ladder_validates() -> None:
+    result = run("ladder", "validate")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"{BUILTIN}: valid (6 domains, 5 levels, 3 roles)"
+
+
+def test_builtin_staff_role_is_the_blueprint() -> None:
+    ladder = yaml.safe_load(BUILTIN.read_text())
+    staff = next(r for r in ladder["roles"] if r["id"] == "staff-applied-ai-engineer")
+    assert [(d["id"], d["weight"]) for d in staff["scorecard"]] == [
+        ("applied-ml-evaluation", 20),
+        ("ai-system-design", 20),
+        ("software-engineering", 20),
+        ("mlops-operations", 15),
+        ("experimentation-product", 15),
+        ("leadership-communication", 10),
+    ]
+    assert len(ladder["domains"]) == 6
+    assert all([lv["level"] for lv in d["levels"]] == [1, 2, 3, 4, 5] for d in ladder["domains"])
+    assert any(c.startswith("Staff to Principal") for c in staff["promotion_criteria"])
+    assert {lv["id"] for lv in ladder["levels"]} >= {"senior", "staff", "principal"}
+
+
+def _broken(tmp_path: Path, edit: Any) -> Path:
+    data = yaml.safe_load(BUILTIN.read_text())
+    edit(data)
+    path = tmp_path / "ladder.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, width=1000))
+    return path
+
+
+def _line_of(path: Path, needle: str, occurrence: int = 1) -> int:
+    lines = [i for i, line in enumerate(path.read_text().splitlines(), start=1) if needle in line]
+    return lines[occurrence - 1]
+
+
+def test_weights_that_do_not_sum_to_100(tmp_path: Path) -> None:
+    def edit(d: dict[str, Any]) -> None:
+        d["roles"][1]["scorecard"][0]["weight"] = 25
+
+    path = _broken(tmp_path, edit)
+    result = run("ladder", "validate", str(path))
+    assert result.exit_code == 1
+    line = _line_of(path, "scorecard:", 2)
+    assert result.stdout.strip() == (
+        f"{path}:{line + 1}: role 'staff-applied-ai-engineer' scorecard weights sum to 105, not 100"
+    )
+
+
+def test_levels_not_contiguous(tmp_path: Path) -> None:
+    def edit(d: dict[str, Any]) -> None:
+        d["domains"][2]["levels"][2]["level"] = 7
+
+    path = _broken(tmp_path, edit)
+    out = run("ladder", "validate", str(path)).stdout.strip()
+    assert out.endswith(
+        "domain 'system-architecture' levels must run 1, 2, 3... without gaps; found 1, 2, 4, 5, 7"
+    )
+    # A list is reported at its first item, the line below its key.
+    assert out.startswith(f"{path}:{_line_of(path, 'id: system-architecture') + 3}:")
+
+
+def test_unknown_references(tmp_path: Path) -> None:
+    def edit(d: dict[str, Any]) -> None:
+        d["recipes"]["eval-gate"]["dimensions"].append("charisma")
+        d["roles"][0]["level"] = "wizard"
+
+    path = _broken(tmp_path, edit)
+    lines = run("ladder", "validate", str(path)).stdout.strip().splitlines()
+    assert [ln.split(": ", 1)[1] for ln in lines] == [
+        "role 'senior-applied-ai-engineer' names unknown level 'wizard'",
+        "recipes mapping 'eval-gate' names unknown dimension 'charisma'",
+    ]
+    assert lines[0].startswith(f"{path}:{_line_of(path, 'level: wizard')}:")
+
+
+def test_duplicate_ids(tmp_path: Path) -> None:
+    def edit(d: dict[str, Any]) -> None:
+        d["domains"][1]["id"] = "prompt-engineering"
+
+    path = _broken(tmp_path, edit)
+    lines = run("ladder", "validate", str(path)).stdout.strip().splitlines()
+    line = _line_of(path, "id: prompt-engineering", 2)
+    assert lines[0] == f"{path}:{line}: duplicate domain id 'prompt-engineering'"
+    # The renamed domain's old id is now unknown where dimensions named it.
+    assert any(ln.endswith("names unknown domain 'model-evaluation'") for ln in lines[1:])
+
+
+def test_schema_errors_name_field_and_line(tmp_path: Path) -> None:
+    def edit(d: dict[str, Any]) -> None:
+        d["roles"][1]["scorecard"][2]["weight"] = "a lot"
+
+    path = _broken(tmp_path, edit)
+    out = run("ladder", "validate", str(path)).stdout.strip()
+    assert out == (
+        f"{path}:{_line_of(path, 'weight: a lot')}: roles.1.scorecard.2.weight: "
+        "Input should be a valid number, unable to parse string as a number"
+    )
+
+
+def test_invalid_yaml(tmp_path: Path) -> None:
+    path = tmp_path / "l.yaml"
+    path.write_text("name: x\ndomains: [unclosed\n")
+    assert run("ladder", "validate", str(path)).stdout.strip() == f"{path}:3: not valid YAML"
+
+
+@pytest.fixture(scope="module")
+def demo_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("ladder") / "demo"
+    build_demo(out)
+    return out
+
+
+def _json(ws: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> Any:
+    monkeypatch.chdir(ws)
+    result = run(*args, "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_demo_assessment(demo_ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _json(demo_ws, monkeypatch, "assess")
+    assert set(data) == {
+        "person",
+        "ladder",
+        "role",
+        "period",
+        "dimensions",
+        "score",
+        "coverage",
+        "kpis",
+        "domains",
+        "level",
+    }
+    assert data["person"] == "ana.okafor@example.com"
+    assert len(data["dimensions"]) == 6
+    for d in data["dimensions"]:
+        assert d["rating"] in RATINGS and d["reasons"]
+        assert set(d) == {"id", "weight", "rating", "evidence", "spread", "reasons"}
+    rated = [d for d in data["dimensions"] if d["rating"] != "insufficient_evidence"]
+    assert data["coverage"] == pytest.approx(sum(d["weight"] for d in rated) / 100)
+    level = data["level"]
+    assert set(level) == {"current", "target", "ready", "reasons"}
+    assert level["target"] == "staff"
+    assert any("depth of the deepest domain" in r for r in level["reasons"])
+    kpis = {k["id"]: k for k in data["kpis"]}
+    assert kpis["change-failure-rate"]["status"] == "met"  # 4% of swaps against < 15%
+    assert kpis["release-frequency"]["status"] == "no_data"
+    assert {d["id"] for d in data["domains"]} == {
+        "prompt-engineering",
+        "model-evaluation",
+        "system-architecture",
+        "production-operations",
+        "cost-optimisation",
+        "safety-alignment",
+    }
+
+
+def test_missing_evidence_is_not_a_low_rating(
+    demo_ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A person with no claims is insufficient evidence everywhere, and the score is None."""
+    ws = tmp_path / "copy"
+    shutil.copytree(demo_ws, ws)
+    data = _json(ws, monkeypatch, "assess", "--person", "priya.raman@example.com")
+    assert {d["rating"] for d in data["dimensions"]} == {"insufficient_evidence"}
+    assert (data["score"], data["coverage"]) == (None, 0)
+
+
+def test_demo_plan(demo_ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opportunities = _json(demo_ws, monkeypatch, "plan")["opportunities"]
+    assert len(opportunities) >= 3
+    assert len({o["vector"] for o in opportunities}) >= 2
+    for o in opportunities:
+        assert set(o) == {"vector", "current", "target", "months", "validation_criteria", "risk"}
+        assert o["vector"] in {"depth", "breadth", "scale", "impact", "leadership"}
+
+
+@pytest.mark.parametrize("name", ["monzo_backend.md", "points_ladder.yaml"])
+def test_bring_your_own_ladders_assess_the_demo_person(
+    name: str, demo_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("ladder", "validate", str(MADE / name)).exit_code == 0
+    data = _json(demo_ws, monkeypatch, "assess", "--ladder", str(MADE / name))
+    assert data["dimensions"] and all(d["rating"] in RATINGS for d in data["dimensions"])
+    assert any(d["rating"] != "insufficient_evidence" for d in data["dimensions"])
+    assert data["level"]["current"]
+
+
+def test_points_ladder_levels_come_from_points(
+    demo_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _json(demo_ws, monkeypatch, "assess", "--ladder", str(MADE / "points_ladder.yaml"))
+    (reason,) = data["level"]["reasons"]
+    assert reason.startswith("points: ")
+
+
+def test_convert_writes_a_reviewable_ladder(tmp_path: Path) -> None:
+    out = tmp_path / "backend.yaml"
+    result = run("ladder", "convert", str(MADE / "monzo_backend.md"), "--out", str(out))
+    assert result.exit_code == 0
+    converted = yaml.safe_load(out.read_text())
+    assert [d["id"] for d in converted["roles"][0]["scorecard"]] == [
+        "evidence-of-work",
+        "quality-and-testing",
+        "communication",
+    ]
+    assert sum(d["weight"] for d in converted["roles"][0]["scorecard"]) == 100
+    assert "communication" in converted["recipes"]["enablement"]["dimensions"]
+
+
+def test_unknown_ladder_and_role(demo_ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(demo_ws)
+    result = run("assess", "--ladder", "nope")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == "Error: no ladder 'nope'"
+    result = run("assess", "--role", "astronaut")
+    assert result.stderr.splitlines()[0] == "Error: ladder 'ai-engineering' has no role 'astronaut'"
+
+
+def test_ladder_show(tmp_path: Path) -> None:
+    result = CliRunner().invoke(build_app(), ["ladder", "show"], env={"COLUMNS": "250"})
+    assert result.exit_code == 0
+    for text in ("Staff Applied AI Engineer (level staff)", "Prompt engineering", "Level rules"):
+        assert text in result.stdout
