@@ -18,10 +18,14 @@ def register(app: typer.Typer) -> None:
         html: Path | None = typer.Option(
             None, "--html", metavar="OUT", help="HTML output (default: PACKET with .html)."
         ),
+        pdf: Path | None = typer.Option(None, "--pdf", metavar="OUT", help="Also write a PDF."),
+        ladder: str = typer.Option("ai-engineering", "--ladder", help="Ladder for the brief."),
     ) -> None:
-        """Render a packet to one self-contained HTML file, resolving its claim references."""
-        from perfpacket.claims import load_claims
-        from perfpacket.packet import render_packet_html
+        """Render a packet: one self-contained HTML file (and a PDF), claims resolved."""
+        from perfpacket.claims import load_claims, resolve_person
+        from perfpacket.packet import parse_packet, render_packet_html
+        from perfpacket.packet.context import build_context
+        from perfpacket.packet.render import render_packet_pdf
 
         try:
             text = packet.read_text(encoding="utf-8")
@@ -31,8 +35,16 @@ def register(app: typer.Typer) -> None:
             raise InputError(
                 f"'{packet}' byte {exc.start}: not UTF-8 text", hint="save the file as UTF-8"
             ) from None
-        with workspace_from(ctx).open_store() as store, store.session() as session:
-            rendered = render_packet_html(text, load_claims(session), str(packet))
+        ws = workspace_from(ctx)
+        front = parse_packet(text, str(packet)).front_matter
+        with ws.open_store() as store, store.session() as session:
+            claims = load_claims(session)
+            person = resolve_person(session, None, ws.person)
+            context = build_context(session, person, claims, ladder, str(front.get("role") or ""))
+            rendered = render_packet_html(text, claims, str(packet), context)
         out = html or packet.with_suffix(".html")
         out.write_text(rendered, encoding="utf-8")
         say(f"Wrote {out}")
+        if pdf is not None:
+            render_packet_pdf(rendered, str(pdf))
+            say(f"Wrote {pdf}")

@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
     def demo(
         out: Path = typer.Option(Path("perfpacket-demo"), "--out", help="Folder to build it in."),
     ) -> None:
-        """Build a demo workspace from seeded data and write its packet (Markdown and HTML)."""
+        """Build a demo workspace from seeded data and write its packet (Markdown, HTML, PDF)."""
         from perfpacket.demo import build_demo
         from perfpacket.demo.build import STEPS
 
@@ -38,5 +38,6 @@ def register(app: typer.Typer) -> None:
             f"Demo workspace: {result.root}\n"
             f"Packet: {result.packet_md}\n"
             f"Rendered: {result.packet_html}\n"
+            f"PDF: {result.packet_pdf}\n"
             f"Claims: {result.claims} (see `cd {result.root} && perfpacket claims list`)"
         )

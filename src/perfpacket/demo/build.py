@@ -19,6 +19,8 @@ from perfpacket.demo import dataset as ds
 from perfpacket.demo.gitrepo import write_repository
 from perfpacket.errors import WorkspaceError
 from perfpacket.packet import parse_packet, render_packet_html
+from perfpacket.packet.context import build_context
+from perfpacket.packet.render import render_packet_pdf
 from perfpacket.store.models import (
     Artifact,
     Change,
@@ -39,7 +41,7 @@ from perfpacket.workspace import STATE_DIR, init_workspace
 
 DEMO_MARKER = "demo"
 REPO_NAME = "ai-platform"
-STEPS = 6
+STEPS = 7
 
 Progress = Callable[[str], None]
 
@@ -49,6 +51,7 @@ class DemoResult:
     root: Path
     packet_md: Path
     packet_html: Path
+    packet_pdf: Path
     claims: int
 
 
@@ -238,8 +241,11 @@ def build_demo(out: Path, progress: Progress | None = None) -> DemoResult:
         packet_md.write_text(PACKET_MARKDOWN, encoding="utf-8")
         with store.session() as session:
             claims = load_claims(session)
-            html = render_packet_html(PACKET_MARKDOWN, claims, source_name="packet.md")
             front = parse_packet(PACKET_MARKDOWN, "packet.md").front_matter
+            ana = session.get(Person, people["ana"].id)
+            assert ana is not None
+            context = build_context(session, ana, claims, role=str(front.get("role")))
+            html = render_packet_html(PACKET_MARKDOWN, claims, "packet.md", context)
             session.add(
                 Packet(
                     person_id=people["ana"].id,
@@ -255,4 +261,7 @@ def build_demo(out: Path, progress: Progress | None = None) -> DemoResult:
         store.close()
     packet_html = out / "packet.html"
     packet_html.write_text(html, encoding="utf-8")
-    return DemoResult(out, packet_md, packet_html, count)
+    say("Writing the PDF")
+    packet_pdf = out / "packet.pdf"
+    render_packet_pdf(html, str(packet_pdf))
+    return DemoResult(out, packet_md, packet_html, packet_pdf, count)

@@ -8,7 +8,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from perfpacket import __version__
-from perfpacket.packet.chart import interval_chart
+from perfpacket.packet.chart import claim_chart, heatmap, interval_chart
+from perfpacket.packet.context import RenderContext, is_prevented
 from perfpacket.packet.format import (
     format_change,
     format_claim,
@@ -37,7 +38,9 @@ def _environment() -> Environment:
         interval=format_interval,
         money=format_money,
         claim_text=format_claim,
-        chart=interval_chart,
+        chart=claim_chart,
+        interval_chart=interval_chart,
+        heatmap=heatmap,
         number=format_number,
         p_value=format_p_value,
         constant=format_constant,
@@ -48,8 +51,14 @@ def _environment() -> Environment:
 _ENV = _environment()
 
 
-def render_packet_html(markdown: str, claims: Sequence[Claim], source_name: str = "packet") -> str:
-    """The packet as HTML: front matter as the header, the prose, then every claim."""
+def render_packet_html(
+    markdown: str,
+    claims: Sequence[Claim],
+    source_name: str = "packet",
+    context: RenderContext | None = None,
+) -> str:
+    """The packet as one HTML file: the decision brief first, then the prose, every claim with
+    its chart and evidence, reach, the ladder, feedback, the plan and the evidence appendix."""
     parsed = parse_packet(markdown, source_name)
     body = render_body(parsed, claims, source_name)
     referenced = [slug for _line, slug, _attr in parsed.references]
@@ -60,16 +69,31 @@ def render_packet_html(markdown: str, claims: Sequence[Claim], source_name: str 
         c for c in ordered if c.value and c.value["unit"] == "USD" and c.verdict == "improved"
     ]
     brief = sorted(valued, key=lambda c: -float(c.value["amount"]) if c.value else 0)[:3]
-    amounts = [(float(c.value["amount"]), c.value["period"]) for c in valued if c.value]
-    annual = sum(amount for amount, period in amounts if period == "year")
-    one_off = sum(amount for amount, period in amounts if period != "year")
+
+    def total(group: list[Claim], period_is_year: bool) -> float:
+        return sum(
+            float(c.value["amount"])
+            for c in group
+            if c.value and (c.value["period"] == "year") == period_is_year
+        )
+
+    prevented = [c for c in valued if is_prevented(c)]
+    shipped = [c for c in valued if not is_prevented(c)]
+    currency = {
+        "shipped": {"year": total(shipped, True), "once": total(shipped, False), "claims": shipped},
+        "prevented": {
+            "year": total(prevented, True),
+            "once": total(prevented, False),
+            "claims": prevented,
+        },
+    }
     return _ENV.get_template("packet.html").render(
         meta=parsed.front_matter,
         body=body,
         claims=ordered,
         brief=brief,
-        annual_value=annual,
-        one_off_value=one_off,
+        currency=currency,
+        ctx=context or RenderContext(),
         version=__version__,
     )
 
@@ -84,3 +108,10 @@ class HtmlRenderer:
 @hookimpl
 def register_renderers(register: Callable[[Any], None]) -> None:
     register(HtmlRenderer())
+
+
+def render_packet_pdf(html: str, out: str) -> None:
+    """The same page as PDF, through WeasyPrint: the same inline charts, print styles applied."""
+    from weasyprint import HTML
+
+    HTML(string=html).write_pdf(out)

@@ -18,6 +18,19 @@ def _stat(variant: dict[str, Any]) -> Proportion | SampleMean:
     return SampleMean(float(variant["sum"]), float(variant["sum_squares"]), int(variant["n"]))
 
 
+def _arms(variants: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Conversion per arm in percent with its Wilson interval, for the chart."""
+    from perfpacket.claims.recipes.eval_gate import _bars
+
+    return _bars(
+        *[
+            (str(v.get("name", f"arm {i}")), int(v["conversions"]), int(v["n"]))
+            for i, v in enumerate(variants)
+            if "conversions" in v
+        ]
+    )
+
+
 class ABLiftRecipe:
     name = "ab-lift"
     title = "A/B lift"
@@ -64,7 +77,7 @@ class ABLiftRecipe:
                     dimensions=self.dimensions,
                     assumptions=value.assumptions if value else (),
                     evidence_ids=(exp.id,),
-                    details={"variants": exp.variants},
+                    details={"variants": exp.variants, "bars": _arms(exp.variants)},
                     inputs={"variants": exp.variants},
                 )
             )

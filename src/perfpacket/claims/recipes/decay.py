@@ -81,6 +81,11 @@ class DecayPreventionRecipe:
                             "rate_at_break": rates[len(before) - 1],
                             "last_rate": rates[-1],
                             "weeks_since_break": since,
+                            "series": [
+                                [round(w, 3), round(r, 3)]
+                                for w, r in zip(weeks, rates, strict=True)
+                            ],
+                            "break": brk,
                         },
                         inputs={"weeks": weeks, "rates": rates, "break": brk},
                     )

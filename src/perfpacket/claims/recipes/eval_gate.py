@@ -6,7 +6,13 @@ from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.claims.value import Value
-from perfpacket.stats import Direction, SampleMean, newcombe_diff_interval, welch_diff_interval
+from perfpacket.stats import (
+    Direction,
+    SampleMean,
+    newcombe_diff_interval,
+    welch_diff_interval,
+    wilson_interval,
+)
 from perfpacket.store.models import Release
 
 DIMENSIONS = ("applied-ml-evaluation", "mlops-operations")
@@ -69,6 +75,9 @@ class EvalGateRecipe:
             details={
                 "before": {"x": x_before, "n": len(before)},
                 "after": {"x": x_after, "n": len(after)},
+                "bars": _bars(
+                    ("before the gate", x_before, len(before)), ("gated", x_after, len(after))
+                ),
             },
             inputs={"before": [x_before, len(before)], "after": [x_after, len(after)]},
         )
@@ -115,6 +124,23 @@ class EvalGateRecipe:
             details={"before_mean": mean_before, "after_mean": mean_after},
             inputs={"before": sorted(hours_before), "after": sorted(hours_after)},
         )
+
+
+def _bars(*arms: tuple[str, int, int]) -> list[dict[str, object]]:
+    """Each arm's rate in percent with its Wilson interval, for the chart."""
+    out = []
+    for label, x, n in arms:
+        r = wilson_interval(x, n)
+        if r.estimate is not None and r.ci_low is not None and r.ci_high is not None:
+            out.append(
+                {
+                    "label": label,
+                    "value": 100 * r.estimate,
+                    "low": 100 * r.ci_low,
+                    "high": 100 * r.ci_high,
+                }
+            )
+    return out
 
 
 def _months(releases: list[Release]) -> float:

@@ -1,0 +1,124 @@
+"""What a rendered packet shows beyond its prose, gathered from the store once.
+
+Rendering reads this and the claims; it never recomputes a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from perfpacket.store.models import (
+    Artifact,
+    Change,
+    Claim,
+    EvalRun,
+    Evidence,
+    Experiment,
+    Feedback,
+    GuardEvent,
+    Incident,
+    Person,
+    Release,
+    Review,
+)
+
+APPENDIX_PER_CLAIM = 12
+
+
+@dataclass
+class RenderContext:
+    assessment: dict[str, Any] | None = None
+    plan: list[dict[str, Any]] = field(default_factory=list)
+    feedback: list[dict[str, str]] = field(default_factory=list)
+    reach: dict[str, list[str]] = field(default_factory=dict)
+    evidence: dict[str, dict[str, Any]] = field(default_factory=dict)  # slug -> shown, total
+
+
+def evidence_label(e: Evidence) -> str:
+    """How a record is cited: commit, pull request, eval run, incident..."""
+    if isinstance(e, Change):
+        return f"commit {e.repo}@{e.sha[:10]}" if e.sha else f"pull request {e.repo}#{e.number}"
+    if isinstance(e, EvalRun):
+        return f"eval run {e.suite} · {e.model or '?'} · {e.run_at.date().isoformat()}"
+    if isinstance(e, Incident):
+        return f"incident {e.external_id} ({e.severity}, {e.opened_at.date().isoformat()})"
+    if isinstance(e, Release):
+        state = ", rolled back" if e.rolled_back else ""
+        return f"release {e.version} ({e.released_at.date().isoformat()}{state})"
+    if isinstance(e, GuardEvent):
+        return f"{e.guard.replace('_', ' ')} {e.at.isoformat(timespec='minutes')}"
+    if isinstance(e, Experiment):
+        return f"experiment {e.name}"
+    if isinstance(e, Review):
+        return f"review of {e.repo}#{e.number} ({e.state})"
+    if isinstance(e, Feedback):
+        return f"feedback from {e.author_name}"
+    if isinstance(e, Artifact):
+        return f"{e.artifact_kind} {e.title}"
+    return f"{e.kind} {e.natural_key}"
+
+
+def is_prevented(claim: Claim) -> bool:
+    """Outcomes that did not happen: counterfactuals, escaped regressions, decay held off."""
+    return (
+        claim.comparison == "counterfactual"
+        or claim.recipe == "decay-prevention"
+        or ("regression" in claim.metric)
+    )
+
+
+def build_context(
+    session: Session,
+    person: Person,
+    claims: Sequence[Claim],
+    ladder: str = "ai-engineering",
+    role: str | None = None,
+    workspace_root: Path | None = None,
+) -> RenderContext:
+    from perfpacket.ladder.assess import assess
+    from perfpacket.ladder.plan import plan
+    from perfpacket.ladder.schema import load_ladder
+    from perfpacket.ladder.service import gather
+
+    ctx = RenderContext()
+    ladder_obj = load_ladder(ladder)
+    role_ids = {r.id for r in ladder_obj.roles}
+    facts, records = gather(session, person)
+    result = assess(ladder_obj, role if role in role_ids else None, person.email, facts, records)
+    ctx.assessment = result.to_dict()
+    ctx.plan = plan(ladder_obj, result)
+    ctx.feedback = [
+        {
+            "author": f.author_name,
+            "function": f.author_function,
+            "text": f.text,
+            "date": f.given_at.date().isoformat(),
+        }
+        for f in session.scalars(
+            select(Feedback).where(Feedback.person_id == person.id).order_by(Feedback.given_at)
+        )
+    ]
+    repos = sorted(set(session.scalars(select(Change.repo).where(Change.person_id == person.id))))
+    repos += sorted(
+        set(session.scalars(select(Review.repo).where(Review.person_id == person.id))) - set(repos)
+    )
+    teams: set[str] = set()
+    for incident in session.scalars(select(Incident).where(Incident.person_id == person.id)):
+        teams.update(incident.teams)
+    for artifact in session.scalars(select(Artifact).where(Artifact.person_id == person.id)):
+        teams.update(artifact.adopters)
+    partners = sorted({p for c in claims for p in c.attribution.get("partners", [])})
+    ctx.reach = {"teams": sorted(teams), "repositories": repos, "partners": partners}
+    for claim in claims:
+        shown = [
+            {"id": e.id, "kind": e.kind, "label": evidence_label(e)}
+            for e in claim.evidence[:APPENDIX_PER_CLAIM]
+        ]
+        ctx.evidence[claim.slug] = {"shown": shown, "total": len(claim.evidence)}
+    return ctx

@@ -1,0 +1,120 @@
+"""The demo packet's structure, asserted with selectors: brief first, every claim with a chart
+and evidence links that resolve, headings in order, nothing fetched from the network."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from perfpacket.demo import build_demo
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("render") / "demo"
+    build_demo(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def soup(demo: Path) -> BeautifulSoup:
+    return BeautifulSoup((demo / "packet.html").read_text(), "html.parser")
+
+
+def test_the_brief_comes_first(soup: BeautifulSoup) -> None:
+    sections = soup.select("body > section, body > main")
+    assert sections[0].get("id") == "brief"
+    brief = soup.select_one("#brief")
+    assert brief is not None
+    text = brief.get_text(" ", strip=True)
+    assert "Ana Okafor" in text and "Staff Applied AI Engineer" in text and "The ask:" in text
+    assert "Shipped outcomes" in text and "Prevented outcomes, same currency" in text
+    assert len(brief.select("ol > li")) == 3  # the top three claims
+    assert all("95% CI" in li.get_text() for li in brief.select("ol > li"))
+    heatmap = brief.select_one("svg[role=img]")
+    assert heatmap is not None and heatmap["aria-label"].startswith("Ladder coverage:")
+
+
+def test_every_claim_has_a_chart_and_evidence_that_resolve(soup: BeautifulSoup) -> None:
+    claims = soup.select("section.claim")
+    assert len(claims) >= 10
+    anchors = {tag["id"] for tag in soup.select("[id]")}
+    for claim in claims:
+        chart = claim.select_one("svg[role=img]")
+        assert chart is not None, claim["id"]
+        assert chart.select_one("title") is not None and chart["aria-label"]
+        link = claim.select_one('a[href^="#evidence-"]')
+        assert link is not None, claim["id"]
+        assert link["href"][1:] in anchors
+        back = soup.select_one(f'{link["href"]} a[href="#{claim["id"]}"]')
+        assert back is not None  # the appendix links back to the claim
+
+
+def test_charts_fit_the_comparison(soup: BeautifulSoup) -> None:
+    trend = soup.select_one("#claim-feature-health-support-answer-decay svg polyline")
+    assert trend is not None  # the weekly series
+    averted = soup.select_one("#claim-kill-switch-incidents-averted svg")
+    assert averted is not None and "assumes:" in averted["aria-label"]  # counterfactual bar
+    ab = soup.select_one("#claim-support-answer-prompt-v2-lift svg")
+    assert ab is not None and "control" in ab["aria-label"]  # A/B arms with intervals
+
+
+def test_appendix_cites_commits_eval_runs_and_incidents(soup: BeautifulSoup) -> None:
+    appendix = " ".join(li.get_text() for li in soup.select("section.evidence li"))
+    for kind in ("release ", "eval run ", "incident ", "budget block"):
+        assert kind in appendix
+
+
+def test_reach_ladder_kpis_feedback_and_plan(soup: BeautifulSoup) -> None:
+    for anchor in ("reach", "ladder", "kpis", "feedback", "plan", "appendix"):
+        assert soup.select_one(f"#{anchor}") is not None, anchor
+    assert len(soup.select("#feedback ~ blockquote")) >= 3
+    assert "AI Platform" in soup.select_one("#reach + table").get_text()  # type: ignore[union-attr]
+
+
+def test_headings_never_skip_a_level(soup: BeautifulSoup) -> None:
+    levels = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
+
+
+def test_self_contained(demo: Path) -> None:
+    html = (demo / "packet.html").read_text()
+    assert not re.search(r"""(src|href)=["'](https?:)?//""", html)
+    assert "<script" not in html and "<link" not in html
+
+
+@pytest.mark.slow
+def test_pdf_page_one_is_the_brief(demo: Path, tmp_path: Path) -> None:
+    if shutil.which("pdftoppm") is None:
+        pytest.fail("pdftoppm is missing: install poppler-utils (.ci/run does)")
+    pdf = demo / "packet.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    assert pages >= 3
+    first = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    second = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Decision brief" in first and "Ladder coverage" in first
+    assert "Decision brief" not in second  # the brief ends page one
+    subprocess.run(
+        ["pdftoppm", "-f", "1", "-l", "1", "-r", "50", "-png", str(pdf), str(tmp_path / "p")],
+        check=True,
+    )
+    (png,) = tmp_path.glob("p*.png")
+    assert png.stat().st_size > 5000
