@@ -118,3 +118,28 @@ def test_pdf_page_one_is_the_brief(demo: Path, tmp_path: Path) -> None:
     )
     (png,) = tmp_path.glob("p*.png")
     assert png.stat().st_size > 5000
+
+
+def test_the_trend_chart_shows_detected_change_points(soup: BeautifulSoup) -> None:
+    chart = soup.select_one("#claim-feature-health-support-answer-decay svg")
+    assert chart is not None
+    assert "change points detected: week" in chart["aria-label"]
+    assert chart.select("circle")  # drawn, not only described
+
+
+def _luminance(hex_colour: str) -> float:
+    digits = hex_colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_heatmap_text_meets_wcag_contrast() -> None:
+    from perfpacket.packet.chart import RATING_COLOURS
+
+    for rating, (fill, ink) in RATING_COLOURS.items():
+        light, dark = sorted((_luminance(fill), _luminance(ink)), reverse=True)
+        ratio = (light + 0.05) / (dark + 0.05)
+        assert ratio >= 4.5, f"{rating}: {ratio:.2f}"  # WCAG 2.1 AA for normal text

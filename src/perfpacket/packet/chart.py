@@ -106,15 +106,21 @@ def series_chart(claim: Claim) -> str:
 
     points = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in series)
     brk = float(claim.details.get("break", xs[0]))
-    body = (
+    shifts = [float(w) for w in claim.details.get("change_points") or []]
+    marks = "".join(
+        f'<circle cx="{px(w):.1f}" cy="{height - pad + 6}" r="4" fill="#8a5a00"/>' for w in shifts
+    )
+    body = marks + (
         f'<polyline points="{points}" fill="none" stroke="#3d6fa5" stroke-width="2"/>'
         f'<line x1="{px(brk):.1f}" y1="{pad / 2}" x2="{px(brk):.1f}" y2="{height - pad}" stroke="#a11" stroke-dasharray="4 3"/>'
         f'<text x="{px(brk) + 4:.1f}" y="{pad}" font-size="10" fill="#a11">work began</text>'
         f'<text x="{pad}" y="{height - 6}" font-size="10" fill="#222">{lo:.0f}–{hi:.0f} (range)</text>'
     )
+    found = ", ".join(f"week {w:.0f}" for w in shifts) or "none"
     label = (
         f"{claim.metric}: {len(series)} points from {ys[0]:.1f} to {ys[-1]:.1f}; "
-        f"the dashed line marks when the work began; trend change {format_interval(claim)}"
+        f"the dashed line marks when the work began; change points detected: {found}; "
+        f"trend change {format_interval(claim)}"
     )
     return _svg(label, width, height, body)
 

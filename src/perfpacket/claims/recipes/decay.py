@@ -8,7 +8,7 @@ from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.claims.value import Value
-from perfpacket.stats import Direction, segmented_regression
+from perfpacket.stats import Direction, change_points, segmented_regression
 from perfpacket.store.models import EvalRun, Release
 
 WEEK_SECONDS = 7 * 24 * 3600
@@ -81,6 +81,10 @@ class DecayPreventionRecipe:
                             "rate_at_break": rates[len(before) - 1],
                             "last_rate": rates[-1],
                             "weeks_since_break": since,
+                            # Where the series itself shifted (PELT), for the chart.
+                            "change_points": [
+                                round(weeks[i], 3) for i in change_points(rates).indices
+                            ],
                             "series": [
                                 [round(w, 3), round(r, 3)]
                                 for w, r in zip(weeks, rates, strict=True)
