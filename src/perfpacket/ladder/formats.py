@@ -19,8 +19,7 @@ from typing import Any
 import yaml
 
 from perfpacket.errors import InputError
-
-FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
+from perfpacket.packet.markdown import FRONT_MATTER
 
 # Words that point a topic at the evidence recipes and kinds perfpacket already maps.
 KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -50,7 +49,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
 
 
 def _load(text: str, file: str) -> Any:
-    match = FRONT.match(text)
+    match = FRONT_MATTER.match(text)
     body = match.group(1) if match else text
     try:
         return yaml.safe_load(body)

@@ -14,7 +14,8 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-CLAIM_REF = re.compile(r"\{\{\s*claim\.([a-z0-9][a-z0-9-]*)(?:\.([a-z_]+))?\s*\}\}")
+from perfpacket.packet.markdown import CLAIM_REF
+
 SUPPRESS = re.compile(r"<!--\s*perfpacket:\s*ignore(-file)?\s+([a-z0-9 ,-]+?)\s*-->")
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 # A sentence-ending abbreviation that simplemma splits on: glued back to what follows.
@@ -94,12 +95,12 @@ class Document:
         return out
 
 
-def _mask(text: str) -> tuple[str, list[tuple[str, str | None]]]:
-    refs = [(m.group(1), m.group(2)) for m in CLAIM_REF.finditer(text)]
+def _mask(text: str) -> str:
+    """The text with claim references, code and suppression comments blanked, same length."""
     masked = CLAIM_REF.sub(lambda m: "CLAIMREF".ljust(len(m.group(0))), text)
     masked = re.sub(r"`[^`]*`", lambda m: "CODE".ljust(len(m.group(0))), masked)
     masked = SUPPRESS.sub(lambda m: " " * len(m.group(0)), masked)
-    return masked, refs
+    return masked
 
 
 def _split(text: str) -> list[str]:
@@ -127,7 +128,7 @@ def _position(lines: list[str], first_line: int, offset: int) -> tuple[int, int]
 def _sentences(block: Block, source_lines: list[str]) -> list[Sentence]:
     lines = source_lines[block.line - 1 : block.end_line]
     joined = "\n".join(lines)
-    masked, _ = _mask(joined)
+    masked = _mask(joined)
     out: list[Sentence] = []
     cursor = 0
     for piece in _split(masked):

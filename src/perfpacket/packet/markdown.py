@@ -17,7 +17,8 @@ from perfpacket.packet.format import ATTRIBUTES, format_attribute
 from perfpacket.store.models import Claim
 
 CLAIM_REF = re.compile(r"\{\{\s*claim\.([a-z0-9][a-z0-9-]*)(?:\.([a-z_]+))?\s*\}\}")
-_FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
+# YAML front matter between two '---' lines at the top of a file (packets, feedback, ladders).
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 
 
 @dataclass
@@ -32,7 +33,7 @@ def parse_packet(text: str, source_name: str = "packet") -> ParsedPacket:
     """Split front matter from the body and list the claim references with their lines."""
     front: dict[str, Any] = {}
     body, offset = text, 0
-    match = _FRONT.match(text)
+    match = FRONT_MATTER.match(text)
     if match:
         try:
             loaded = yaml.safe_load(match.group(1)) or {}

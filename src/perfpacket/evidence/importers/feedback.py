@@ -8,7 +8,6 @@ of mappings with the same keys and ``text``. A folder imports every .md, .yaml a
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,8 @@ import yaml
 from perfpacket.errors import InputError
 from perfpacket.evidence.importers._common import parse_time, read_text, sha256_file
 from perfpacket.evidence.records import ImportContext, Record
+from perfpacket.packet.markdown import FRONT_MATTER
 
-FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n(.*)\Z", re.DOTALL)
 SUFFIXES = {".md", ".markdown", ".yaml", ".yml"}
 REQUIRED = ("author", "function", "date")
 
@@ -51,7 +50,7 @@ class FeedbackImporter:
         for file in _files(path):
             text = read_text(file)
             if file.suffix.lower() in {".md", ".markdown"}:
-                match = FRONT.match(text)
+                match = FRONT_MATTER.match(text)
                 if not match:
                     raise InputError(
                         f"'{file}' line 1: no front matter",
@@ -60,7 +59,7 @@ class FeedbackImporter:
                 meta = self._yaml(file, match.group(1))
                 if not isinstance(meta, dict):
                     raise InputError(f"'{file}' line 2: front matter must be a mapping")
-                yield self._record(file, {**meta, "text": match.group(2).strip()}, None)
+                yield self._record(file, {**meta, "text": text[match.end() :].strip()}, None)
             else:
                 entries = self._yaml(file, text)
                 if not isinstance(entries, list):
