@@ -121,6 +121,9 @@ def test_person_scopes_the_import(workspace: Path, repo: Path) -> None:
     assert run("people", "add", "ana@example.com", "--name", "Ana Okafor").exit_code == 0
     report = import_json("git", repo, extra=("--person", "ana@example.com"))
     assert (report["imported"], report["skipped"]) == (5, 1)  # Ben's side commit is skipped
+    # The same repository without the scope brings in what the scoped import skipped.
+    unscoped = import_json("git", repo)
+    assert (unscoped["imported"], unscoped["duplicates"]) == (1, 5)
 
 
 def test_linking_an_identity_attributes_existing_records(workspace: Path, repo: Path) -> None:

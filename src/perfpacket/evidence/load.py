@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -131,7 +132,11 @@ def import_path(
     options = options or {}
     importer = choose_importer(kind, path)
     report = ImportReport(source=str(path), kind=kind)
-    digest = importer.content_hash(path, options)
+    # The same content imported under another --person scope is a different import: records
+    # the first one skipped must still be importable.
+    digest = hashlib.sha256(
+        f"{importer.content_hash(path, options)}:{(person or '').lower()}".encode()
+    ).hexdigest()
     with store.session() as session:
         seen = session.scalars(
             select(Source).where(Source.kind == kind, Source.sha256 == digest)

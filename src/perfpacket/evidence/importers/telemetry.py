@@ -129,7 +129,9 @@ class TelemetryImporter:
         return "resourceSpans" in text or '"batches"' in text or path.suffix in {".csv", ".jsonl"}
 
     def content_hash(self, path: Path, options: dict[str, Any]) -> str:
-        return sha256_file(path, json.dumps(options.get("columns") or {}, sort_keys=True))
+        # The name and the column mapping are part of the registration, not only the file.
+        settings = {"columns": options.get("columns") or {}, "name": options.get("name")}
+        return sha256_file(path, json.dumps(settings, sort_keys=True))
 
     def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
         return iter(())
