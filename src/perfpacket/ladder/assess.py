@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from perfpacket.ladder.schema import Ladder, Level, Role
+from perfpacket.ladder.schema import Ladder, Level, Mapping, Role
 
 MIN_ITEMS = 3
+NO_MAPPING = Mapping()  # an evidence kind the ladder does not map supports nothing
 RATING_POINTS = {"not_yet": 1, "meets": 2, "exceeds": 3, "next_level": 4}
 TARGET = re.compile(r"^\s*(<=|>=|<|>)\s*(-?[\d.]+)")
 
@@ -127,10 +128,7 @@ def _dimensions(
     valid = {d.id for d in role.scorecard}
     out = []
     for dim in role.scorecard:
-        mine = [c for c in claims if dim.id in _mapped(ladder, c, "dimensions", valid)]
-        kinds = [
-            r for r in records if dim.id in set(ladder.evidence.get(r.kind, _EMPTY).dimensions)
-        ]
+        mine, kinds = _support(ladder, "dimensions", dim.id, valid, claims, records)
         improved = [c for c in mine if c.verdict == "improved"]
         other = [c for c in mine if c.verdict != "improved"]
         dates = [d for c in mine for d in c.dates] + [r.occurred_at for r in kinds]
@@ -171,12 +169,20 @@ def _dimensions(
     return out
 
 
-class _Empty:
-    dimensions: tuple[str, ...] = ()
-    domains: tuple[str, ...] = ()
-
-
-_EMPTY = _Empty()
+def _support(
+    ladder: Ladder,
+    section: str,
+    target: str,
+    valid: set[str],
+    claims: list[ClaimFact],
+    records: list[RecordFact],
+) -> tuple[list[ClaimFact], list[RecordFact]]:
+    """The claims and records the ladder maps to one dimension or domain (``section``)."""
+    mine = [c for c in claims if target in _mapped(ladder, c, section, valid)]
+    kinds = [
+        r for r in records if target in getattr(ladder.evidence.get(r.kind, NO_MAPPING), section)
+    ]
+    return mine, kinds
 
 
 def _kpis(role: Role, claims: list[ClaimFact]) -> list[dict[str, Any]]:
@@ -221,10 +227,7 @@ def _domains(
     valid = {d.id for d in ladder.domains}
     out = []
     for domain in ladder.domains:
-        mine = [c for c in claims if domain.id in _mapped(ladder, c, "domains", valid)]
-        kinds = [
-            r for r in records if domain.id in set(ladder.evidence.get(r.kind, _EMPTY).domains)
-        ]
+        mine, kinds = _support(ladder, "domains", domain.id, valid, claims, records)
         improved = [c for c in mine if c.verdict == "improved"]
         spread = _spread([d for c in improved for d in c.dates], period)
         # Levels are cumulative: each one requires the one before it.
