@@ -31,3 +31,7 @@ class InputError(PerfpacketError):
 
 class NotFoundError(PerfpacketError):
     """A named thing (claim, person, packet) does not exist."""
+
+
+class ConflictError(PerfpacketError):
+    """The request is valid but the record's state does not allow it (a decided candidacy...)."""

@@ -85,7 +85,17 @@ def new_app() -> typer.Typer:
 
 def build_app() -> typer.Typer:
     """The full command line: built-in commands, then commands added by plugins."""
-    from perfpacket.cli import build, claims, demo, evidence, ladder, lint, stats, workspace
+    from perfpacket.cli import (
+        build,
+        claims,
+        demo,
+        evidence,
+        ladder,
+        lint,
+        server,
+        stats,
+        workspace,
+    )
 
     app = new_app()
     workspace.register(app)
@@ -96,5 +106,6 @@ def build_app() -> typer.Typer:
     evidence.register(app)
     lint.register(app)
     ladder.register(app)
+    server.register(app)
     plugins.get_plugin_manager().hook.register_commands(app=app)
     return app

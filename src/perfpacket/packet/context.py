@@ -73,6 +73,27 @@ def is_prevented(claim: Claim) -> bool:
     )
 
 
+def currency_summary(claims: Sequence[Claim]) -> dict[str, dict[str, Any]]:
+    """Shipped and prevented outcomes in one currency: improved claims valued in USD only (other
+    units, such as kgCO2e, are shown with their claim and never summed with money)."""
+    valued = [c for c in claims if c.value and c.value["unit"] == "USD" and c.verdict == "improved"]
+
+    def group(members: list[Claim]) -> dict[str, Any]:
+        def total(period_is_year: bool) -> float:
+            return sum(
+                float(c.value["amount"])
+                for c in members
+                if c.value and (c.value["period"] == "year") == period_is_year
+            )
+
+        return {"year": total(True), "once": total(False), "claims": members}
+
+    return {
+        "shipped": group([c for c in valued if not is_prevented(c)]),
+        "prevented": group([c for c in valued if is_prevented(c)]),
+    }
+
+
 def build_context(
     session: Session,
     person: Person,

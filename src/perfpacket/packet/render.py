@@ -9,7 +9,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from perfpacket import __version__
 from perfpacket.packet.chart import claim_chart, heatmap, interval_chart
-from perfpacket.packet.context import RenderContext, is_prevented
+from perfpacket.packet.context import RenderContext, currency_summary
 from perfpacket.packet.format import (
     format_change,
     format_claim,
@@ -64,29 +64,11 @@ def render_packet_html(
     referenced = [slug for _line, slug, _attr in parsed.references]
     order = {slug: i for i, slug in enumerate(dict.fromkeys(referenced))}
     ordered = sorted(claims, key=lambda c: (order.get(c.slug, len(order)), c.id))
-    # Money only: other value units (kgCO2e) are shown with their claim, not summed with USD.
-    valued = [
-        c for c in ordered if c.value and c.value["unit"] == "USD" and c.verdict == "improved"
-    ]
-    brief = sorted(valued, key=lambda c: -float(c.value["amount"]) if c.value else 0)[:3]
-
-    def total(group: list[Claim], period_is_year: bool) -> float:
-        return sum(
-            float(c.value["amount"])
-            for c in group
-            if c.value and (c.value["period"] == "year") == period_is_year
-        )
-
-    prevented = [c for c in valued if is_prevented(c)]
-    shipped = [c for c in valued if not is_prevented(c)]
-    currency = {
-        "shipped": {"year": total(shipped, True), "once": total(shipped, False), "claims": shipped},
-        "prevented": {
-            "year": total(prevented, True),
-            "once": total(prevented, False),
-            "claims": prevented,
-        },
-    }
+    currency = currency_summary(ordered)
+    brief = sorted(
+        currency["shipped"]["claims"] + currency["prevented"]["claims"],
+        key=lambda c: -float(c.value["amount"]) if c.value else 0,
+    )[:3]
     return _ENV.get_template("packet.html").render(
         meta=parsed.front_matter,
         body=body,

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from alembic import context
 
+from perfpacket.store import team as _team  # noqa: F401  (registers the team tables)
 from perfpacket.store.models import Base, UTCDateTime
 
 config = context.config

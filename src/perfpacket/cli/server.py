@@ -1,0 +1,122 @@
+"""``perfpacket users`` and ``perfpacket serve``: accounts and the team server."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+from rich.table import Table
+
+from perfpacket.cli._app import console, err_console, print_json, say, shown_url, workspace_from
+from perfpacket.errors import InputError
+from perfpacket.workspace import DATABASE_ENV
+
+
+def _database_url(ctx: typer.Context) -> str:
+    """A team server needs no workspace folder: ``--db`` or the environment are enough."""
+    root = ctx.find_root()
+    db = root.obj.get("db") if isinstance(root.obj, dict) else None
+    return db or os.environ.get(DATABASE_ENV) or workspace_from(ctx).database_url
+
+
+def register(app: typer.Typer) -> None:
+    users_app = typer.Typer(help="Team-server accounts.", no_args_is_help=True)
+    app.add_typer(users_app, name="users")
+
+    @users_app.command("add")
+    def users_add(
+        ctx: typer.Context,
+        email: str = typer.Argument(..., help="The user's email; links them to that person."),
+        name: str = typer.Option(..., "--name", help="Display name."),
+        role: str = typer.Option(..., "--role", help="engineer, manager, committee or admin."),
+        manager: str | None = typer.Option(None, "--manager", metavar="EMAIL"),
+        password_stdin: bool = typer.Option(
+            False, "--password-stdin", help="Read the password from standard input."
+        ),
+    ) -> None:
+        """Add an account (the password is read from standard input, never from an argument)."""
+        from perfpacket.store import open_store
+        from perfpacket.team.accounts import add_user
+
+        if not password_stdin:
+            raise InputError(
+                "no password given",
+                hint='pipe it in: echo "$PASSWORD" | perfpacket users add '
+                "EMAIL --name NAME --role ROLE --password-stdin",
+            )
+        password = sys.stdin.readline().rstrip("\r\n")
+        with open_store(_database_url(ctx)) as store, store.session() as session:
+            user = add_user(session, email, name, role, password, manager)
+            say(f"added {user.email} ({user.role})")
+
+    @users_app.command("token")
+    def users_token(
+        ctx: typer.Context, email: str = typer.Argument(..., help="Whose token.")
+    ) -> None:
+        """Print a new API token for ``Authorization: Bearer`` (shown once; only a hash is kept)."""
+        from perfpacket.store import open_store
+        from perfpacket.team.accounts import issue_token
+
+        with open_store(_database_url(ctx)) as store, store.session() as session:
+            token = issue_token(session, email)
+        say(token)
+
+    @users_app.command("list")
+    def users_list(
+        ctx: typer.Context,
+        as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+    ) -> None:
+        """List accounts."""
+        from perfpacket.store import open_store
+        from perfpacket.team.accounts import list_users
+
+        with open_store(_database_url(ctx)) as store, store.session() as session:
+            rows = [
+                {
+                    "email": u.email,
+                    "name": u.name,
+                    "role": u.role,
+                    "manager": u.manager.email if u.manager else None,
+                }
+                for u in list_users(session)
+            ]
+        if as_json:
+            print_json(rows)
+            return
+        table = Table("email", "name", "role", "manager")
+        for r in rows:
+            table.add_row(r["email"], r["name"], r["role"], r["manager"] or "")
+        console.print(table)
+
+    @app.command("serve")
+    def serve(
+        ctx: typer.Context,
+        host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+        port: int = typer.Option(8000, "--port", help="Port to listen on."),
+        workers: int = typer.Option(
+            1, "--workers", min=1, help="Server processes (the server keeps no state of its own)."
+        ),
+    ) -> None:
+        """Run the team server: review cycles, manager reviews and committee calibration."""
+        import uvicorn
+
+        from perfpacket.store import open_store
+
+        url = _database_url(ctx)
+        open_store(url).close()  # migrate once, before any worker starts
+        os.environ["PERFPACKET_SERVE_DATABASE_URL"] = url
+        err_console.print(
+            f"perfpacket team server on http://{host}:{port} over {shown_url(url)}",
+            markup=False,
+            highlight=False,
+        )
+        uvicorn.run(
+            "perfpacket.web.app:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            proxy_headers=True,
+            log_level="warning",
+        )

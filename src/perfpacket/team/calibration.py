@@ -1,0 +1,132 @@
+"""The committee's calibration view: candidates side by side, ratings standardised per rater.
+
+A lenient rater's "exceeds" is not a strict rater's "exceeds". Each committee rating is turned
+into a z-score against that rater's own ratings in the cohort, so a candidate's standing does
+not depend on which raters happened to read their packet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from perfpacket.store.team import RATINGS, Candidacy, Cohort, Rating
+
+
+@dataclass(frozen=True)
+class RaterStats:
+    rater: str
+    n: int
+    mean: float
+    sd: float | None  # None: fewer than two ratings, or every rating the same
+    leniency: float  # the rater's mean minus the mean of all ratings, in rating points
+
+    def standardise(self, value: float) -> float | None:
+        return None if self.sd is None else (value - self.mean) / self.sd
+
+
+def rater_stats(ratings: list[tuple[str, float]]) -> dict[str, RaterStats]:
+    """Per rater: count, mean, sample standard deviation and leniency. ``(rater, value)``."""
+    if not ratings:
+        return {}
+    overall = statistics.fmean(v for _r, v in ratings)
+    by_rater: dict[str, list[float]] = defaultdict(list)
+    for rater, value in ratings:
+        by_rater[rater].append(value)
+    out = {}
+    for rater, values in by_rater.items():
+        sd = statistics.stdev(values) if len(values) >= 2 else 0.0
+        mean = statistics.fmean(values)
+        out[rater] = RaterStats(rater, len(values), mean, sd or None, mean - overall)
+    return out
+
+
+def pseudonym(candidacy_id: int, cohort_id: int) -> str:
+    """A stable label for blind mode that reveals nothing about the person or submission order."""
+    tag = hashlib.sha256(f"{cohort_id}:{candidacy_id}".encode()).hexdigest()[:6].upper()
+    return f"Candidate {tag}"
+
+
+def calibration(session: Session, cohort: Cohort, blind: bool) -> dict[str, Any]:
+    """Everything the calibration page and ``/api/calibration/{cohort}`` show."""
+    candidacies = list(
+        session.scalars(
+            select(Candidacy)
+            .where(Candidacy.cohort_id == cohort.id, Candidacy.state != "draft")
+            .options(
+                selectinload(Candidacy.user),
+                selectinload(Candidacy.version),
+                selectinload(Candidacy.ratings).selectinload(Rating.rater),
+            )
+            .order_by(Candidacy.id)
+        )
+    )
+    blind = blind or cohort.blind
+    committee = [
+        (r.rater.email, float(RATINGS[r.rating]))
+        for c in candidacies
+        for r in c.ratings
+        if r.kind == "committee"
+    ]
+    stats = rater_stats(committee)
+    rater_labels = {email: f"Rater {i + 1}" for i, email in enumerate(sorted(stats))}
+    counts = Counter((r.kind, r.rating) for c in candidacies for r in c.ratings)
+    rows = []
+    for c in candidacies:
+        summary = c.version.summary if c.version else {}
+        committee_ratings = [r for r in c.ratings if r.kind == "committee"]
+        z = [stats[r.rater.email].standardise(RATINGS[r.rating]) for r in committee_ratings]
+        defined = [v for v in z if v is not None]
+        manager = next((r for r in c.ratings if r.kind == "manager"), None)
+        rows.append(
+            {
+                "candidacy": c.id,
+                "name": pseudonym(c.id, cohort.id) if blind else c.user.name,
+                "email": None if blind else c.user.email,
+                "state": c.state,
+                "version": c.version.number if c.version else None,
+                "score": summary.get("score"),
+                "coverage": summary.get("coverage"),
+                "ready": summary.get("level", {}).get("ready"),
+                "dimensions": summary.get("dimensions", []),
+                "impact": summary.get("impact", {}),
+                "manager": {"rating": manager.rating, "reason": manager.reason}
+                if manager
+                else None,
+                "ratings": [
+                    {
+                        "rater": rater_labels[r.rater.email] if blind else r.rater.name,
+                        "rating": r.rating,
+                        "reason": r.reason,
+                    }
+                    for r in committee_ratings
+                ],
+                "standardised": round(statistics.fmean(defined), 3) if defined else None,
+                "decision": c.decision,
+                "decision_reason": c.decision_reason,
+            }
+        )
+    return {
+        "cohort": {"id": cohort.id, "name": cohort.name, "cycle": cohort.cycle.name},
+        "blind": blind,
+        "candidates": rows,
+        "distribution": {
+            kind: {k: counts[kind, k] for k in RATINGS} for kind in ("committee", "manager")
+        },
+        "raters": [
+            {
+                "rater": rater_labels[s.rater] if blind else s.rater,
+                "n": s.n,
+                "mean": round(s.mean, 3),
+                "sd": None if s.sd is None else round(s.sd, 3),
+                "leniency": round(s.leniency, 3),
+            }
+            for s in sorted(stats.values(), key=lambda s: -s.leniency)
+        ],
+    }

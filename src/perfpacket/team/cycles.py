@@ -1,0 +1,181 @@
+"""Review cycles: cohorts, state changes, manager reviews, committee ratings and decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from perfpacket.errors import ConflictError, InputError
+from perfpacket.store.team import (
+    DECISIONS,
+    RATINGS,
+    Candidacy,
+    Cohort,
+    Cycle,
+    Rating,
+    User,
+)
+from perfpacket.team import audit
+from perfpacket.team.accounts import find_user, now
+
+# Which states an admin may move a whole cohort between, and what each step is called.
+COHORT_STEPS = {
+    "start_calibration": ("submitted", "in_calibration"),
+    "release": ("decided", "released"),
+}
+MIN_REASON = 20
+
+
+def create_cycle(
+    session: Session,
+    name: str,
+    cohorts: list[dict[str, Any]],
+    ladder: str = "ai-engineering",
+    role: str | None = None,
+) -> Cycle:
+    """A cycle and its cohorts; each cohort is ``{"name", "members": [emails], "blind"}``."""
+    from perfpacket.ladder.schema import load_ladder
+
+    name = name.strip()
+    if not name:
+        raise InputError("field 'name' is empty", hint="name the cycle, e.g. '2026 H2'")
+    if session.scalars(select(Cycle).where(Cycle.name == name)).first():
+        raise InputError(f"a cycle '{name}' exists already", hint="choose another name")
+    load_ladder(ladder)  # an unknown ladder fails here, with its own message
+    if not cohorts:
+        raise InputError("field 'cohorts' is empty", hint="a cycle needs at least one cohort")
+    cycle = Cycle(name=name, ladder=ladder, role=role, created_at=now())
+    session.add(cycle)
+    for i, spec in enumerate(cohorts):
+        cohort_name = str(spec.get("name", "")).strip()
+        if not cohort_name:
+            raise InputError(f"field 'cohorts[{i}].name' is empty", hint="name each cohort")
+        members = []
+        for email in spec.get("members", []):
+            member = find_user(session, email)
+            if member.role != "committee":
+                raise InputError(
+                    f"field 'cohorts[{i}].members': '{email}' has the role {member.role}",
+                    hint="cohort members sit on the committee: give them the role committee",
+                )
+            members.append(member)
+        cycle.cohorts.append(
+            Cohort(name=cohort_name, blind=bool(spec.get("blind")), members=members)
+        )
+    session.flush()
+    return cycle
+
+
+def advance_cohort(session: Session, cohort: Cohort, step: str, actor: User) -> int:
+    """Move every candidacy of the cohort one step on; returns how many moved."""
+    if step not in COHORT_STEPS:
+        raise InputError(
+            f"field 'step': '{step}' is not a step", hint="use " + " or ".join(COHORT_STEPS)
+        )
+    before, after = COHORT_STEPS[step]
+    moved = list(
+        session.scalars(
+            select(Candidacy).where(Candidacy.cohort_id == cohort.id, Candidacy.state == before)
+        )
+    )
+    if not moved:
+        raise ConflictError(
+            f"no candidacy in cohort '{cohort.name}' is {before.replace('_', ' ')}",
+            hint="nothing to move",
+        )
+    for candidacy in moved:
+        candidacy.state = after
+    audit.record(session, actor, step, f"cohort:{cohort.id}", "admin", {"candidacies": len(moved)})
+    return len(moved)
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if len(reason) < MIN_REASON:
+        raise InputError(
+            f"field 'reason' has {len(reason)} characters; at least {MIN_REASON} are needed",
+            hint="write what in the evidence led to this, so the next reader can check it",
+        )
+    return reason
+
+
+def rate(
+    session: Session,
+    candidacy: Candidacy,
+    rater: User,
+    kind: str,
+    rating: str,
+    reason: str,
+    relation: str,
+) -> Rating:
+    """A manager review or committee rating; changing one keeps the old value in the audit log."""
+    if rating not in RATINGS:
+        raise InputError(
+            f"field 'rating': '{rating}' is not a rating", hint="use one of: " + ", ".join(RATINGS)
+        )
+    reason = _reason(reason)
+    if kind == "committee" and candidacy.state != "in_calibration":
+        raise ConflictError(
+            f"the candidacy is {candidacy.state.replace('_', ' ')}, not in calibration",
+            hint="committee ratings open when an admin starts calibration for the cohort",
+        )
+    if kind == "manager" and candidacy.state not in {"submitted", "in_calibration"}:
+        raise ConflictError(
+            f"the candidacy is {candidacy.state.replace('_', ' ')}",
+            hint="a manager review is written between submission and the decision",
+        )
+    existing = session.scalars(
+        select(Rating).where(
+            Rating.candidacy_id == candidacy.id, Rating.rater_id == rater.id, Rating.kind == kind
+        )
+    ).first()
+    before = {"rating": existing.rating, "reason": existing.reason} if existing else None
+    if existing is None:
+        existing = Rating(candidacy_id=candidacy.id, rater_id=rater.id, kind=kind)
+        session.add(existing)
+    existing.rating, existing.reason, existing.updated_at = rating, reason, now()
+    audit.record(
+        session,
+        rater,
+        f"{kind}_rating",
+        f"candidacy:{candidacy.id}",
+        relation,
+        {"before": before, "after": {"rating": rating, "reason": reason}},
+    )
+    session.flush()
+    return existing
+
+
+def decide(
+    session: Session, candidacy: Candidacy, user: User, decision: str, reason: str, relation: str
+) -> Candidacy:
+    if decision not in DECISIONS:
+        raise InputError(
+            f"field 'decision': '{decision}' is not a decision",
+            hint="use one of: " + ", ".join(DECISIONS),
+        )
+    reason = _reason(reason)
+    if candidacy.state not in {"in_calibration", "decided"}:
+        raise ConflictError(
+            f"the candidacy is {candidacy.state.replace('_', ' ')}, not in calibration",
+            hint="decisions are taken in calibration and cannot change once released",
+        )
+    before = (
+        {"decision": candidacy.decision, "reason": candidacy.decision_reason}
+        if candidacy.decision
+        else None
+    )
+    candidacy.decision, candidacy.decision_reason = decision, reason
+    candidacy.decided_by_id, candidacy.decided_at = user.id, now()
+    candidacy.state = "decided"
+    audit.record(
+        session,
+        user,
+        "decision",
+        f"candidacy:{candidacy.id}",
+        relation,
+        {"before": before, "after": {"decision": decision, "reason": reason}},
+    )
+    return candidacy

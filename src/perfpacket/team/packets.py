@@ -1,0 +1,215 @@
+"""Packets on the team server: editing, live lint and preview, frozen versions at submission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from perfpacket.errors import ConflictError, InputError, PerfpacketError
+from perfpacket.lint import Diagnostic, LintContext, lint_document, parse_document
+from perfpacket.packet.context import currency_summary
+from perfpacket.packet.format import format_claim, format_interval
+from perfpacket.packet.markdown import parse_packet, render_body
+from perfpacket.store.models import Claim, Feedback, Packet
+from perfpacket.store.team import Candidacy, Cohort, PacketVersion, User
+from perfpacket.team.accounts import now
+
+MAX_MARKDOWN = 500_000
+MAX_TITLE = 300
+_CLAIM_COLUMNS = [c.key for c in Claim.__table__.columns]
+
+
+def _check(title: str, markdown: str) -> None:
+    if not title.strip():
+        raise InputError("field 'title' is empty", hint="give the packet a title")
+    if len(title) > MAX_TITLE:
+        raise InputError(
+            f"field 'title' has {len(title)} characters; at most {MAX_TITLE} are allowed",
+            hint="shorten the title",
+        )
+    if len(markdown) > MAX_MARKDOWN:
+        raise InputError(
+            f"field 'markdown' has {len(markdown)} characters; at most {MAX_MARKDOWN} are allowed",
+            hint="a packet this long will not be read; cut it down",
+        )
+    parse_packet(markdown, "markdown")  # front matter errors name the field
+
+
+def create_packet(session: Session, owner: User, title: str, markdown: str) -> Packet:
+    _check(title, markdown)
+    packet = Packet(
+        person_id=owner.person_id,
+        title=title.strip(),
+        markdown=markdown,
+        front_matter=parse_packet(markdown, "markdown").front_matter,
+        version=1,
+        created_at=now(),
+        updated_at=now(),
+    )
+    session.add(packet)
+    session.flush()
+    return packet
+
+
+def is_frozen(session: Session, packet: Packet) -> bool:
+    stmt = select(PacketVersion.id).where(
+        PacketVersion.packet_id == packet.id, PacketVersion.number == packet.version
+    )
+    return session.scalar(stmt) is not None
+
+
+def update_packet(session: Session, packet: Packet, title: str, markdown: str) -> Packet:
+    """Save an edit; a version already submitted stays as it was and the edit starts the next."""
+    _check(title, markdown)
+    if is_frozen(session, packet):
+        packet.version += 1
+    packet.title = title.strip()
+    packet.markdown = markdown
+    packet.front_matter = parse_packet(markdown, "markdown").front_matter
+    packet.updated_at = now()
+    return packet
+
+
+def person_claims(session: Session, person_id: int | None) -> list[Claim]:
+    return list(session.scalars(select(Claim).where(Claim.person_id == person_id)))
+
+
+def snapshot_claim(claim: Claim) -> dict[str, Any]:
+    out = {}
+    for key in _CLAIM_COLUMNS:
+        value = getattr(claim, key)
+        out[key] = value.isoformat() if isinstance(value, datetime) else value
+    return out
+
+
+def claims_from_snapshot(rows: list[dict[str, Any]]) -> list[Claim]:
+    """Claims as frozen in a version (not attached to any session)."""
+    claims = []
+    for row in rows:
+        data = dict(row)
+        data["computed_at"] = datetime.fromisoformat(data["computed_at"])
+        claims.append(Claim(**data))
+    return claims
+
+
+@dataclass
+class Preview:
+    html: str | None
+    error: str | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def preview(session: Session, person_id: int | None, markdown: str) -> Preview:
+    """What the live editor shows: the rendered prose and the linter's findings."""
+    claims = person_claims(session, person_id)
+    feedback = [
+        (f.author_name, f.author_function)
+        for f in session.scalars(select(Feedback).where(Feedback.person_id == person_id))
+    ]
+    ctx = LintContext(claims={c.slug: c for c in claims}, feedback=feedback)
+    try:
+        result = lint_document(parse_document(markdown, "packet.md"), ctx)
+        body = render_body(parse_packet(markdown, "packet.md"), claims, "packet.md")
+    except PerfpacketError as exc:
+        return Preview(None, exc.message + (f" ({exc.hint})" if exc.hint else ""))
+    return Preview(body, None, result.diagnostics, result.skipped)
+
+
+def summarise(
+    session: Session, packet: Packet, claims: list[Claim], ladder: str, role: str | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The assessment, and what calibration compares: dimension ratings with evidence counts
+    and the intervals of the claims behind them, impact in one currency, level readiness."""
+    from perfpacket.ladder.assess import assess
+    from perfpacket.ladder.schema import load_ladder
+    from perfpacket.ladder.service import gather
+    from perfpacket.store.models import Person
+
+    person = session.get(Person, packet.person_id)
+    assert person is not None
+    ladder_obj = load_ladder(ladder)
+    role_id = role if role in {r.id for r in ladder_obj.roles} else None
+    facts, records = gather(session, person)
+    result = assess(ladder_obj, role_id, person.email, facts, records).to_dict()
+    by_slug = {c.slug: c for c in claims}
+    dimensions = []
+    for dim in result["dimensions"]:
+        backing = [by_slug[e] for e in dim["evidence"] if isinstance(e, str) and e in by_slug]
+        dimensions.append(
+            {
+                "id": dim["id"],
+                "weight": dim["weight"],
+                "rating": dim["rating"],
+                "items": len(dim["evidence"]),
+                "claims": [
+                    {
+                        "slug": c.slug,
+                        "title": c.title,
+                        "verdict": c.verdict,
+                        "estimate": format_claim(c),
+                        "interval": format_interval(c),
+                    }
+                    for c in backing
+                ],
+            }
+        )
+    currency = currency_summary(claims)
+    return result, {
+        "ladder": result["ladder"],
+        "role": result["role"],
+        "score": result["score"],
+        "coverage": result["coverage"],
+        "level": result["level"],
+        "dimensions": dimensions,
+        "impact": {
+            kind: {"year": group["year"], "once": group["once"], "claims": len(group["claims"])}
+            for kind, group in currency.items()
+        },
+    }
+
+
+def submit_packet(session: Session, packet: Packet, user: User, cohort: Cohort) -> Candidacy:
+    """Freeze the packet's current version and put it before the cohort."""
+    candidacy = session.scalars(
+        select(Candidacy).where(Candidacy.cohort_id == cohort.id, Candidacy.user_id == user.id)
+    ).first()
+    if candidacy is not None and candidacy.state not in {"draft", "submitted"}:
+        raise ConflictError(
+            f"the candidacy in cohort '{cohort.name}' is {candidacy.state.replace('_', ' ')}",
+            hint="a packet can be resubmitted only until calibration starts",
+        )
+    version = session.scalars(
+        select(PacketVersion).where(
+            PacketVersion.packet_id == packet.id, PacketVersion.number == packet.version
+        )
+    ).first()
+    if version is None:
+        claims = person_claims(session, packet.person_id)
+        cycle = cohort.cycle
+        assessment, summary = summarise(session, packet, claims, cycle.ladder, cycle.role)
+        version = PacketVersion(
+            packet_id=packet.id,
+            number=packet.version,
+            title=packet.title,
+            markdown=packet.markdown,
+            claims=[snapshot_claim(c) for c in claims],
+            assessment=assessment,
+            summary=summary,
+            created_at=now(),
+        )
+        session.add(version)
+        session.flush()
+    if candidacy is None:
+        candidacy = Candidacy(cohort_id=cohort.id, user_id=user.id, packet_id=packet.id)
+        session.add(candidacy)
+    candidacy.packet_id = packet.id
+    candidacy.version_id = version.id
+    candidacy.state = "submitted"
+    candidacy.submitted_at = now()
+    session.flush()
+    return candidacy

@@ -1,0 +1,141 @@
+"""The team server: a FastAPI app over the same store as the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Mount, Route
+
+from perfpacket import __version__
+from perfpacket.errors import ConflictError, NotFoundError, PerfpacketError
+from perfpacket.store import Store, open_store
+from perfpacket.web.authz import ROUTES, NotSignedInError
+from perfpacket.web.pages import render
+
+STATIC = Path(__file__).parent / "static"
+# Pages load nothing from elsewhere and run no inline script; HTMX comes from /static.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error(request: Request, status: int, message: str, hint: str | None = None) -> Response:
+    if _wants_json(request):
+        body: dict[str, Any] = {"error": message}
+        if hint:
+            body["hint"] = hint
+        return JSONResponse(body, status_code=status)
+    return render(
+        request, "error.html", {"status": status, "message": message, "hint": hint}, status
+    )
+
+
+def all_routes(app: FastAPI) -> list[BaseRoute]:
+    """Every route, including those of included routers (which newer FastAPI keeps nested)."""
+    out: list[BaseRoute] = []
+    pending = list(app.routes)
+    while pending:
+        route = pending.pop(0)
+        nested = getattr(route, "original_router", None)
+        if nested is not None:
+            pending.extend(nested.routes)
+        elif isinstance(route, APIRoute | Route | Mount):
+            out.append(route)
+    return out
+
+
+def route_names(app: FastAPI) -> list[str]:
+    return [str(getattr(r, "name", "")) for r in all_routes(app)]
+
+
+def create_app(store: Store | str) -> FastAPI:
+    """The app over ``store`` (an open store or a database URL, migrated on open)."""
+    app = FastAPI(
+        title="perfpacket team server",
+        version=__version__,
+        docs_url=None,  # the interactive docs fetch scripts from a CDN; the schema is enough
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.store = open_store(store) if isinstance(store, str) else store
+
+    from perfpacket.web.routes import admin, api, auth, pages
+
+    for module in (auth, pages, admin, api):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    missing = [name for name in route_names(app) if name not in ROUTES]
+    if missing:
+        raise RuntimeError(f"routes without an authorization policy: {', '.join(missing)}")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        if request.url.scheme == "https":
+            response.headers["strict-transport-security"] = "max-age=31536000"
+        return response
+
+    @app.exception_handler(NotSignedInError)
+    async def not_signed_in(request: Request, _exc: NotSignedInError) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                {"error": "not signed in", "hint": "send Authorization: Bearer TOKEN"},
+                status_code=401,
+                headers={"www-authenticate": "Bearer"},
+            )
+        return RedirectResponse("/login?next=" + request.url.path, status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        response = _error(request, exc.status_code, str(exc.detail))
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"field '{'.'.join(str(p) for p in e['loc'][1:])}': {e['msg']}" for e in exc.errors()
+        )
+        return _error(request, 422, problems, "see /api/openapi.json for the request's shape")
+
+    @app.exception_handler(PerfpacketError)
+    async def user_error(request: Request, exc: PerfpacketError) -> Response:
+        status = (
+            404
+            if isinstance(exc, NotFoundError)
+            else 409
+            if isinstance(exc, ConflictError)
+            else 422
+        )
+        return _error(request, status, exc.message, exc.hint)
+
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app ``perfpacket serve`` starts in each worker process."""
+    import os
+
+    return create_app(os.environ["PERFPACKET_SERVE_DATABASE_URL"])

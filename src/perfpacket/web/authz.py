@@ -1,0 +1,297 @@
+"""Every authorization decision of the team server, in one place.
+
+Each route names a policy in :data:`ROUTES`; :func:`authorize` runs before every route,
+loads the record its path names, and asks the policy for the relation that allows the
+request. A read that is not allowed answers 404 (so nobody learns what exists), a write 403.
+Reading someone else's packet is written to the audit log with the relation that allowed it.
+Admins manage users and cycles but read packets only through one of the other relations.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from perfpacket.store.models import Packet
+from perfpacket.store.team import Candidacy, Cohort, CohortMember, User, WebSession
+from perfpacket.team import accounts, audit
+
+SESSION_COOKIE = "perfpacket_session"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class NotSignedInError(Exception):
+    """No valid session or token: pages redirect to the login form, the API answers 401."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking, as pages show it (plain values: still readable on an error page after
+    the request's transaction has been rolled back)."""
+
+    name: str
+    email: str
+    role: str
+    csrf: str
+
+
+@dataclass
+class Access:
+    """What :func:`authorize` found: who asks, the record, and the relation that allowed it."""
+
+    user: User | None
+    session_row: WebSession | None
+    resource: Any = None
+    relation: str = "public"
+    viewer: Viewer | None = None
+
+
+# --- relations -------------------------------------------------------------------------------
+
+
+def _manages(db: Session, user: User, person_id: int | None) -> bool:
+    stmt = select(User.id).where(User.person_id == person_id, User.manager_id == user.id)
+    return db.scalar(stmt) is not None
+
+
+def _sits_on(db: Session, user: User, cohort_id: int) -> bool:
+    stmt = select(
+        exists().where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user.id)
+    )
+    return bool(db.scalar(stmt))
+
+
+def _committee_for_packet(db: Session, user: User, packet_id: int) -> Cohort | None:
+    stmt = (
+        select(Cohort)
+        .join(Candidacy, Candidacy.cohort_id == Cohort.id)
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .where(
+            Candidacy.packet_id == packet_id,
+            Candidacy.state != "draft",
+            CohortMember.user_id == user.id,
+        )
+    )
+    return db.scalars(stmt).first()
+
+
+def packet_relation(db: Session, user: User, packet: Packet) -> str | None:
+    if packet.person_id == user.person_id:
+        return "owner"
+    if _manages(db, user, packet.person_id):
+        return "manager"
+    cohort = _committee_for_packet(db, user, packet.id)
+    return f"committee of cohort {cohort.id}" if cohort else None
+
+
+def candidacy_relation(db: Session, user: User, candidacy: Candidacy) -> str | None:
+    if candidacy.user_id == user.id:
+        return "candidate"
+    if _manages(db, user, candidacy.user.person_id):
+        return "manager"
+    if candidacy.state != "draft" and _sits_on(db, user, candidacy.cohort_id):
+        return f"committee of cohort {candidacy.cohort_id}"
+    return None
+
+
+def readable_packets(db: Session, user: User) -> list[tuple[Packet, str]]:
+    """Packets the user may read, each with its relation (what ``GET /api/packets`` lists)."""
+    out: dict[int, tuple[Packet, str]] = {}
+    for p in db.scalars(select(Packet).where(Packet.person_id == user.person_id)):
+        out[p.id] = (p, "owner")
+    reports = select(User.person_id).where(User.manager_id == user.id)
+    for p in db.scalars(select(Packet).where(Packet.person_id.in_(reports))):
+        out.setdefault(p.id, (p, "manager"))
+    committee = (
+        select(Packet, Candidacy.cohort_id)
+        .join(Candidacy, Candidacy.packet_id == Packet.id)
+        .join(CohortMember, CohortMember.cohort_id == Candidacy.cohort_id)
+        .where(CohortMember.user_id == user.id, Candidacy.state != "draft")
+    )
+    for p, cohort_id in db.execute(committee):
+        out.setdefault(p.id, (p, f"committee of cohort {cohort_id}"))
+    return sorted(out.values(), key=lambda item: item[0].id)
+
+
+# --- policies --------------------------------------------------------------------------------
+
+Check = Callable[[Session, User, Any], "str | None"]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Who may use a route. ``resource`` is the path parameter naming the record, if any."""
+
+    check: Check | None  # None: public
+    resource: str | None = None
+    audit_reads: bool = False
+
+
+def _signed_in(_db: Session, _user: User, _r: Any) -> str:
+    return "signed in"
+
+
+def _admin(_db: Session, user: User, _r: Any) -> str | None:
+    return "admin" if user.role == "admin" else None
+
+
+def _packet_owner(db: Session, user: User, packet: Packet) -> str | None:
+    return "owner" if packet_relation(db, user, packet) == "owner" else None
+
+
+def _candidacy_manager(db: Session, user: User, c: Candidacy) -> str | None:
+    return "manager" if _manages(db, user, c.user.person_id) else None
+
+
+def _candidacy_committee(db: Session, user: User, c: Candidacy) -> str | None:
+    return f"committee of cohort {c.cohort_id}" if _sits_on(db, user, c.cohort_id) else None
+
+
+def _cohort_committee(db: Session, user: User, cohort: Cohort) -> str | None:
+    return f"committee of cohort {cohort.id}" if _sits_on(db, user, cohort.id) else None
+
+
+def _cohort_admin(_db: Session, user: User, _cohort: Cohort) -> str | None:
+    return _admin(_db, user, _cohort)
+
+
+POLICIES: dict[str, Policy] = {
+    "public": Policy(None),
+    "signed-in": Policy(_signed_in),
+    "admin": Policy(_admin),
+    "packet:read": Policy(packet_relation, "packet_id", audit_reads=True),
+    "packet:owner": Policy(_packet_owner, "packet_id"),
+    "candidacy:read": Policy(candidacy_relation, "candidacy_id", audit_reads=True),
+    "candidacy:manager": Policy(_candidacy_manager, "candidacy_id"),
+    "candidacy:committee": Policy(_candidacy_committee, "candidacy_id"),
+    "cohort:committee": Policy(_cohort_committee, "cohort_id", audit_reads=True),
+    "cohort:admin": Policy(_cohort_admin, "cohort_id"),
+}
+
+# Route name -> policy. A route missing here makes the app refuse to start (see app.py).
+ROUTES: dict[str, str] = {
+    # sign-in and public
+    "login_form": "public",
+    "login": "public",
+    "healthz": "public",
+    "openapi": "public",
+    "static": "public",
+    "logout": "signed-in",
+    # pages
+    "home": "signed-in",
+    "evidence_page": "signed-in",
+    "packet_create": "signed-in",
+    "packet_page": "packet:read",
+    "packet_edit": "packet:owner",
+    "packet_save": "packet:owner",
+    "packet_preview": "packet:owner",
+    "packet_submit": "packet:owner",
+    "candidacy_page": "candidacy:read",
+    "candidacy_packet": "candidacy:read",
+    "review_save": "candidacy:manager",
+    "rating_save": "candidacy:committee",
+    "decision_save": "candidacy:committee",
+    "calibration_page": "cohort:committee",
+    "admin_users": "admin",
+    "admin_user_add": "admin",
+    "admin_cycles": "admin",
+    "admin_cycle_add": "admin",
+    "admin_cohort_step": "cohort:admin",
+    "admin_audit": "admin",
+    # JSON API
+    "api_packets": "signed-in",
+    "api_packet_create": "signed-in",
+    "api_packet": "packet:read",
+    "api_packet_update": "packet:owner",
+    "api_packet_submit": "packet:owner",
+    "api_cycles": "signed-in",
+    "api_cycle_create": "admin",
+    "api_cohort_step": "cohort:admin",
+    "api_calibration": "cohort:committee",
+    "api_rating": "candidacy:committee",
+    "api_decision": "candidacy:committee",
+}
+
+_LOADERS: dict[str, type[Any]] = {
+    "packet_id": Packet,
+    "candidacy_id": Candidacy,
+    "cohort_id": Cohort,
+}
+
+
+# --- the request-time check ------------------------------------------------------------------
+
+
+def db_session(request: Request) -> Any:
+    with request.app.state.store.session() as db:
+        yield db
+
+
+def _identify(request: Request, db: Session) -> tuple[User | None, WebSession | None, bool]:
+    """The user, their browser session (if by cookie), and whether a bearer token was used."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        user = accounts.user_for_token(db, header[7:].strip())
+        if user is None:
+            raise NotSignedInError
+        return user, None, True
+    cookie = request.cookies.get(SESSION_COOKIE)
+    row = accounts.find_session(db, cookie) if cookie else None
+    user = db.get(User, row.user_id) if row and row.user_id else None
+    return user, row, False
+
+
+async def _check_csrf(request: Request, row: WebSession | None) -> None:
+    """Cookie-authenticated writes must echo the session's token (form field or header)."""
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        value = (await request.form()).get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if row is None or not sent or not secrets.compare_digest(sent, row.csrf_token):
+        raise HTTPException(
+            403, "the form's security token is missing or stale: reload the page and try again"
+        )
+
+
+async def authorize(request: Request, db: Session = Depends(db_session)) -> Access:
+    route = request.scope["route"]
+    policy = POLICIES[ROUTES[route.name]]
+    write = request.method not in READ_METHODS
+    user, row, by_token = _identify(request, db)
+    access = Access(user, row)
+    csrf = row.csrf_token if row else ""
+    access.viewer = Viewer(user.name, user.email, user.role, csrf) if user else None
+    request.state.access = access
+    request.state.csrf = csrf
+    if policy.check is not None and user is None:
+        raise NotSignedInError
+    if write and not by_token:
+        await _check_csrf(request, row)
+    if policy.check is None:
+        return access
+    assert user is not None
+    resource = None
+    if policy.resource:
+        raw = request.path_params.get(policy.resource, "")
+        model = _LOADERS[policy.resource]
+        resource = db.get(model, int(raw)) if str(raw).isdigit() else None
+        if resource is None:
+            raise HTTPException(404, "not found")
+    relation = policy.check(db, user, resource)
+    if relation is None:
+        raise HTTPException(403 if write else 404, "not allowed" if write else "not found")
+    if policy.audit_reads and not write and relation not in {"owner", "candidate"}:
+        target = f"{(policy.resource or '').removesuffix('_id')}:{getattr(resource, 'id', '')}"
+        audit.record(db, user, "read", target, relation, {"path": request.url.path})
+    access.resource, access.relation = resource, relation
+    return access

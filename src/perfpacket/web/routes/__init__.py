@@ -1,0 +1,1 @@
+"""Routes by area: sign-in, pages, admin, JSON API. Each route's policy is in ``authz.ROUTES``."""

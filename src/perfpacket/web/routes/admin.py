@@ -1,0 +1,75 @@
+"""Admin pages: users, cycles with cohorts and their state changes, the audit log."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from perfpacket.store.team import ROLES, Candidacy, Cohort, Cycle
+from perfpacket.team import accounts, audit, cycles
+from perfpacket.web.authz import Access, authorize, db_session
+from perfpacket.web.pages import render
+
+router = APIRouter(prefix="/admin", dependencies=[Depends(authorize)], include_in_schema=False)
+
+
+@router.get("/users", response_class=HTMLResponse)
+def admin_users(request: Request, db: Session = Depends(db_session)) -> Response:
+    return render(request, "admin_users.html", {"users": accounts.list_users(db), "roles": ROLES})
+
+
+@router.post("/users")
+def admin_user_add(
+    email: str = Form(...),
+    name: str = Form(...),
+    role: str = Form(...),
+    password: str = Form(...),
+    manager: str = Form(""),
+    db: Session = Depends(db_session),
+) -> Response:
+    accounts.add_user(db, email, name, role, password, manager or None)
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.get("/cycles", response_class=HTMLResponse)
+def admin_cycles(request: Request, db: Session = Depends(db_session)) -> Response:
+    rows = db.scalars(
+        select(Cycle).options(selectinload(Cycle.cohorts).selectinload(Cohort.members))
+    )
+    states: dict[int, dict[str, int]] = {}
+    for cohort_id, state in db.execute(select(Candidacy.cohort_id, Candidacy.state)):
+        counts = states.setdefault(cohort_id, {})
+        counts[state] = counts.get(state, 0) + 1
+    return render(request, "admin_cycles.html", {"cycles": list(rows), "states": states})
+
+
+@router.post("/cycles")
+def admin_cycle_add(
+    name: str = Form(...),
+    cohort: str = Form(...),
+    members: str = Form(""),
+    blind: bool = Form(False),
+    db: Session = Depends(db_session),
+) -> Response:
+    emails = [m.strip() for m in members.replace(",", "\n").splitlines() if m.strip()]
+    cycles.create_cycle(db, name, [{"name": cohort, "members": emails, "blind": blind}])
+    return RedirectResponse("/admin/cycles", status_code=303)
+
+
+@router.post("/cohorts/{cohort_id}/step")
+def admin_cohort_step(
+    cohort_id: int,
+    step: str = Form(...),
+    access: Access = Depends(authorize),
+    db: Session = Depends(db_session),
+) -> Response:
+    assert access.user is not None
+    cycles.advance_cohort(db, access.resource, step, access.user)
+    return RedirectResponse("/admin/cycles", status_code=303)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def admin_audit(request: Request, db: Session = Depends(db_session)) -> Response:
+    return render(request, "admin_audit.html", {"events": audit.events(db)})

@@ -1,0 +1,337 @@
+"""Pages: home, my packet (editor with live lint and preview), evidence and claims, candidacies
+(manager review, committee rating and decision) and the calibration view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from perfpacket.packet.context import RenderContext, build_context, evidence_label
+from perfpacket.packet.format import format_claim, format_interval
+from perfpacket.packet.render import render_packet_html
+from perfpacket.store.models import Evidence, Packet, Person
+from perfpacket.store.team import Candidacy, Cohort, CohortMember, Cycle, User
+from perfpacket.team import cycles, packets
+from perfpacket.team.calibration import calibration
+from perfpacket.web.authz import Access, authorize, db_session
+from perfpacket.web.pages import distribution_chart, render
+
+router = APIRouter(dependencies=[Depends(authorize)], include_in_schema=False)
+
+NEW_PACKET = """---
+person: {name}
+target_level: Staff
+---
+
+# Summary
+
+# Goals
+
+# Impact
+
+# Trade-offs
+
+# Operational cost
+
+# Feedback
+
+# Vision
+"""
+EVIDENCE_SHOWN = 200
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(
+    request: Request, access: Access = Depends(authorize), db: Session = Depends(db_session)
+) -> Response:
+    user = access.user
+    assert user is not None
+    mine = db.scalars(select(Packet).where(Packet.person_id == user.person_id).order_by(Packet.id))
+    candidacies = db.scalars(
+        select(Candidacy).where(Candidacy.user_id == user.id).order_by(Candidacy.id)
+    )
+    reports = db.scalars(
+        select(Candidacy)
+        .join(User, User.id == Candidacy.user_id)
+        .where(User.manager_id == user.id)
+        .options(selectinload(Candidacy.user))
+        .order_by(Candidacy.id)
+    )
+    cohorts = db.scalars(
+        select(Cohort)
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .where(CohortMember.user_id == user.id)
+        .order_by(Cohort.id)
+    )
+    return render(
+        request,
+        "home.html",
+        {
+            "packets": list(mine),
+            "candidacies": list(candidacies),
+            "reports": list(reports),
+            "cohorts": list(cohorts),
+        },
+    )
+
+
+@router.get("/evidence", response_class=HTMLResponse)
+def evidence_page(
+    request: Request,
+    kind: str = "",
+    access: Access = Depends(authorize),
+    db: Session = Depends(db_session),
+) -> Response:
+    user = access.user
+    assert user is not None
+    claims = packets.person_claims(db, user.person_id)
+    stmt = select(Evidence).where(Evidence.person_id == user.person_id)
+    kinds = sorted(
+        set(db.scalars(select(Evidence.kind).where(Evidence.person_id == user.person_id)))
+    )
+    if kind:
+        stmt = stmt.where(Evidence.kind == kind)
+    records = list(db.scalars(stmt.order_by(Evidence.occurred_at.desc()).limit(EVIDENCE_SHOWN)))
+    return render(
+        request,
+        "evidence.html",
+        {
+            "claims": [
+                {"claim": c, "estimate": format_claim(c), "interval": format_interval(c)}
+                for c in sorted(claims, key=lambda c: c.slug)
+            ],
+            "records": [{"record": r, "label": evidence_label(r)} for r in records],
+            "kinds": kinds,
+            "kind": kind,
+            "shown": EVIDENCE_SHOWN,
+        },
+    )
+
+
+@router.post("/packets")
+def packet_create(
+    title: str = Form(...),
+    access: Access = Depends(authorize),
+    db: Session = Depends(db_session),
+) -> Response:
+    user = access.user
+    assert user is not None
+    packet = packets.create_packet(db, user, title, NEW_PACKET.format(name=user.name))
+    return _see_other(f"/packets/{packet.id}/edit")
+
+
+def _full_packet(db: Session, packet: Packet) -> str:
+    person = db.get(Person, packet.person_id)
+    assert person is not None
+    claims = packets.person_claims(db, person.id)
+    ctx = build_context(db, person, claims)
+    return render_packet_html(packet.markdown, claims, packet.title, ctx)
+
+
+@router.get("/packets/{packet_id}", response_class=HTMLResponse)
+def packet_page(
+    packet_id: int, access: Access = Depends(authorize), db: Session = Depends(db_session)
+) -> Response:
+    return HTMLResponse(_full_packet(db, access.resource))
+
+
+def _cohorts_open(db: Session) -> list[Cohort]:
+    return list(
+        db.scalars(
+            select(Cohort).join(Cycle).options(selectinload(Cohort.cycle)).order_by(Cohort.id)
+        )
+    )
+
+
+@router.get("/packets/{packet_id}/edit", response_class=HTMLResponse)
+def packet_edit(
+    request: Request,
+    packet_id: int,
+    access: Access = Depends(authorize),
+    db: Session = Depends(db_session),
+) -> Response:
+    packet: Packet = access.resource
+    shown = packets.preview(db, packet.person_id, packet.markdown)
+    return render(
+        request,
+        "packet_edit.html",
+        {
+            "packet": packet,
+            "preview": shown,
+            "frozen": packets.is_frozen(db, packet),
+            "cohorts": _cohorts_open(db),
+            "saved": request.query_params.get("saved"),
+        },
+    )
+
+
+@router.post("/packets/{packet_id}")
+def packet_save(
+    packet_id: int,
+    title: str = Form(...),
+    markdown: str = Form(...),
+    access: Access = Depends(authorize),
+    db: Session = Depends(db_session),
+) -> Response:
+    packets.update_packet(db, access.resource, title, markdown.replace("\r\n", "\n"))
+    return _see_other(f"/packets/{packet_id}/edit?saved=1")
+
+
+@router.post("/packets/{packet_id}/preview", response_class=HTMLResponse)
+def packet_preview(
+    request: Request,
+    packet_id: int,
+    markdown: str = Form(""),
+    access: Access = Depends(authorize),
+    db: Session = Depends(db_session),
+) -> Response:
+    shown = packets.preview(db, access.resource.person_id, markdown.replace("\r\n", "\n"))
+    return render(request, "_preview.html", {"preview": shown})
+
+
+@router.post("/packets/{packet_id}/submit")
+def packet_submit(
+    packet_id: int,
+    cohort_id: int = Form(...),
+    access: Access = Depends(authorize),
+    db: Session = Depends(db_session),
+) -> Response:
+    cohort = _cohort(db, cohort_id)
+    assert access.user is not None
+    candidacy = packets.submit_packet(db, access.resource, access.user, cohort)
+    return _see_other(f"/candidacies/{candidacy.id}")
+
+
+def _cohort(db: Session, cohort_id: int) -> Cohort:
+    from perfpacket.errors import InputError
+
+    cohort = db.get(Cohort, cohort_id)
+    if cohort is None:
+        raise InputError(f"field 'cohort_id': no cohort {cohort_id}", hint="pick a listed cohort")
+    return cohort
+
+
+def _candidacy_context(db: Session, access: Access) -> dict[str, Any]:
+    c: Candidacy = access.resource
+    relation = access.relation
+    committee = relation.startswith("committee")
+    user = access.user
+    assert user is not None and c.version is not None
+    shown_ratings = [
+        r
+        for r in c.ratings
+        if committee or (relation == "manager" and r.kind == "manager" and r.rater_id == user.id)
+    ]
+    decision_visible = (
+        committee
+        or c.state == "released"
+        or (relation == "manager" and c.state in {"decided", "released"})
+    )
+    blind = committee and c.cohort.blind
+    return {
+        "c": c,
+        "relation": relation,
+        "committee": committee,
+        "name": None if blind else c.user.name,
+        "summary": c.version.summary,
+        "ratings": shown_ratings,
+        "decision_visible": decision_visible,
+        "my_review": next(
+            (r for r in c.ratings if r.rater_id == user.id and r.kind == "manager"), None
+        ),
+        "my_rating": next(
+            (r for r in c.ratings if r.rater_id == user.id and r.kind == "committee"), None
+        ),
+    }
+
+
+@router.get("/candidacies/{candidacy_id}", response_class=HTMLResponse)
+def candidacy_page(
+    request: Request,
+    candidacy_id: int,
+    access: Access = Depends(authorize),
+    db: Session = Depends(db_session),
+) -> Response:
+    return render(request, "candidacy.html", _candidacy_context(db, access))
+
+
+@router.get("/candidacies/{candidacy_id}/packet", response_class=HTMLResponse)
+def candidacy_packet(candidacy_id: int, access: Access = Depends(authorize)) -> Response:
+    version = access.resource.version
+    claims = packets.claims_from_snapshot(version.claims)
+    ctx = RenderContext(assessment=version.assessment or None)
+    return HTMLResponse(render_packet_html(version.markdown, claims, version.title, ctx))
+
+
+@router.post("/candidacies/{candidacy_id}/review")
+def review_save(
+    candidacy_id: int,
+    rating: str = Form(...),
+    reason: str = Form(""),
+    access: Access = Depends(authorize),
+    db: Session = Depends(db_session),
+) -> Response:
+    assert access.user is not None
+    cycles.rate(db, access.resource, access.user, "manager", rating, reason, access.relation)
+    return _see_other(f"/candidacies/{candidacy_id}")
+
+
+@router.post("/candidacies/{candidacy_id}/rating")
+def rating_save(
+    candidacy_id: int,
+    rating: str = Form(...),
+    reason: str = Form(""),
+    access: Access = Depends(authorize),
+    db: Session = Depends(db_session),
+) -> Response:
+    assert access.user is not None
+    cycles.rate(db, access.resource, access.user, "committee", rating, reason, access.relation)
+    return _see_other(f"/candidacies/{candidacy_id}")
+
+
+@router.post("/candidacies/{candidacy_id}/decision")
+def decision_save(
+    candidacy_id: int,
+    decision: str = Form(...),
+    reason: str = Form(""),
+    access: Access = Depends(authorize),
+    db: Session = Depends(db_session),
+) -> Response:
+    assert access.user is not None
+    cycles.decide(db, access.resource, access.user, decision, reason, access.relation)
+    return _see_other(f"/candidacies/{candidacy_id}")
+
+
+@router.get("/cohorts/{cohort_id}/calibration", response_class=HTMLResponse)
+def calibration_page(
+    request: Request,
+    cohort_id: int,
+    blind: bool = False,
+    access: Access = Depends(authorize),
+    db: Session = Depends(db_session),
+) -> Response:
+    view = calibration(db, access.resource, blind)
+    return render(
+        request,
+        "calibration.html",
+        {
+            "view": view,
+            "dimensions": _dimension_ids(view),
+            "distribution_chart": distribution_chart(view["distribution"]),
+        },
+    )
+
+
+def _dimension_ids(view: dict[str, Any]) -> list[str]:
+    for row in view["candidates"]:
+        if row["dimensions"]:
+            return [d["id"] for d in row["dimensions"]]
+    return []
