@@ -114,6 +114,9 @@ class Cohort(Base):
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     blind: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped by every submission, rating, decision and state change in the cohort, so a
+    # server can reuse a calibration view until something in it changes.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
 
     cycle: Mapped[Cycle] = relationship(back_populates="cohorts")
     members: Mapped[list[User]] = relationship(secondary="cohort_member", order_by=User.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from perfpacket.errors import ConflictError, InputError
@@ -26,6 +26,13 @@ COHORT_STEPS = {
     "release": ("decided", "released"),
 }
 MIN_REASON = 20
+
+
+def touch(session: Session, cohort_id: int) -> None:
+    """Mark the cohort changed (one atomic increment, safe with concurrent raters)."""
+    session.execute(
+        update(Cohort).where(Cohort.id == cohort_id).values(revision=Cohort.revision + 1)
+    )
 
 
 def create_cycle(
@@ -87,6 +94,7 @@ def advance_cohort(session: Session, cohort: Cohort, step: str, actor: User) -> 
         )
     for candidacy in moved:
         candidacy.state = after
+    touch(session, cohort.id)
     audit.record(session, actor, step, f"cohort:{cohort.id}", "admin", {"candidacies": len(moved)})
     return len(moved)
 
@@ -136,6 +144,7 @@ def rate(
         existing = Rating(candidacy_id=candidacy.id, rater_id=rater.id, kind=kind)
         session.add(existing)
     existing.rating, existing.reason, existing.updated_at = rating, reason, now()
+    touch(session, candidacy.cohort_id)
     audit.record(
         session,
         rater,
@@ -170,6 +179,7 @@ def decide(
     candidacy.decision, candidacy.decision_reason = decision, reason
     candidacy.decided_by_id, candidacy.decided_at = user.id, now()
     candidacy.state = "decided"
+    touch(session, candidacy.cohort_id)
     audit.record(
         session,
         user,

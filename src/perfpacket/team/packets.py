@@ -212,4 +212,7 @@ def submit_packet(session: Session, packet: Packet, user: User, cohort: Cohort) 
     candidacy.state = "submitted"
     candidacy.submitted_at = now()
     session.flush()
+    from perfpacket.team.cycles import touch
+
+    touch(session, cohort.id)
     return candidacy

@@ -10,13 +10,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from perfpacket import __version__
 from perfpacket.errors import ConflictError, NotFoundError, PerfpacketError
 from perfpacket.store import Store, open_store
 from perfpacket.web.authz import ROUTES, NotSignedInError
+from perfpacket.web.cache import CalibrationCache
 from perfpacket.web.pages import render
 
 STATIC = Path(__file__).parent / "static"
@@ -32,6 +35,30 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
     "referrer-policy": "same-origin",
 }
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware (a decorator-style HTTP middleware costs a task per request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        tls = scope.get("scheme") == "https"
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for key, value in SECURITY_HEADERS.items():
+                    headers[key] = value
+                if tls:
+                    headers["strict-transport-security"] = "max-age=31536000"
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def _wants_json(request: Request) -> bool:
@@ -77,6 +104,7 @@ def create_app(store: Store | str) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.store = open_store(store) if isinstance(store, str) else store
+    app.state.calibration_cache = CalibrationCache()
 
     from perfpacket.web.routes import admin, api, auth, pages
 
@@ -84,17 +112,11 @@ def create_app(store: Store | str) -> FastAPI:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+    app.add_middleware(SecurityHeaders)
+
     missing = [name for name in route_names(app) if name not in ROUTES]
     if missing:
         raise RuntimeError(f"routes without an authorization policy: {', '.join(missing)}")
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
-        if request.url.scheme == "https":
-            response.headers["strict-transport-security"] = "max-age=31536000"
-        return response
 
     @app.exception_handler(NotSignedInError)
     async def not_signed_in(request: Request, _exc: NotSignedInError) -> Response:

@@ -231,8 +231,16 @@ _LOADERS: dict[str, type[Any]] = {
 
 
 def db_session(request: Request) -> Any:
-    with request.app.state.store.session() as db:
+    """One session per request: committed when the route returns, rolled back if it raises."""
+    db = request.app.state.store.new_session()
+    try:
         yield db
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    finally:
+        db.close()
 
 
 def _identify(request: Request, db: Session) -> tuple[User | None, WebSession | None, bool]:
@@ -249,21 +257,32 @@ def _identify(request: Request, db: Session) -> tuple[User | None, WebSession | 
     return user, row, False
 
 
-async def _check_csrf(request: Request, row: WebSession | None) -> None:
-    """Cookie-authenticated writes must echo the session's token (form field or header)."""
+async def sent_csrf_token(request: Request) -> str | None:
+    """The CSRF token a write carries, from the header (HTMX, API) or the form field."""
     sent = request.headers.get(CSRF_HEADER)
-    if sent is None and request.headers.get("content-type", "").startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
-        value = (await request.form()).get(CSRF_FIELD)
-        sent = value if isinstance(value, str) else None
+    if sent is None and request.method not in READ_METHODS:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            value = (await request.form()).get(CSRF_FIELD)  # parsed once, kept for the route
+            sent = value if isinstance(value, str) else None
+    return sent
+
+
+def _check_csrf(sent: str | None, row: WebSession | None) -> None:
+    """Cookie-authenticated writes must echo their session's token."""
     if row is None or not sent or not secrets.compare_digest(sent, row.csrf_token):
         raise HTTPException(
             403, "the form's security token is missing or stale: reload the page and try again"
         )
 
 
-async def authorize(request: Request, db: Session = Depends(db_session)) -> Access:
+def authorize(
+    request: Request,
+    db: Session = Depends(db_session),
+    sent_csrf: str | None = Depends(sent_csrf_token),
+) -> Access:
+    # A plain function: FastAPI runs it in the thread pool, so its queries never block the
+    # event loop.
     route = request.scope["route"]
     policy = POLICIES[ROUTES[route.name]]
     write = request.method not in READ_METHODS
@@ -276,7 +295,7 @@ async def authorize(request: Request, db: Session = Depends(db_session)) -> Acce
     if policy.check is not None and user is None:
         raise NotSignedInError
     if write and not by_token:
-        await _check_csrf(request, row)
+        _check_csrf(sent_csrf, row)
     if policy.check is None:
         return access
     assert user is not None
@@ -292,6 +311,13 @@ async def authorize(request: Request, db: Session = Depends(db_session)) -> Acce
         raise HTTPException(403 if write else 404, "not allowed" if write else "not found")
     if policy.audit_reads and not write and relation not in {"owner", "candidate"}:
         target = f"{(policy.resource or '').removesuffix('_id')}:{getattr(resource, 'id', '')}"
-        audit.record(db, user, "read", target, relation, {"path": request.url.path})
+        # Committed before anything is shown, so a read is on record even if the response never
+        # arrives. It is a transaction of its own on the request's connection (a second
+        # connection per request could exhaust the pool under load); starting it with the write
+        # keeps SQLite from refusing to upgrade an older read snapshot.
+        db.commit()
+        with request.app.state.store.short_write():
+            audit.record(db, user, "read", target, relation, {"path": request.url.path})
+            db.commit()
     access.resource, access.relation = resource, relation
     return access

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, selectinload
 from perfpacket.store.models import Packet
 from perfpacket.store.team import Cohort, Cycle
 from perfpacket.team import cycles, packets
-from perfpacket.team.calibration import calibration
 from perfpacket.web.authz import Access, authorize, db_session, readable_packets
 
 router = APIRouter(prefix="/api", dependencies=[Depends(authorize)], tags=["api"])
@@ -184,13 +183,15 @@ def api_cohort_step(
 
 @router.get("/calibration/{cohort_id}")
 def api_calibration(
+    request: Request,
     cohort_id: int,
     blind: bool = False,
     access: Access = Depends(authorize),
     db: Session = Depends(db_session),
 ) -> dict[str, Any]:
     cohort: Cohort = access.resource
-    return calibration(db, cohort, blind)
+    view: dict[str, Any] = request.app.state.calibration_cache.view(db, cohort, blind)
+    return view
 
 
 @router.post("/candidacies/{candidacy_id}/rating")

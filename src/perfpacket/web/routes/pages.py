@@ -16,9 +16,8 @@ from perfpacket.packet.render import render_packet_html
 from perfpacket.store.models import Evidence, Packet, Person
 from perfpacket.store.team import Candidacy, Cohort, CohortMember, Cycle, User
 from perfpacket.team import cycles, packets
-from perfpacket.team.calibration import calibration
 from perfpacket.web.authz import Access, authorize, db_session
-from perfpacket.web.pages import distribution_chart, render
+from perfpacket.web.pages import ENV, distribution_chart, render
 
 router = APIRouter(dependencies=[Depends(authorize)], include_in_schema=False)
 
@@ -318,15 +317,21 @@ def calibration_page(
     access: Access = Depends(authorize),
     db: Session = Depends(db_session),
 ) -> Response:
-    view = calibration(db, access.resource, blind)
+    cohort: Cohort = access.resource
+    cache = request.app.state.calibration_cache
+
+    def body() -> str:
+        view = cache.view(db, cohort, blind)
+        return ENV.get_template("_calibration.html").render(
+            view=view,
+            asked_blind=blind,
+            dimensions=_dimension_ids(view),
+            distribution_chart=distribution_chart(view["distribution"]),
+        )
+
+    html = cache.get("page", cohort, blind, body)
     return render(
-        request,
-        "calibration.html",
-        {
-            "view": view,
-            "dimensions": _dimension_ids(view),
-            "distribution_chart": distribution_chart(view["distribution"]),
-        },
+        request, "calibration.html", {"view": cache.view(db, cohort, blind), "body": html}
     )
 
 

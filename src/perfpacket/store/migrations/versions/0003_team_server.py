@@ -68,6 +68,7 @@ def upgrade() -> None:
         sa.Column("cycle_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("blind", sa.Boolean(), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["cycle_id"], ["cycle.id"], name=op.f("fk_cohort_cycle_id_cycle")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cohort")),
         sa.UniqueConstraint("cycle_id", "name", name=op.f("uq_cohort_cycle_id_name")),
