@@ -62,10 +62,11 @@ def test_migrations_create_every_model_table_and_reach_head(db_url: str) -> None
     try:
         tables = set(store.table_names())
         assert set(Base.metadata.tables) <= tables
+        assert {"app_user", "web_session", "candidacy", "rating", "audit_event"} <= tables
         assert "alembic_version" in tables
-        assert store.current_revision() == "0002"
+        assert store.current_revision() == "0003"
         store.upgrade()  # a second upgrade is a no-op
-        assert store.current_revision() == "0002"
+        assert store.current_revision() == "0003"
     finally:
         store.close()
 
