@@ -110,6 +110,7 @@ def register(app: typer.Typer) -> None:
             f"perfpacket team server on http://{host}:{port} over {shown_url(url)}",
             markup=False,
             highlight=False,
+            soft_wrap=True,
         )
         uvicorn.run(
             "perfpacket.web.app:app_from_environment",
