@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from perfpacket.web import authz
 from perfpacket.web.app import create_app
+from tests.web.conftest import World
 
 
 def test_a_route_without_a_policy_stops_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -66,3 +67,14 @@ def test_serve_answers_on_a_socket(tmp_path: Path) -> None:
         server.terminate()
         _out, err = server.communicate(timeout=15)
     assert f"perfpacket team server on http://127.0.0.1:{port} over {db}" in err
+
+
+def test_admin_settings_show_ladders_and_value_constants(world: World) -> None:
+    from bs4 import BeautifulSoup
+
+    from perfpacket.claims.value import default_value_model
+
+    page = BeautifulSoup(world.session_client("ada").get("/admin/settings").text, "html.parser")
+    names = [c.text for c in page.select("table.constants tbody code")]
+    assert names == sorted(default_value_model().constants)
+    assert "Staff Applied AI Engineer" in [c.text for c in page.select("caption")]

@@ -49,6 +49,7 @@ EXPECTED: dict[str, set[str | None]] = {
     "admin_cycle_add": {"ada"},
     "admin_cohort_step": {"ada"},
     "admin_audit": {"ada"},
+    "admin_settings": {"ada"},
     "api_packets": EVERYONE,
     "api_packet_create": EVERYONE,
     "api_packet": PACKET_READERS,

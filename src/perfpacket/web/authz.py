@@ -206,6 +206,7 @@ ROUTES: dict[str, str] = {
     "admin_cycle_add": "admin",
     "admin_cohort_step": "cohort:admin",
     "admin_audit": "admin",
+    "admin_settings": "admin",
     # JSON API
     "api_packets": "signed-in",
     "api_packet_create": "signed-in",

@@ -73,3 +73,15 @@ def admin_cohort_step(
 @router.get("/audit", response_class=HTMLResponse)
 def admin_audit(request: Request, db: Session = Depends(db_session)) -> Response:
     return render(request, "admin_audit.html", {"events": audit.events(db)})
+
+
+@router.get("/settings", response_class=HTMLResponse)
+def admin_settings(request: Request) -> Response:
+    """The ladders cycles can use and the value model money comes from (read-only here:
+    both are files, validated and versioned with the workspace)."""
+    from perfpacket.claims.value import default_value_model
+    from perfpacket.ladder.schema import builtin_ladders, load_ladder
+
+    ladders = [load_ladder(name) for name in builtin_ladders()]
+    constants = sorted(default_value_model().constants.values(), key=lambda c: c.name)
+    return render(request, "admin_settings.html", {"ladders": ladders, "constants": constants})
