@@ -184,3 +184,14 @@ def test_editor_preview_shows_lint_findings(world: World) -> None:
     )
     error = BeautifulSoup(broken.text, "html.parser").select_one("#lint .error")
     assert error is not None and "unknown claim 'nope'" in error.text
+
+
+def test_nobody_rates_their_own_candidacy(world: World) -> None:
+    from perfpacket.errors import ConflictError
+    from perfpacket.team import cycles
+
+    with world.store.session() as s:
+        candidacy = s.get(Candidacy, world.ids["candidacy"])
+        assert candidacy is not None
+        with pytest.raises(ConflictError, match="nobody rates or decides their own candidacy"):
+            cycles.rate(s, candidacy, candidacy.user, "committee", "exceeds", REASON, "x")

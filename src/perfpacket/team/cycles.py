@@ -109,6 +109,14 @@ def _reason(reason: str) -> str:
     return reason
 
 
+def _not_own(candidacy: Candidacy, user: User) -> None:
+    if candidacy.user_id == user.id:
+        raise ConflictError(
+            "nobody rates or decides their own candidacy",
+            hint="another member of the cohort's committee has to",
+        )
+
+
 def rate(
     session: Session,
     candidacy: Candidacy,
@@ -124,6 +132,7 @@ def rate(
             f"field 'rating': '{rating}' is not a rating", hint="use one of: " + ", ".join(RATINGS)
         )
     reason = _reason(reason)
+    _not_own(candidacy, rater)
     if kind == "committee" and candidacy.state != "in_calibration":
         raise ConflictError(
             f"the candidacy is {candidacy.state.replace('_', ' ')}, not in calibration",
@@ -166,6 +175,7 @@ def decide(
             hint="use one of: " + ", ".join(DECISIONS),
         )
     reason = _reason(reason)
+    _not_own(candidacy, user)
     if candidacy.state not in {"in_calibration", "decided"}:
         raise ConflictError(
             f"the candidacy is {candidacy.state.replace('_', ' ')}, not in calibration",

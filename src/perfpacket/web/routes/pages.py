@@ -270,6 +270,13 @@ def candidacy_packet(candidacy_id: int, access: Access = Depends(authorize)) -> 
     return HTMLResponse(render_packet_html(version.markdown, claims, version.title, ctx))
 
 
+def _rate(db: Session, access: Access, kind: str, rating: str, reason: str) -> Response:
+    """A manager review or a committee rating (the routes differ in who may use them)."""
+    assert access.user is not None
+    cycles.rate(db, access.resource, access.user, kind, rating, reason, access.relation)
+    return _see_other(f"/candidacies/{access.resource.id}")
+
+
 @router.post("/candidacies/{candidacy_id}/review")
 def review_save(
     candidacy_id: int,
@@ -278,9 +285,7 @@ def review_save(
     access: Access = Depends(authorize),
     db: Session = Depends(db_session),
 ) -> Response:
-    assert access.user is not None
-    cycles.rate(db, access.resource, access.user, "manager", rating, reason, access.relation)
-    return _see_other(f"/candidacies/{candidacy_id}")
+    return _rate(db, access, "manager", rating, reason)
 
 
 @router.post("/candidacies/{candidacy_id}/rating")
@@ -291,9 +296,7 @@ def rating_save(
     access: Access = Depends(authorize),
     db: Session = Depends(db_session),
 ) -> Response:
-    assert access.user is not None
-    cycles.rate(db, access.resource, access.user, "committee", rating, reason, access.relation)
-    return _see_other(f"/candidacies/{candidacy_id}")
+    return _rate(db, access, "committee", rating, reason)
 
 
 @router.post("/candidacies/{candidacy_id}/decision")
