@@ -154,11 +154,15 @@ def start_session(session: Session, user: User | None) -> tuple[str, WebSession]
     return cookie, row
 
 
-def find_session(session: Session, cookie: str) -> WebSession | None:
-    row = session.get(WebSession, digest(cookie))
-    if row is None or row.expires_at <= now():
-        return None
-    return row
+def find_session(session: Session, cookie: str) -> tuple[WebSession | None, User | None]:
+    """The live session a cookie names and its user (None for an anonymous one), in one query."""
+    stmt = (
+        select(WebSession, User)
+        .outerjoin(User, User.id == WebSession.user_id)
+        .where(WebSession.id == digest(cookie), WebSession.expires_at > now())
+    )
+    found = session.execute(stmt).first()
+    return (found[0], found[1]) if found else (None, None)
 
 
 def end_session(session: Session, cookie: str) -> None:

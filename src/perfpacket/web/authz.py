@@ -253,8 +253,7 @@ def _identify(request: Request, db: Session) -> tuple[User | None, WebSession | 
             raise NotSignedInError
         return user, None, True
     cookie = request.cookies.get(SESSION_COOKIE)
-    row = accounts.find_session(db, cookie) if cookie else None
-    user = db.get(User, row.user_id) if row and row.user_id else None
+    row, user = accounts.find_session(db, cookie) if cookie else (None, None)
     return user, row, False
 
 
