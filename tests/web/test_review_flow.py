@@ -195,3 +195,12 @@ def test_nobody_rates_their_own_candidacy(world: World) -> None:
         assert candidacy is not None
         with pytest.raises(ConflictError, match="nobody rates or decides their own candidacy"):
             cycles.rate(s, candidacy, candidacy.user, "committee", "exceeds", REASON, "x")
+
+
+def test_submitting_to_an_unknown_cohort_names_the_field(world: World) -> None:
+    ben = world.session_client("ben")
+    r = ben.post(f"/api/packets/{world.ids['ben_packet']}/submit", json={"cohort_id": 999})
+    assert (r.status_code, r.json()) == (
+        422,
+        {"error": "field 'cohort_id': no cohort 999", "hint": "pick a listed cohort"},
+    )

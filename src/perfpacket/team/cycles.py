@@ -75,6 +75,13 @@ def create_cycle(
     return cycle
 
 
+def find_cohort(session: Session, cohort_id: int) -> Cohort:
+    cohort = session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise InputError(f"field 'cohort_id': no cohort {cohort_id}", hint="pick a listed cohort")
+    return cohort
+
+
 def advance_cohort(session: Session, cohort: Cohort, step: str, actor: User) -> int:
     """Move every candidacy of the cohort one step on; returns how many moved."""
     if step not in COHORT_STEPS:

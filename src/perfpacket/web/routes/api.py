@@ -138,10 +138,10 @@ def api_packet_submit(
     access: Access = Depends(authorize),
     db: Session = Depends(db_session),
 ) -> CandidacyOut:
-    from perfpacket.web.routes.pages import _cohort
-
     assert access.user is not None
-    c = packets.submit_packet(db, access.resource, access.user, _cohort(db, body.cohort_id))
+    c = packets.submit_packet(
+        db, access.resource, access.user, cycles.find_cohort(db, body.cohort_id)
+    )
     assert c.version is not None
     return CandidacyOut(id=c.id, state=c.state, version=c.version.number)
 

@@ -203,19 +203,10 @@ def packet_submit(
     access: Access = Depends(authorize),
     db: Session = Depends(db_session),
 ) -> Response:
-    cohort = _cohort(db, cohort_id)
+    cohort = cycles.find_cohort(db, cohort_id)
     assert access.user is not None
     candidacy = packets.submit_packet(db, access.resource, access.user, cohort)
     return _see_other(f"/candidacies/{candidacy.id}")
-
-
-def _cohort(db: Session, cohort_id: int) -> Cohort:
-    from perfpacket.errors import InputError
-
-    cohort = db.get(Cohort, cohort_id)
-    if cohort is None:
-        raise InputError(f"field 'cohort_id': no cohort {cohort_id}", hint="pick a listed cohort")
-    return cohort
 
 
 def _candidacy_context(db: Session, access: Access) -> dict[str, Any]:
