@@ -34,7 +34,7 @@ def _populate(url: str, demo: Path) -> tuple[int, str]:
 
     from perfpacket.store import open_store
     from perfpacket.store.models import Claim
-    from perfpacket.store.team import RATINGS
+    from perfpacket.store.team import RATINGS, Candidacy
     from perfpacket.team import accounts, cycles, packets
     from perfpacket.workspace import find_workspace
 
@@ -66,21 +66,13 @@ def _populate(url: str, demo: Path) -> tuple[int, str]:
             packet = packets.create_packet(s, user, f"Candidate {i}", text)
             packets.submit_packet(s, packet, user, cohort)
         cycles.advance_cohort(s, cohort, "start_calibration", raters[0])
-        for candidacy in cohort_candidacies(s, cohort.id):
+        for candidacy in s.scalars(select(Candidacy).where(Candidacy.cohort_id == cohort.id)):
             cycles.rate(s, candidacy, manager, "manager", "meets", REASON, "manager")
             for rater in raters:
                 rating = rng.choice(list(RATINGS))
                 cycles.rate(s, candidacy, rater, "committee", rating, REASON, "committee")
         cookie, _row = accounts.start_session(s, raters[0])
         return cohort.id, cookie
-
-
-def cohort_candidacies(session: object, cohort_id: int) -> list[object]:
-    from sqlalchemy import select
-
-    from perfpacket.store.team import Candidacy
-
-    return list(session.scalars(select(Candidacy).where(Candidacy.cohort_id == cohort_id)))  # type: ignore[attr-defined]
 
 
 WRK_SCRIPT = """

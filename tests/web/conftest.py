@@ -121,7 +121,7 @@ def build_world(store: Store) -> dict[str, int]:
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     # Argon2 at production cost takes ~50 ms a hash; worlds are built hundreds of times.
-    # test_accounts checks the production parameters themselves.
+    # test_security checks the parameters the product itself uses.
     from argon2 import PasswordHasher
 
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024))

@@ -128,6 +128,12 @@ def test_wrong_password_and_unknown_email_answer_alike(world: World) -> None:
     assert answers[0][1].text == answers[1][1].text == "Wrong email or password."
 
 
+def test_production_argon2_parameters() -> None:
+    """RFC 9106's second recommended option: Argon2id, t=3, m=64 MiB, p=4. The hash below was
+    made at import by the product's own hasher (tests swap in a cheap one afterwards)."""
+    assert accounts._DUMMY_HASH.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
 def test_passwords_are_argon2_hashes(world: World) -> None:
     with world.store.session() as s:
         user = accounts.find_user(s, "ana@example.com")

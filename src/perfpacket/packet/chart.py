@@ -44,7 +44,8 @@ def interval_chart(claim: Claim) -> str:
     )
 
 
-def _svg(label: str, width: int, height: int, body: str) -> str:
+def svg_figure(label: str, width: int, height: int, body: str) -> str:
+    """An accessible SVG chart: ``role="img"``, the label as aria-label and title (escaped)."""
     return (
         f'<svg class="chart" role="img" aria-label="{escape(label)}" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
@@ -85,7 +86,7 @@ def bars_chart(claim: Claim) -> str:
             f'<text x="{cx:.1f}" y="{y(b["high"]) - 3:.1f}" font-size="10" text-anchor="middle" fill="#222">{b["value"]:.1f}%</text>'
         )
         parts.append(f"{b['label']} {b['value']:.1f}% (95% CI {b['low']:.1f} to {b['high']:.1f})")
-    return _svg(f"{claim.metric}: " + "; ".join(parts), width, height, "".join(body))
+    return svg_figure(f"{claim.metric}: " + "; ".join(parts), width, height, "".join(body))
 
 
 def series_chart(claim: Claim) -> str:
@@ -122,7 +123,7 @@ def series_chart(claim: Claim) -> str:
         f"the dashed line marks when the work began; change points detected: {found}; "
         f"trend change {format_interval(claim)}"
     )
-    return _svg(label, width, height, body)
+    return svg_figure(label, width, height, body)
 
 
 def counterfactual_chart(claim: Claim) -> str:
@@ -145,7 +146,7 @@ def counterfactual_chart(claim: Claim) -> str:
         f"{claim.metric} prevented: {format_number(claim, claim.estimate)}, {format_interval(claim)}; "
         f"assumes: {'; '.join(claim.assumptions)}"
     )
-    return _svg(label, width, height, body)
+    return svg_figure(label, width, height, body)
 
 
 def claim_chart(claim: Claim) -> str:
@@ -190,4 +191,4 @@ def heatmap(dimensions: list[dict[str, object]]) -> str:
     label = "Ladder coverage: " + "; ".join(
         f"{str(d['id']).replace('-', ' ')} {str(d['rating']).replace('_', ' ')}" for d in dimensions
     )
-    return _svg(label, width, height, "".join(body))
+    return svg_figure(label, width, height, "".join(body))

@@ -8,6 +8,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from perfpacket.packet.chart import svg_figure
 from perfpacket.packet.format import format_money
 from perfpacket.store.team import RATINGS
 
@@ -94,8 +95,4 @@ def distribution_chart(distribution: dict[str, dict[str, int]]) -> str:
         + ", ".join(f"{_label(r)} {distribution.get(kind, {}).get(r, 0)}" for r in RATINGS)
         for kind, _c in kinds
     )
-    return (
-        f'<svg class="chart" role="img" aria-label="Rating distribution. {summary}" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
-        f"<title>Rating distribution</title>{''.join(parts)}{legend}</svg>"
-    )
+    return svg_figure(f"Rating distribution. {summary}", width, height, "".join(parts) + legend)

@@ -14,7 +14,7 @@ from perfpacket.packet.context import RenderContext, build_context, evidence_lab
 from perfpacket.packet.format import format_claim, format_interval
 from perfpacket.packet.render import render_packet_html
 from perfpacket.store.models import Evidence, Packet, Person
-from perfpacket.store.team import Candidacy, Cohort, CohortMember, Cycle, User
+from perfpacket.store.team import Candidacy, Cohort, CohortMember, User
 from perfpacket.team import cycles, packets
 from perfpacket.web.authz import Access, authorize, db_session
 from perfpacket.web.pages import ENV, distribution_chart, render
@@ -142,12 +142,9 @@ def packet_page(
     return HTMLResponse(_full_packet(db, access.resource))
 
 
-def _cohorts_open(db: Session) -> list[Cohort]:
-    return list(
-        db.scalars(
-            select(Cohort).join(Cycle).options(selectinload(Cohort.cycle)).order_by(Cohort.id)
-        )
-    )
+def _cohorts(db: Session) -> list[Cohort]:
+    """Cohorts to submit to (resubmission is refused once a candidacy is in calibration)."""
+    return list(db.scalars(select(Cohort).options(selectinload(Cohort.cycle)).order_by(Cohort.id)))
 
 
 @router.get("/packets/{packet_id}/edit", response_class=HTMLResponse)
@@ -166,7 +163,7 @@ def packet_edit(
             "packet": packet,
             "preview": shown,
             "frozen": packets.is_frozen(db, packet),
-            "cohorts": _cohorts_open(db),
+            "cohorts": _cohorts(db),
             "saved": request.query_params.get("saved"),
         },
     )
