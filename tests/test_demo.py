@@ -20,10 +20,11 @@ from perfpacket.cli import build_app
 from perfpacket.demo import build_demo
 from perfpacket.demo.dataset import TELEMETRY_ROWS
 from perfpacket.errors import WorkspaceError
+from perfpacket.stats import Verdict
 from perfpacket.store.models import Change, Evidence, Feedback, Person
 from perfpacket.workspace import find_workspace
 
-VERDICTS = {"improved", "regressed", "no_detectable_change", "insufficient_data"}
+VERDICTS = {v.value for v in Verdict}
 
 
 @pytest.fixture(scope="module")

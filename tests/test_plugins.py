@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from perfpacket import plugins
 from perfpacket.claims import ClaimDraft, RecipeContext, list_claims, suggest_claims
+from perfpacket.claims.model import Comparison
 from perfpacket.cli import build_app
 from perfpacket.stats import Direction, wilson_interval
 from perfpacket.store import open_store
@@ -32,7 +33,7 @@ class SchemaSafetyRecipe:
                 metric="schema-valid rate",
                 unit="%",
                 direction=Direction.HIGHER_IS_BETTER,
-                comparison="count",
+                comparison=Comparison.COUNT,
                 result=wilson_interval(970, 1000),
                 scale=100,
             )

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 
 from perfpacket.store import normalise_url
 from perfpacket.store.models import TelemetrySource
-from perfpacket.telemetry.metrics import counts_by_period, moments_by_period, values_by_period
+from perfpacket.telemetry.metrics import counts_by_period, moments_by_period, quantiles_by_period
 from tests.conftest import postgres_url, reset_postgres
 
 CHANGE = datetime(2026, 3, 16, tzinfo=UTC)
@@ -73,16 +73,27 @@ def test_metrics_are_equal_on_duckdb_and_postgres(tmp_path: Path) -> None:
         assert counts_by_period(local, condition, CHANGE) == counts_by_period(
             warehouse, condition, CHANGE
         )
-    for limit in (20_000, 300):  # whole columns, and columns thinned inside the backend
-        duck_values = values_by_period(local, "latency_ms", CHANGE, limit=limit)
-        pg_values = values_by_period(warehouse, "latency_ms", CHANGE, limit=limit)
-        for a, b in zip(duck_values, pg_values, strict=True):
-            assert np.sort(a) == pytest.approx(np.sort(b))
+    duck_q = quantiles_by_period(local, "latency_ms", CHANGE, 0.95, 0.975)
+    pg_q = quantiles_by_period(warehouse, "latency_ms", CHANGE, 0.95, 0.975)
+    for a, b in zip(duck_q, pg_q, strict=True):
+        assert a.n == b.n
+        for field in ("estimate", "low", "high"):
+            assert getattr(a, field) == pytest.approx(getattr(b, field), rel=1e-12)
 
 
-def test_values_are_thinned_to_the_limit(tmp_path: Path) -> None:
-    before, after = values_by_period(_csv_source(tmp_path), "latency_ms", CHANGE, limit=300)
-    assert 150 <= before.size <= 450 and 150 <= after.size <= 450
+def test_quantiles_are_exact_over_every_row(tmp_path: Path) -> None:
+    """The engine's p95 and its order-statistic bounds equal numpy's and scipy's over all rows
+    (scipy.stats.quantile_test's confidence_interval is the independent implementation)."""
+    from scipy import stats
+
+    before, after = quantiles_by_period(_csv_source(tmp_path), "latency_ms", CHANGE, 0.95, 0.975)
+    rows = _rows()
+    for summary, flag in ((before, False), (after, True)):
+        values = np.array([r[2] for r in rows if (datetime.fromisoformat(r[0]) >= CHANGE) == flag])
+        assert summary.n == values.size  # the real row count, not a thinned one
+        assert summary.estimate == pytest.approx(np.quantile(values, 0.95), rel=1e-9)
+        ci = stats.quantile_test(values, q=0, p=0.95).confidence_interval(0.975)
+        assert (summary.low, summary.high) == pytest.approx((ci.low, ci.high), rel=1e-9)
 
 
 def test_a_missing_column_names_the_mapping_fix(tmp_path: Path) -> None:

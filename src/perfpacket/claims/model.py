@@ -5,10 +5,37 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from perfpacket.claims.value import Value
 from perfpacket.stats import Direction, StatResult
+from perfpacket.stats.result import COMPARISON_VERDICTS, TARGET_VERDICTS, Verdict
+
+# How a before/after claim's assumption starts: the design has no control group.
+NO_CONTROL = "no control group"
+
+
+class Comparison(StrEnum):
+    """What a claim compares, which decides the verdicts it may carry."""
+
+    BEFORE_AFTER = "before_after"  # two periods, no control: "after", never "caused"
+    AB = "ab"  # a randomised test
+    PAIRED = "paired"  # the same items under two versions
+    TREND = "trend"  # a slope change in a series
+    COUNTERFACTUAL = "counterfactual"  # an outcome that did not happen, with its assumptions
+    TARGET = "target"  # a level judged against a target or SLO
+    COUNT = "count"  # a level or count on its own
+
+    @property
+    def allowed_verdicts(self) -> frozenset[Verdict]:
+        if self is Comparison.TARGET:
+            kinds = TARGET_VERDICTS
+        elif self is Comparison.COUNT:
+            kinds = frozenset({Verdict.NO_VERDICT})
+        else:
+            kinds = COMPARISON_VERDICTS
+        return kinds | {Verdict.INSUFFICIENT_DATA}
 
 
 @dataclass(frozen=True)
@@ -21,7 +48,7 @@ class ClaimDraft:
     metric: str
     unit: str
     direction: Direction
-    comparison: str  # before_after | ab | counterfactual | paired | projection
+    comparison: Comparison
     result: StatResult
     scale: float = 1.0
     baseline: float | None = None
@@ -33,6 +60,23 @@ class ClaimDraft:
     evidence_ids: tuple[int, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
     inputs: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Plugins may name the kind as its string; an unknown kind fails here.
+        object.__setattr__(self, "comparison", Comparison(self.comparison))
+        # A verdict outside the comparison's vocabulary is a recipe bug: "improved" on a count,
+        # "meets target" on a before/after.
+        if self.result.verdict not in self.comparison.allowed_verdicts:
+            raise ValueError(
+                f"claim '{self.slug}': a {self.comparison.value} claim cannot be "
+                f"'{self.result.verdict.value}'"
+            )
+        if self.comparison is Comparison.BEFORE_AFTER and not any(
+            a.startswith(NO_CONTROL) for a in self.assumptions
+        ):
+            raise ValueError(
+                f"claim '{self.slug}': a before/after claim must state its no-control assumption"
+            )
 
     def scaled(self, number: float | None) -> float | None:
         return None if number is None else number * self.scale

@@ -1,4 +1,7 @@
-"""Bootstrap intervals: quantile differences (p95 latency) and means of skewed data (BCa)."""
+"""Bootstrap intervals for means of skewed data (BCa), over every value given.
+
+Quantiles need no bootstrap: see :mod:`perfpacket.stats.quantile`.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from perfpacket.stats.result import (
     Code,
     Direction,
     StatResult,
+    Verdict,
     check_level,
     degenerate,
     judge,
@@ -18,15 +22,12 @@ from perfpacket.stats.result import (
 
 DEFAULT_RESAMPLES = 2000
 DEFAULT_SEED = 20261121
-MAX_SAMPLE = 20_000  # larger samples are thinned, without replacement, to bound memory and time
 
 
-def _prepare(values: Sequence[float] | np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _prepare(values: Sequence[float] | np.ndarray) -> np.ndarray:
     arr = np.asarray(values, dtype=float)
-    arr = arr[np.isfinite(arr)]
-    if arr.size > MAX_SAMPLE:
-        arr = rng.choice(arr, MAX_SAMPLE, replace=False)
-    return arr
+    finite: np.ndarray = arr[np.isfinite(arr)]
+    return finite
 
 
 def _two_sample(
@@ -42,7 +43,7 @@ def _two_sample(
 ) -> StatResult:
     check_level(level)
     rng = np.random.default_rng(seed)
-    a, b = _prepare(after, rng), _prepare(before, rng)
+    a, b = _prepare(after), _prepare(before)
     sizes = {"n1": int(np.asarray(after).size), "n2": int(np.asarray(before).size)}
     if a.size == 0 or b.size == 0:
         return degenerate(method, Code.NO_DATA, level, sizes)
@@ -67,28 +68,6 @@ def _two_sample(
     )
 
 
-def quantile_diff_interval(
-    after: Sequence[float] | np.ndarray,
-    before: Sequence[float] | np.ndarray,
-    quantile: float = 0.95,
-    level: float = 0.95,
-    direction: Direction = Direction.LOWER_IS_BETTER,
-    resamples: int = DEFAULT_RESAMPLES,
-    seed: int = DEFAULT_SEED,
-) -> StatResult:
-    """q-quantile(after) - q-quantile(before) with a percentile bootstrap interval."""
-    if not 0 < quantile < 1:
-        raise ValueError(f"quantile must be between 0 and 1, got {quantile!r}")
-
-    def statistic(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
-        return np.asarray(np.quantile(x, quantile, axis=axis) - np.quantile(y, quantile, axis=axis))
-
-    method = f"difference of p{quantile * 100:g}, percentile bootstrap ({resamples} resamples)"
-    return _two_sample(
-        method, after, before, statistic, "percentile", level, direction, resamples, seed
-    )
-
-
 def bca_mean_diff_interval(
     after: Sequence[float] | np.ndarray,
     before: Sequence[float] | np.ndarray,
@@ -104,3 +83,35 @@ def bca_mean_diff_interval(
 
     method = f"difference of means, BCa bootstrap ({resamples} resamples)"
     return _two_sample(method, after, before, statistic, "BCa", level, direction, resamples, seed)
+
+
+def bca_mean_interval(
+    values: Sequence[float] | np.ndarray,
+    level: float = 0.95,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> StatResult:
+    """The mean of skewed data (durations, MTTR) with a seeded BCa bootstrap interval: a level,
+    so no verdict (judge it against a target with :func:`judged_against`)."""
+    check_level(level)
+    method = f"mean, BCa bootstrap ({resamples} resamples, seed {seed})"
+    arr = _prepare(values)
+    sizes = {"n": int(arr.size)}
+    if arr.size == 0:
+        return degenerate(method, Code.NO_DATA, level, sizes)
+    if arr.size < 3:
+        return degenerate(method, Code.TOO_FEW_SAMPLES, level, sizes)
+    if np.ptp(arr) == 0:
+        return degenerate(method, Code.ZERO_VARIANCE, level, sizes)
+    res = sps.bootstrap(
+        (arr,),
+        np.mean,
+        n_resamples=resamples,
+        confidence_level=level,
+        method="BCa",
+        random_state=np.random.default_rng(seed),
+    )
+    low, high = float(res.confidence_interval.low), float(res.confidence_interval.high)
+    return StatResult(
+        method, float(arr.mean()), low, high, level, sizes, None, None, Verdict.NO_VERDICT
+    )

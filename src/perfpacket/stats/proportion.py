@@ -39,7 +39,7 @@ def wilson_interval(x: int, n: int, level: float = 0.95) -> StatResult:
         ci_level=level,
         sample_sizes=sizes,
         # A single rate has no change to judge: it is reported as what it is.
-        verdict=Verdict.NO_DETECTABLE_CHANGE,
+        verdict=Verdict.NO_VERDICT,
     )
 
 

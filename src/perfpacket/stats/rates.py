@@ -9,6 +9,7 @@ from perfpacket.stats.result import (
     Code,
     Direction,
     StatResult,
+    Verdict,
     check_level,
     degenerate,
     judge,
@@ -71,7 +72,7 @@ RATE = "Poisson rate, exact (Garwood) interval"
 
 
 def poisson_rate_interval(events: int, exposure: float, level: float = 0.95) -> StatResult:
-    """events / exposure with the exact interval; the verdict says whether it is above zero."""
+    """events / exposure with the exact interval: a level, so no verdict."""
     check_level(level)
     sizes = {"events": events}
     if exposure <= 0 or events < 0:
@@ -87,5 +88,5 @@ def poisson_rate_interval(events: int, exposure: float, level: float = 0.95) -> 
         sizes,
         None,
         None,
-        judge(low, high, Direction.HIGHER_IS_BETTER),
+        Verdict.NO_VERDICT,
     )

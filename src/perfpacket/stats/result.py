@@ -9,10 +9,37 @@ from typing import Any
 
 
 class Verdict(StrEnum):
+    """What a result says. The first three are for comparisons only (decided by the interval
+    of the difference); the target verdicts for a level judged against a target or SLO (by its
+    interval, not its point); a level or count on its own gets ``no_verdict``."""
+
     IMPROVED = "improved"
     REGRESSED = "regressed"
     NO_DETECTABLE_CHANGE = "no_detectable_change"
+    MEETS_TARGET = "meets_target"
+    MISSES_TARGET = "misses_target"
+    TARGET_UNDECIDED = "target_undecided"
+    NO_VERDICT = "no_verdict"
     INSUFFICIENT_DATA = "insufficient_data"
+
+    @property
+    def label(self) -> str:
+        """The words a reader sees."""
+        return _VERDICT_LABELS[self]
+
+
+_VERDICT_LABELS = {
+    Verdict.IMPROVED: "improved",
+    Verdict.REGRESSED: "regressed",
+    Verdict.NO_DETECTABLE_CHANGE: "no detectable change",
+    Verdict.MEETS_TARGET: "meets target",
+    Verdict.MISSES_TARGET: "misses target",
+    Verdict.TARGET_UNDECIDED: "target not decided (the interval spans it)",
+    Verdict.NO_VERDICT: "",
+    Verdict.INSUFFICIENT_DATA: "insufficient data",
+}
+COMPARISON_VERDICTS = frozenset({Verdict.IMPROVED, Verdict.REGRESSED, Verdict.NO_DETECTABLE_CHANGE})
+TARGET_VERDICTS = frozenset({Verdict.MEETS_TARGET, Verdict.MISSES_TARGET, Verdict.TARGET_UNDECIDED})
 
 
 class Direction(StrEnum):
@@ -92,15 +119,35 @@ def check_level(level: float) -> None:
         raise ValueError(f"confidence level must be between 0 and 1, got {level!r}")
 
 
+def judge_target(
+    ci_low: float | None, ci_high: float | None, direction: Direction, target: float
+) -> Verdict:
+    """A level against a target: met only when the whole interval is on the good side."""
+    verdict = judge(ci_low, ci_high, direction, null_value=target)
+    return {
+        Verdict.IMPROVED: Verdict.MEETS_TARGET,
+        Verdict.REGRESSED: Verdict.MISSES_TARGET,
+        Verdict.NO_DETECTABLE_CHANGE: Verdict.TARGET_UNDECIDED,
+    }.get(verdict, verdict)
+
+
 def judged_against(
     result: StatResult, target: float, direction: Direction, label: str
 ) -> StatResult:
-    """The same estimate judged against a target instead of zero: detectably on the good side
-    of the target is ``improved``, detectably on the bad side ``regressed``."""
+    """The same level judged against a target: ``meets_target`` when its interval lies wholly
+    on the good side of the target, ``misses_target`` wholly on the bad side, otherwise
+    ``target_undecided``."""
     if result.code is not None:
         return result
     return replace(
         result,
         method=f"{result.method}, judged against {label}",
-        verdict=judge(result.ci_low, result.ci_high, direction, null_value=target),
+        verdict=judge_target(result.ci_low, result.ci_high, direction, target),
     )
+
+
+def as_level(result: StatResult) -> StatResult:
+    """A level or count reported as what it is: no verdict unless the data gave none."""
+    if result.code is not None:
+        return result
+    return replace(result, verdict=Verdict.NO_VERDICT)

@@ -7,13 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import numpy as np
-
-from perfpacket.stats import SampleMean
+from perfpacket.errors import InputError
+from perfpacket.stats import QuantileSummary, SampleMean
 from perfpacket.store.models import TelemetrySource
+from perfpacket.telemetry.status import ERROR_STATUS, MAX_STATUS_VALUES, ErrorRule, error_rule
 from perfpacket.telemetry.tables import LOGICAL_COLUMNS, column, open_table
-
-MAX_VALUES = 20_000  # per period, for bootstrap statistics
 
 
 @dataclass(frozen=True)
@@ -91,16 +89,17 @@ def counts_by_period(
 ) -> tuple[PeriodCounts, PeriodCounts]:
     """Requests meeting a named condition before and after ``change_at``.
 
-    Conditions: ``cache_hit`` (cached input tokens > 0) and ``error`` (status is not ok).
+    Conditions: ``cache_hit`` (cached input tokens > 0) and ``error`` (the status column says
+    error in the source's own vocabulary, see :mod:`perfpacket.telemetry.status`; rows with no
+    status are not counted).
     """
-    if condition not in {"cache_hit", "error"}:
+    if condition == "error":
+        return error_counts_by_period(source, change_at)[1:]
+    if condition != "cache_hit":
         raise ValueError(f"unknown condition {condition!r}")
 
     def metrics(rel: Any) -> dict[str, Any]:
-        if condition == "cache_hit":
-            hit = column(rel, source, "cached_tokens") > 0
-        else:
-            hit = column(rel, source, "status").lower() != "ok"
+        hit = column(rel, source, "cached_tokens") > 0
         return {"matched": hit.ifelse(1, 0).sum(), "total": rel.count()}
 
     expr = _split(open_table(source), source, change_at, metrics)
@@ -112,28 +111,76 @@ def counts_by_period(
     return found.get(False, empty), found.get(True, empty)
 
 
-def values_by_period(
-    source: TelemetrySource, logical: str, change_at: datetime, limit: int = MAX_VALUES
-) -> tuple[np.ndarray, np.ndarray]:
-    """The column's values before and after ``change_at`` (for quantiles, which need values,
-    not sums), each thinned inside the backend to at most about ``limit``.
+def status_values(source: TelemetrySource, change_at: datetime) -> dict[tuple[bool, Any], int]:
+    """Rows per (after the change, status value), in one grouped scan; at most
+    ``MAX_STATUS_VALUES`` distinct values per period come back."""
+    table = open_table(source)
+    status = column(table, source, "status")
+    grouped = (
+        table.filter(status.notnull())
+        .group_by(after=_after(table, source, change_at), status=status)
+        .aggregate(n=status.count())
+        .limit(2 * MAX_STATUS_VALUES + 1)
+    )
+    rows = grouped.to_pyarrow().to_pylist()
+    if len(rows) > 2 * MAX_STATUS_VALUES:
+        raise InputError(
+            f"telemetry source '{source.name}': its status column has more than "
+            f"{MAX_STATUS_VALUES} distinct values",
+            hint="map a column that holds a status (--map status=COLUMN), not a message",
+        )
+    return {(bool(r["after"]), r["status"]): int(r["n"]) for r in rows}
 
-    Thinning keeps every k-th row in time order rather than a seeded random sample: seeded
-    sampling is not repeatable across threads or backends, and `claims verify` must get the
-    same numbers every time.
+
+def error_counts_by_period(
+    source: TelemetrySource, change_at: datetime
+) -> tuple[ErrorRule, PeriodCounts, PeriodCounts]:
+    """The error rule the source's vocabulary gives, and errors out of requests with a status,
+    before and after ``change_at``."""
+    counts = status_values(source, change_at)
+    where = f"telemetry source '{source.name}'"
+    rule = error_rule(where, {v for _, v in counts}, source.columns.get(ERROR_STATUS))
+    periods = []
+    for flag in (False, True):
+        mine = {v: n for (after, v), n in counts.items() if after is flag}
+        errors = sum(n for v, n in mine.items() if rule.is_error(v))
+        periods.append(PeriodCounts(errors, sum(mine.values())))
+    return rule, periods[0], periods[1]
+
+
+def quantiles_by_period(
+    source: TelemetrySource,
+    logical: str,
+    change_at: datetime,
+    quantile: float,
+    level: float,
+) -> tuple[QuantileSummary, QuantileSummary]:
+    """The column's exact ``quantile`` before and after ``change_at``, over every non-null row,
+    with the two order statistics that bound it at ``level`` (see :mod:`perfpacket.stats.quantile`).
+
+    Two small queries: the row counts of both periods in one scan, then, per period, the
+    quantile and the order statistics at the ranks those counts give. No row leaves the engine.
     """
-    import ibis
+    from perfpacket.stats.quantile import order_statistic_ranks, rank_fraction
 
     table = open_table(source)
+    value = _value(table, source, logical)
     after = _after(table, source, change_at)
+    counted = table.filter(value.notnull()).aggregate(
+        before=(~after).ifelse(1, 0).sum(), after=after.ifelse(1, 0).sum()
+    )
+    row = counted.to_pyarrow().to_pylist()[0]
+    sizes = (int(row["before"] or 0), int(row["after"] or 0))
     out = []
-    for side in (~after, after):
-        part = table.filter(side, _value(table, source, logical).notnull())
-        part = part.mutate(v=_value(part, source, logical), t=column(part, source, "timestamp"))
-        n = int(part.count().to_pyarrow().as_py())
-        if n > limit:
-            step = -(-n // limit)
-            ranked = part.mutate(rn=ibis.row_number().over(order_by=[part.t, part.v]))
-            part = ranked.filter(ranked.rn % step == 0)
-        out.append(part.select("v").to_pyarrow()["v"].to_numpy(zero_copy_only=False))
+    for flag, n in zip((False, True), sizes, strict=True):
+        if n == 0:
+            out.append(QuantileSummary(0, quantile, None, None, None, level))
+            continue
+        ranks = order_statistic_ranks(n, quantile, level)
+        fractions = [quantile] + ([rank_fraction(r, n) for r in ranks] if ranks else [])
+        part = table.filter(after if flag else ~after, value.notnull())
+        got = part.aggregate(q=_value(part, source, logical).quantile(fractions))
+        found = [float(v) for v in got.to_pyarrow().to_pylist()[0]["q"]]
+        low, high = (found[1], found[2]) if ranks else (None, None)
+        out.append(QuantileSummary(n, quantile, found[0], low, high, level))
     return out[0], out[1]

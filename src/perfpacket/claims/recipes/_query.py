@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import select
 
+from perfpacket.claims.model import NO_CONTROL
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.store.models import Evidence, Release, TelemetrySource
 from perfpacket.telemetry.metrics import has_column
@@ -39,3 +41,11 @@ def gateway_telemetry(ctx: RecipeContext, column: str) -> Iterator[tuple[Release
     for source in ctx.telemetry:
         if has_column(source, column):
             yield change, source
+
+
+def before_after_assumption(change_at: datetime) -> str:
+    """The assumption every before/after comparison without a control group rests on."""
+    return (
+        f"{NO_CONTROL}: nothing else that moves this metric changed between the period "
+        f"before {change_at:%Y-%m-%d} and the period after it"
+    )

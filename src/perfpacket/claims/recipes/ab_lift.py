@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.claims.value import Value
@@ -63,7 +63,7 @@ class ABLiftRecipe:
                     metric=exp.metric,
                     unit="pp" if is_rate else "%",
                     direction=Direction.HIGHER_IS_BETTER,
-                    comparison="ab",
+                    comparison=Comparison.AB,
                     result=result,
                     scale=100.0,
                     baseline=100 * control.mean

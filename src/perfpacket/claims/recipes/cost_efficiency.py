@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
-from perfpacket.claims.recipes._query import gateway_telemetry
+from perfpacket.claims.recipes._query import before_after_assumption, gateway_telemetry
 from perfpacket.claims.value import Value
 from perfpacket.stats import Direction, newcombe_diff_interval, welch_diff_interval
 from perfpacket.store.models import Release, TelemetrySource
@@ -42,7 +42,7 @@ class CostEfficiencyRecipe:
                     metric="cost per 1k requests",
                     unit="USD/1k requests",
                     direction=Direction.LOWER_IS_BETTER,
-                    comparison="before_after",
+                    comparison=Comparison.BEFORE_AFTER,
                     result=result,
                     scale=1000.0,
                     baseline=before.mean * 1000,
@@ -50,7 +50,7 @@ class CostEfficiencyRecipe:
                     value=value,
                     attribution={"role": "led", "partners": ["Gateway team"]},
                     dimensions=self.dimensions,
-                    assumptions=value.assumptions,
+                    assumptions=(*value.assumptions, before_after_assumption(change.released_at)),
                     evidence_ids=(change.id,),
                     details={
                         "telemetry": source.name,
@@ -82,12 +82,13 @@ class CostEfficiencyRecipe:
             metric="tokens per request",
             unit="tokens",
             direction=Direction.LOWER_IS_BETTER,
-            comparison="before_after",
+            comparison=Comparison.BEFORE_AFTER,
             result=welch_diff_interval(after, before, direction=Direction.LOWER_IS_BETTER),
             baseline=before.mean if before.n else None,
             current=after.mean if after.n else None,
             attribution={"role": "led", "partners": ["Gateway team"]},
             dimensions=self.dimensions,
+            assumptions=(before_after_assumption(change.released_at),),
             evidence_ids=(change.id,),
             details={
                 "telemetry": source.name,
@@ -110,13 +111,14 @@ class CostEfficiencyRecipe:
             metric="cache hit rate",
             unit="pp",
             direction=Direction.HIGHER_IS_BETTER,
-            comparison="before_after",
+            comparison=Comparison.BEFORE_AFTER,
             result=result,
             scale=100.0,
             baseline=100 * before.matched / before.total if before.total else None,
             current=100 * after.matched / after.total if after.total else None,
             attribution={"role": "led", "partners": ["Gateway team"]},
             dimensions=self.dimensions,
+            assumptions=(before_after_assumption(change.released_at),),
             evidence_ids=(change.id,),
             details={
                 "telemetry": source.name,

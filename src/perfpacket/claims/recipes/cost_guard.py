@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.claims.value import Value
@@ -55,7 +55,7 @@ class CostGuardRecipe:
                 metric="blocked spend run rate",
                 unit="USD/month",
                 direction=Direction.HIGHER_IS_BETTER,
-                comparison="counterfactual",
+                comparison=Comparison.COUNTERFACTUAL,
                 result=result,
                 scale=DAYS_PER_MONTH,
                 value=value,

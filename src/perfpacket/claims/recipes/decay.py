@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.claims.value import Value
@@ -63,7 +63,7 @@ class DecayPreventionRecipe:
                         metric="weekly pass-rate trend",
                         unit="points/week",
                         direction=Direction.HIGHER_IS_BETTER,
-                        comparison="trend",
+                        comparison=Comparison.TREND,
                         result=fit.slope_change,
                         baseline=fit.slope_before,
                         current=fit.slope_after,

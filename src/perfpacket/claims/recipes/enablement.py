@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.stats import Direction, poisson_rate_interval
@@ -40,7 +40,7 @@ class EnablementRecipe:
                 metric="reviews given per month",
                 unit="reviews/month",
                 direction=Direction.HIGHER_IS_BETTER,
-                comparison="count",
+                comparison=Comparison.COUNT,
                 result=result,
                 attribution={"role": "enabled", "partners": adopters},
                 dimensions=self.dimensions,

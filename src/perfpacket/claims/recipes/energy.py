@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
-from perfpacket.claims.recipes._query import gateway_telemetry
+from perfpacket.claims.recipes._query import before_after_assumption, gateway_telemetry
 from perfpacket.claims.value import Value
 from perfpacket.stats import Direction, welch_diff_interval
 from perfpacket.telemetry.metrics import moments_by_period
@@ -42,14 +42,14 @@ class EnergyRecipe:
                     metric="energy per request",
                     unit="Wh",
                     direction=Direction.LOWER_IS_BETTER,
-                    comparison="before_after",
+                    comparison=Comparison.BEFORE_AFTER,
                     result=result,
                     baseline=before.mean,
                     current=after.mean,
                     value=value,
                     attribution={"role": "led", "partners": ["Gateway team"]},
                     dimensions=self.dimensions,
-                    assumptions=value.assumptions,
+                    assumptions=(*value.assumptions, before_after_assumption(change.released_at)),
                     evidence_ids=(change.id,),
                     details={"telemetry": source.name, "change": change.version},
                     inputs={

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.claims.value import Value
@@ -16,6 +16,12 @@ from perfpacket.stats import (
 from perfpacket.store.models import Release
 
 DIMENSIONS = ("applied-ml-evaluation", "mlops-operations")
+
+
+GATE_ASSUMPTION = (
+    "no control group: the ungated swaps before the gate and the gated swaps after it differ "
+    "only by the gate (nothing else changed between the periods)"
+)
 
 
 class EvalGateRecipe:
@@ -62,7 +68,7 @@ class EvalGateRecipe:
             metric="regression escape rate on model swaps",
             unit="pp",
             direction=Direction.LOWER_IS_BETTER,
-            comparison="before_after",
+            comparison=Comparison.BEFORE_AFTER,
             result=result,
             scale=100.0,
             baseline=rate_before * 100,
@@ -70,7 +76,7 @@ class EvalGateRecipe:
             value=value,
             attribution={"role": "led", "partners": ["ML platform", "SRE"]},
             dimensions=DIMENSIONS,
-            assumptions=value.assumptions,
+            assumptions=(*value.assumptions, GATE_ASSUMPTION),
             evidence_ids=tuple(r.id for r in (*before, *after)),
             details={
                 "before": {"x": x_before, "n": len(before)},
@@ -112,14 +118,14 @@ class EvalGateRecipe:
             metric="QA cycle time per model swap",
             unit="h",
             direction=Direction.LOWER_IS_BETTER,
-            comparison="before_after",
+            comparison=Comparison.BEFORE_AFTER,
             result=result,
             baseline=mean_before,
             current=mean_after,
             value=value,
             attribution={"role": "built", "partners": ["QA"]},
             dimensions=("mlops-operations", "software-engineering"),
-            assumptions=value.assumptions,
+            assumptions=(*value.assumptions, GATE_ASSUMPTION),
             evidence_ids=tuple(r.id for r in (*before, *after) if r.qa_hours is not None),
             details={"before_mean": mean_before, "after_mean": mean_after},
             inputs={"before": sorted(hours_before), "after": sorted(hours_after)},

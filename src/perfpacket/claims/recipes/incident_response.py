@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
-from perfpacket.stats import Direction, judged_against, mean_interval
+from perfpacket.stats import Direction, bca_mean_interval, judged_against
 from perfpacket.store.models import Incident
 
 
@@ -29,7 +29,7 @@ class IncidentResponseRecipe:
             for i in incidents
         ]
         target = ctx.value_model["mttr_target_hours"]
-        raw = mean_interval(hours, direction=Direction.LOWER_IS_BETTER)
+        raw = bca_mean_interval(hours)  # durations are right-skewed: no t interval
         result = judged_against(
             raw, target.value, Direction.LOWER_IS_BETTER, f"the {target.value:g} h target"
         )
@@ -41,7 +41,7 @@ class IncidentResponseRecipe:
                 metric="mean time to resolve",
                 unit="h",
                 direction=Direction.LOWER_IS_BETTER,
-                comparison="target",
+                comparison=Comparison.TARGET,
                 result=result,
                 baseline=target.value,
                 current=raw.estimate,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.claims.value import Value
@@ -59,7 +59,7 @@ class KillSwitchRecipe:
                 metric="incidents averted",
                 unit="incidents",
                 direction=Direction.HIGHER_IS_BETTER,
-                comparison="counterfactual",
+                comparison=Comparison.COUNTERFACTUAL,
                 result=result,
                 value=value,
                 attribution={"role": "built", "partners": ["SRE"]},

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
-from perfpacket.claims.recipes._query import gateway_telemetry
-from perfpacket.stats import Direction, quantile_diff_interval
-from perfpacket.telemetry.metrics import values_by_period
+from perfpacket.claims.recipes._query import before_after_assumption, gateway_telemetry
+from perfpacket.stats import Direction, quantile_diff_from_summaries
+from perfpacket.stats.quantile import joint_level
+from perfpacket.telemetry.metrics import quantiles_by_period
+
+LEVEL = 0.95
 
 
 class LatencyRecipe:
@@ -19,9 +20,11 @@ class LatencyRecipe:
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         claims = []
         for change, source in gateway_telemetry(ctx, "latency_ms"):
-            before, after = values_by_period(source, "latency_ms", change.released_at)
-            result = quantile_diff_interval(
-                after, before, 0.95, direction=Direction.LOWER_IS_BETTER
+            before, after = quantiles_by_period(
+                source, "latency_ms", change.released_at, 0.95, joint_level(LEVEL)
+            )
+            result = quantile_diff_from_summaries(
+                after, before, LEVEL, direction=Direction.LOWER_IS_BETTER
             )
             claims.append(
                 ClaimDraft(
@@ -31,13 +34,13 @@ class LatencyRecipe:
                     metric="p95 request latency",
                     unit="ms",
                     direction=Direction.LOWER_IS_BETTER,
-                    comparison="before_after",
+                    comparison=Comparison.BEFORE_AFTER,
                     result=result,
-                    baseline=float(np.quantile(before, 0.95)) if before.size else None,
-                    current=float(np.quantile(after, 0.95)) if after.size else None,
+                    baseline=before.estimate,
+                    current=after.estimate,
                     attribution={"role": "led", "partners": ["Gateway team"]},
                     dimensions=self.dimensions,
-                    assumptions=("requests sampled in the backend represent all requests",),
+                    assumptions=(before_after_assumption(change.released_at),),
                     evidence_ids=(change.id,),
                     details={
                         "telemetry": source.name,
@@ -48,7 +51,7 @@ class LatencyRecipe:
                     inputs={
                         "telemetry_sha256": source.sha256,
                         "change_at": change.released_at.isoformat(),
-                        "n": [int(before.size), int(after.size)],
+                        "n": [before.n, after.n],
                     },
                 )
             )

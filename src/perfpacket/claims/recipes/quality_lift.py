@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.stats import Direction, StatResult, paired_diff_interval, paired_proportion_diff
@@ -41,7 +41,7 @@ class QualityLiftRecipe:
                     metric=metric,
                     unit="points",
                     direction=Direction.HIGHER_IS_BETTER,
-                    comparison="paired",
+                    comparison=Comparison.PAIRED,
                     result=result,
                     scale=100.0,
                     baseline=100 * sum(before) / len(before) if before else None,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import gateway_telemetry
 from perfpacket.stats import Direction, judged_against, wilson_interval
-from perfpacket.telemetry.metrics import counts_by_period
+from perfpacket.telemetry.metrics import error_counts_by_period
 
 
 class ReliabilityRecipe:
@@ -18,10 +18,10 @@ class ReliabilityRecipe:
         slo = ctx.value_model["slo_error_rate"]
         claims = []
         for change, source in gateway_telemetry(ctx, "status"):
-            _before, after = counts_by_period(source, "error", change.released_at)
+            rule, _before, after = error_counts_by_period(source, change.released_at)
             rate = wilson_interval(after.matched, after.total)
-            # Against the objective, not zero: within the SLO with confidence is "improved",
-            # breaching it with confidence is "regressed".
+            # A level against its objective: "meets target" only when the whole interval is
+            # within the SLO, "misses target" when it is wholly outside.
             result = judged_against(
                 rate, slo.value, Direction.LOWER_IS_BETTER, f"the SLO of {slo.value:.2%}"
             )
@@ -34,18 +34,19 @@ class ReliabilityRecipe:
                     metric="error rate",
                     unit="%",
                     direction=Direction.LOWER_IS_BETTER,
-                    comparison="slo",
+                    comparison=Comparison.TARGET,
                     result=result,
                     scale=100.0,
                     baseline=slo.value * 100,
                     current=(rate.estimate or 0.0) * 100,
                     attribution={"role": "led", "partners": ["SRE"]},
                     dimensions=self.dimensions,
-                    assumptions=(f"SLO: {slo.source}",),
+                    assumptions=(f"SLO: {slo.source}", f"errors: {rule.description}"),
                     evidence_ids=(change.id,),
                     details={
                         "error_budget_burn": round(burn, 4),
                         "slo": slo.value,
+                        "status_vocabulary": rule.vocabulary.value,
                         "value_note": "an SLO is a guardrail held, not a gain to price",
                     },
                     inputs={

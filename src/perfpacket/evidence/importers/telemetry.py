@@ -8,7 +8,7 @@ into the app database.
 - LiteLLM spend logs (CSV or JSONL with ``startTime`` and ``spend``): registered in place.
 - Any CSV, Parquet or JSONL: registered in place, with ``--map NAME=COLUMN`` for its columns
   (timestamp, cost_usd, latency_ms, status, input_tokens, output_tokens, cached_tokens,
-  energy_wh).
+  energy_wh), and ``--map error_status=A|B`` for a status vocabulary perfpacket does not know.
 """
 
 from __future__ import annotations
@@ -26,6 +26,12 @@ from perfpacket.errors import InputError
 from perfpacket.evidence.importers._common import load_json, sha256_file
 from perfpacket.evidence.records import ImportContext, ImportReport, Record
 from perfpacket.store.models import Source, TelemetrySource
+from perfpacket.telemetry.status import (
+    ERROR_STATUS,
+    MAX_STATUS_VALUES,
+    error_rule,
+    parse_error_values,
+)
 from perfpacket.telemetry.tables import LOGICAL_COLUMNS
 
 # A span is a GenAI operation when it names one of these; spans that merely carry propagated
@@ -149,12 +155,14 @@ class TelemetryImporter:
 
         name = str(options.get("name") or path.stem)
         columns = dict(options.get("columns") or {})
-        unknown = sorted(set(columns) - set(LOGICAL_COLUMNS))
+        unknown = sorted(set(columns) - set(LOGICAL_COLUMNS) - {ERROR_STATUS})
         if unknown:
             raise InputError(
                 f"--map {unknown[0]}: not a telemetry column",
-                hint="map one of: " + ", ".join(LOGICAL_COLUMNS),
+                hint="map one of: " + ", ".join([*LOGICAL_COLUMNS, ERROR_STATUS]),
             )
+        if ERROR_STATUS in columns:
+            parse_error_values(columns[ERROR_STATUS])
         head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
         if path.suffix == ".parquet":
             fmt, uri = "parquet", path
@@ -188,12 +196,18 @@ class TelemetryImporter:
             ) from None
         timestamp = columns.get("timestamp", LOGICAL_COLUMNS["timestamp"])
         for logical, physical in {"timestamp": timestamp, **columns}.items():
-            if physical not in table.columns:
+            if logical != ERROR_STATUS and physical not in table.columns:
                 raise InputError(
                     f"'{path}' has no column '{physical}' for {logical}",
                     hint=f"map it: --map {logical}=COLUMN; columns: " + ", ".join(table.columns),
                 )
         row_count = int(table.count().to_pyarrow().as_py())
+        status = columns.get("status", LOGICAL_COLUMNS["status"])
+        if status in table.columns:
+            # Refuse a status vocabulary nobody can read now, not when a claim needs it.
+            found = table.select(s=table[status]).distinct().limit(MAX_STATUS_VALUES)
+            values = found.to_pyarrow()["s"].to_pylist()
+            error_rule(f"'{path}' column '{status}'", values, columns.get(ERROR_STATUS))
         existing = session.scalars(
             select(TelemetrySource).where(TelemetrySource.name == name)
         ).first()
