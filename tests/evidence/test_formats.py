@@ -274,6 +274,25 @@ def test_telemetry_litellm_and_mapped_tables(workspace: Path, tmp_path: Path) ->
     assert missing.stderr.splitlines()[0] == f"Error: '{table}' has no column 'ts' for timestamp"
 
 
+def test_telemetry_with_an_unknown_status_vocabulary_is_refused_whole(
+    workspace: Path, tmp_path: Path
+) -> None:
+    table = tmp_path / "gateway.csv"
+    table.write_text("ts,status\n2026-01-01T00:00:00Z,done\n2026-02-01T00:00:00Z,timeout\n")
+    before = counts(workspace)
+    refused = run("import", "telemetry", str(table))
+    assert refused.exit_code == 2
+    assert refused.stderr.splitlines()[0] == (
+        f"Error: '{table}' column 'status': status values 'done', 'timeout' are not a "
+        "vocabulary perfpacket knows (ok/error, success/failure, HTTP codes)"
+    )
+    assert counts(workspace) == before and not _records(workspace, TelemetrySource)
+    mapped = run("import", "telemetry", str(table), "--map", "error_status=timeout")
+    assert mapped.exit_code == 0, mapped.stderr
+    (source,) = _records(workspace, TelemetrySource)
+    assert source.columns == {"error_status": "timeout"}
+
+
 BAD: list[tuple[str, str, bytes, str]] = [
     (
         "pagerduty",
