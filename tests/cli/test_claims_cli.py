@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from perfpacket.cli import build_app
 from perfpacket.demo import build_demo
-from perfpacket.store.models import Release
+from perfpacket.store.models import Claim, Release
 from perfpacket.workspace import find_workspace
 
 
@@ -78,9 +78,51 @@ def test_verify_fails_after_the_evidence_is_altered(demo: Path) -> None:
     result = cli("claims", "verify", "--json")
     assert result.exit_code == 1
     changed = {c["slug"]: c["reason"] for c in json.loads(result.stdout)["changed"]}
-    assert changed["eval-regression-rate"] == "its inputs changed (fingerprint differs)"
+    reason = changed["eval-regression-rate"]
+    assert reason.startswith("stored fields differ from the evidence: estimate, ci_low, ci_high")
+    assert "current" in reason and "value" in reason  # the rate after the gate and its dollars
     plain = cli("claims", "verify")
-    assert "eval-regression-rate: its inputs changed" in plain.stdout
+    assert "eval-regression-rate: stored fields differ from the evidence" in plain.stdout
+
+
+TAMPERED = {
+    "title": "Cut regressions by 90%",
+    "metric": "something else",
+    "unit": "USD",
+    "direction": "higher_is_better",
+    "comparison": "ab",
+    "estimate": -20.0,
+    "ci_low": -30.0,
+    "ci_high": -10.0,
+    "ci_level": 0.5,
+    "method": "trust me",
+    "sample_sizes": {"n1": 10_000, "n2": 10_000},
+    "p_value": 0.0001,
+    "code": "NO_DATA",
+    "verdict": "regressed",
+    "baseline": 50.0,
+    "current": 1.0,
+    "value": {"amount": 1_000_000, "unit": "USD"},
+    "attribution": {"role": "led", "partners": ["Everyone"]},
+    "dimensions": ["leadership-communication"],
+    "assumptions": [],
+    "details": {"before": {"x": 0, "n": 1}},
+}
+
+
+@pytest.mark.parametrize("field", sorted(TAMPERED))
+def test_verify_names_any_tampered_field(demo: Path, field: str) -> None:
+    store = find_workspace(demo).open_store()
+    try:
+        with store.session() as s:
+            claim = s.scalars(select(Claim).where(Claim.slug == "eval-regression-rate")).one()
+            setattr(claim, field, TAMPERED[field])
+    finally:
+        store.close()
+    result = cli("claims", "verify", "--json")
+    assert result.exit_code == 1
+    changed = {c["slug"]: c["reason"] for c in json.loads(result.stdout)["changed"]}
+    assert changed == {"eval-regression-rate": f"stored fields differ from the evidence: {field}"}
 
 
 def test_a_changed_value_constant_is_caught(demo: Path) -> None:

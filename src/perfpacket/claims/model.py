@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -81,16 +82,62 @@ class ClaimDraft:
     def scaled(self, number: float | None) -> float | None:
         return None if number is None else number * self.scale
 
+    def stored_fields(self) -> dict[str, Any]:
+        """Every field of the stored claim that a reader sees, in stored units."""
+        result = self.result
+        return {
+            "title": self.title,
+            "metric": self.metric,
+            "unit": self.unit,
+            "direction": self.direction.value,
+            "comparison": self.comparison.value,
+            "estimate": self.scaled(result.estimate),
+            "ci_low": self.scaled(result.ci_low),
+            "ci_high": self.scaled(result.ci_high),
+            "ci_level": result.ci_level if result.ci_low is not None else None,
+            "method": result.method,
+            "sample_sizes": dict(result.sample_sizes),
+            "p_value": result.p_value,
+            "code": result.code.value if result.code else None,
+            "verdict": result.verdict.value,
+            "baseline": self.baseline,
+            "current": self.current,
+            "value": self.value.to_dict() if self.value else None,
+            "attribution": dict(self.attribution),
+            "dimensions": list(self.dimensions),
+            "assumptions": list(self.assumptions),
+            "details": dict(self.details),
+        }
+
     @property
     def fingerprint(self) -> str:
-        """A hash of what the claim was computed from, so it can be recomputed and compared."""
+        """A hash of what the claim was computed from and of every field it shows, so that
+        `claims verify` can recompute it and prove it unchanged."""
         payload = {
             "recipe": self.recipe,
             "slug": self.slug,
             "evidence": sorted(self.evidence_ids),
             "inputs": self.inputs,
-            # The organisation's constants are inputs too: a changed constant changes the value.
-            "value": self.value.to_dict() if self.value else None,
+            "fields": self.stored_fields(),
         }
-        encoded = json.dumps(payload, sort_keys=True, default=str).encode()
-        return hashlib.sha256(encoded).hexdigest()
+        return fingerprint_of(payload)
+
+
+SIGNIFICANT_DIGITS = 12
+
+
+def canonical(value: Any) -> Any:
+    """Floats rounded to ``SIGNIFICANT_DIGITS`` significant digits (a parallel sum over millions
+    of rows differs between runs in its last bits), containers canonicalised inside."""
+    if isinstance(value, float):
+        return float(f"{value:.{SIGNIFICANT_DIGITS}g}") if math.isfinite(value) else str(value)
+    if isinstance(value, dict):
+        return {str(k): canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [canonical(v) for v in value]
+    return value
+
+
+def fingerprint_of(payload: Any) -> str:
+    encoded = json.dumps(canonical(payload), sort_keys=True, default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()

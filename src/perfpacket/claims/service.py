@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from perfpacket import plugins
-from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.model import ClaimDraft, canonical
 from perfpacket.claims.overrides import apply_overrides, load_overrides, write_claims_file
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.value import ValueModel, load_value_model
@@ -46,32 +45,11 @@ def save_claims(session: Session, person: Person, drafts: list[ClaimDraft]) -> l
     saved = []
     for draft in drafts:
         session.execute(delete(Claim).where(Claim.person_id == person.id, Claim.slug == draft.slug))
-        result = draft.result
         claim = Claim(
             slug=draft.slug,
             person_id=person.id,
             recipe=draft.recipe,
-            title=draft.title,
-            metric=draft.metric,
-            unit=draft.unit,
-            direction=draft.direction.value,
-            comparison=draft.comparison,
-            estimate=draft.scaled(result.estimate),
-            ci_low=draft.scaled(result.ci_low),
-            ci_high=draft.scaled(result.ci_high),
-            ci_level=result.ci_level if result.ci_low is not None else None,
-            method=result.method,
-            sample_sizes=dict(result.sample_sizes),
-            p_value=result.p_value,
-            code=result.code.value if result.code else None,
-            verdict=result.verdict.value,
-            baseline=draft.baseline,
-            current=draft.current,
-            value=draft.value.to_dict() if draft.value else None,
-            attribution=dict(draft.attribution),
-            dimensions=list(draft.dimensions),
-            assumptions=list(draft.assumptions),
-            details=dict(draft.details),
+            **draft.stored_fields(),
             fingerprint=draft.fingerprint,
             computed_at=now,
         )
@@ -110,49 +88,44 @@ class VerifyProblem:
     reason: str
 
 
-NUMBER_FIELDS = ("estimate", "ci_low", "ci_high")
-
-
-def _differs(stored: float | None, fresh: float | None) -> bool:
-    if stored is None or fresh is None:
-        return stored is not fresh
-    return not math.isclose(stored, fresh, rel_tol=1e-9, abs_tol=1e-12)
+def _changed_fields(claim: Claim, draft: ClaimDraft) -> list[str]:
+    """The shown fields whose stored value is not what the evidence gives now."""
+    return [
+        name
+        for name, fresh in draft.stored_fields().items()
+        if canonical(getattr(claim, name)) != canonical(fresh)
+    ]
 
 
 def verify_claims(
     session: Session, workspace_root: Path | None = None
 ) -> tuple[int, list[VerifyProblem]]:
-    """Recompute every stored claim from the evidence; list those whose inputs or numbers
-    changed, or that the evidence no longer supports. Returns (claims checked, problems)."""
+    """Recompute every stored claim from the evidence, person by person; list those whose
+    shown fields or inputs changed, or that the evidence no longer supports. Returns (claims
+    checked, problems)."""
     stored = load_claims(session)
     overrides = load_overrides(workspace_root) if workspace_root else {}
-    fresh: dict[str, ClaimDraft] = {}
+    fresh: dict[tuple[int | None, str], ClaimDraft] = {}
     for person_id in sorted({c.person_id for c in stored if c.person_id is not None}):
         person = session.get(Person, person_id)
         assert person is not None
         drafts = propose_claims(session, person, None, workspace_root)
-        fresh.update((d.slug, d) for d in apply_overrides(drafts, overrides))
+        fresh.update(((person_id, d.slug), d) for d in apply_overrides(drafts, overrides))
     problems = []
     for claim in stored:
-        draft = fresh.get(claim.slug)
+        draft = fresh.get((claim.person_id, claim.slug))
         if draft is None:
             problems.append(VerifyProblem(claim.slug, "the evidence no longer supports this claim"))
             continue
-        if draft.fingerprint != claim.fingerprint:
-            problems.append(VerifyProblem(claim.slug, "its inputs changed (fingerprint differs)"))
-            continue
-        result = draft.result
-        numbers = {
-            "estimate": draft.scaled(result.estimate),
-            "ci_low": draft.scaled(result.ci_low),
-            "ci_high": draft.scaled(result.ci_high),
-        }
-        changed = [f for f in NUMBER_FIELDS if _differs(getattr(claim, f), numbers[f])]
-        amount = draft.value.amount if draft.value else None
-        if _differs(claim.value["amount"] if claim.value else None, amount):
-            changed.append("value")
+        changed = _changed_fields(claim, draft)
         if changed:
-            problems.append(VerifyProblem(claim.slug, "its numbers changed: " + ", ".join(changed)))
+            problems.append(
+                VerifyProblem(
+                    claim.slug, "stored fields differ from the evidence: " + ", ".join(changed)
+                )
+            )
+        elif draft.fingerprint != claim.fingerprint:
+            problems.append(VerifyProblem(claim.slug, "its inputs changed (fingerprint differs)"))
     return len(stored), problems
 
 
