@@ -75,11 +75,16 @@ def test_ab_sentence_for_conversions() -> None:
     assert out.endswith("verdict: improved.\n")
 
 
-def test_degenerate_input_is_reported_not_raised() -> None:
-    code, out, _ = run("proportion", "0/0")
-    assert code == 0
-    assert code == 0
-    assert out == "0/0: no estimate (NO_DATA); verdict: insufficient data.\n"
+def test_a_single_rate_has_no_verdict() -> None:
+    _, out, _ = run("proportion", "12/150")
+    assert "verdict" not in out
+
+
+def test_paired_verdict_names_the_interval_as_its_decider() -> None:
+    _, out, _ = run("diff", "420/500", "388/500", "--paired", "--both", "380")
+    assert "interval decides the verdict; McNemar test p-value beside it" in out
+    assert "(95% CI +3.73 to +9.16 pp;" in out  # excludes 0
+    assert out.endswith("verdict: improved.\n")
 
 
 @pytest.mark.parametrize(
@@ -88,6 +93,14 @@ def test_degenerate_input_is_reported_not_raised() -> None:
         (
             ("proportion", "12-150"),
             ["Error: '12-150' is not X/N", "Hint: write successes over trials, e.g. 12/150"],
+        ),
+        (
+            ("proportion", "0/0"),
+            ["Error: '0/0' has no trials", "Hint: N must be at least 1"],
+        ),
+        (
+            ("diff", "3/10", "0/0"),
+            ["Error: '0/0' has no trials", "Hint: N must be at least 1"],
         ),
         (
             ("proportion", "15/12"),

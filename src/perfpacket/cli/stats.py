@@ -37,6 +37,8 @@ def parse_count(text: str, name: str) -> tuple[int, int]:
             hint=f"write successes over trials, e.g. {_label(name)}12/150",
         )
     x, n = int(match.group(1)), int(match.group(2))
+    if n == 0:
+        raise InputError(f"{_label(name)}'{text}' has no trials", hint="N must be at least 1")
     if x > n:
         raise InputError(
             f"{_label(name)}'{text}' has more successes than trials", hint="X must be at most N"

@@ -21,7 +21,10 @@ from perfpacket.stats.result import (
     judge,
 )
 
-PAIRED = "paired difference of proportions, Newcombe square-and-add interval, McNemar test"
+PAIRED = (
+    "paired difference of proportions, Newcombe square-and-add interval (the interval decides "
+    "the verdict; McNemar test p-value beside it)"
+)
 EXACT_BELOW = 25  # discordant pairs under which McNemar's test is computed exactly
 
 
