@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from perfpacket.packet.format import format_interval, format_number
+from perfpacket.stats.result import Verdict
 from perfpacket.store.models import Claim
 
 WIDTH, HEIGHT, PAD = 360, 56, 16
@@ -26,8 +27,9 @@ def interval_chart(claim: Claim) -> str:
         f"{claim.metric}: estimate {format_number(claim, claim.estimate)}, "
         f"{format_interval(claim)}; the dashed line is no change"
     )
-    good = claim.verdict == "improved"
-    colour = "#1b7a3d" if good else "#8a5a00" if claim.verdict == "no_detectable_change" else "#a11"
+    good = claim.verdict in {Verdict.IMPROVED, Verdict.MEETS_TARGET}
+    bad = claim.verdict in {Verdict.REGRESSED, Verdict.MISSES_TARGET}
+    colour = "#1b7a3d" if good else "#a11" if bad else "#8a5a00"
     mid = HEIGHT / 2
     return (
         f'<svg class="chart" role="img" aria-label="{escape(label)}" width="{WIDTH}" '

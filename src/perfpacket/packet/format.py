@@ -101,7 +101,7 @@ def format_attribute(claim: Claim, attribute: str | None) -> str:
         case "current":
             return format_level(claim.current, claim.unit)
         case "verdict":
-            return claim.verdict.replace("_", " ")
+            return verdict_label(claim.verdict)
         case "n":
             return ", ".join(f"{k} = {v:,}" for k, v in claim.sample_sizes.items())
     raise KeyError(attribute)
@@ -120,3 +120,10 @@ def format_p_value(p: float | None) -> str:
 def format_constant(value: float) -> str:
     """A value-model constant as written: 2,400,000 and 0.4, not 2,400,000.0."""
     return f"{value:,.10g}"
+
+
+def verdict_label(verdict: str) -> str:
+    """The words for a stored verdict; a level or count on its own has none."""
+    from perfpacket.stats.result import Verdict
+
+    return Verdict(verdict).label

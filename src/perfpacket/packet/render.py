@@ -19,6 +19,7 @@ from perfpacket.packet.format import (
     format_money,
     format_number,
     format_p_value,
+    verdict_label,
 )
 from perfpacket.packet.markdown import parse_packet, render_body
 from perfpacket.plugins import hookimpl
@@ -43,6 +44,7 @@ def _environment() -> Environment:
         heatmap=heatmap,
         number=format_number,
         p_value=format_p_value,
+        verdict=verdict_label,
         constant=format_constant,
     )
     return env

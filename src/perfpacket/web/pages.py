@@ -24,7 +24,13 @@ RATING_LABELS = {
 def _label(value: str | None) -> str:
     if value is None:
         return "—"
-    return RATING_LABELS.get(value, value.replace("_", " "))
+    if value in RATING_LABELS:
+        return RATING_LABELS[value]
+    from perfpacket.stats.result import Verdict
+
+    if value in Verdict.__members__.values():
+        return Verdict(value).label or "—"
+    return value.replace("_", " ")
 
 
 def _usd(amount: float | None) -> str:
