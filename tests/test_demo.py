@@ -178,7 +178,7 @@ def test_html_shows_every_claim_with_its_interval(demo: Path, claims: list[dict[
         assert claim["method"] in text
         if claim["ci_low"] is not None:
             assert "95% CI" in text
-        assert claim["verdict"].replace("_", " ") in text
+        assert Verdict(claim["verdict"]).label in text
 
 
 def test_html_numbers_agree_with_the_json(demo: Path, claims: list[dict[str, Any]]) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from html import escape
 
 from perfpacket.packet.format import format_interval, format_number
-from perfpacket.stats.result import Verdict
 from perfpacket.store.models import Claim
 
 WIDTH, HEIGHT, PAD = 360, 56, 16
@@ -27,6 +26,8 @@ def interval_chart(claim: Claim) -> str:
         f"{claim.metric}: estimate {format_number(claim, claim.estimate)}, "
         f"{format_interval(claim)}; the dashed line is no change"
     )
+    from perfpacket.stats.result import Verdict  # the stats package loads scipy: not at start-up
+
     good = claim.verdict in {Verdict.IMPROVED, Verdict.MEETS_TARGET}
     bad = claim.verdict in {Verdict.REGRESSED, Verdict.MISSES_TARGET}
     colour = "#1b7a3d" if good else "#a11" if bad else "#8a5a00"
