@@ -16,7 +16,6 @@ from perfpacket.stats.quantile import (
     order_statistic_ranks,
     quantile_diff_from_summaries,
     quantile_diff_interval,
-    quantile_interval,
     quantile_summary,
 )
 from perfpacket.stats.rates import poisson_rate_interval, poisson_rate_ratio
@@ -65,7 +64,6 @@ __all__ = [
     "poisson_rate_ratio",
     "quantile_diff_from_summaries",
     "quantile_diff_interval",
-    "quantile_interval",
     "quantile_summary",
     "segmented_regression",
     "welch_diff_interval",

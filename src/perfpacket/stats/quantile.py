@@ -25,6 +25,8 @@ from perfpacket.stats.result import (
     judge,
 )
 
+_ORDER_STAT = "distribution-free order-statistic interval (binomial ranks)"
+
 
 @dataclass(frozen=True)
 class QuantileSummary:
@@ -72,20 +74,6 @@ def quantile_summary(
     if ranks is None:
         return QuantileSummary(n, quantile, estimate, None, None, level)
     return QuantileSummary(n, quantile, estimate, float(arr[ranks[0]]), float(arr[ranks[1]]), level)
-
-
-def quantile_interval(summary: QuantileSummary) -> StatResult:
-    """One period's quantile with its order-statistic interval: a level, not a comparison."""
-    method = f"p{summary.quantile * 100:g} over all {summary.n} rows, " + _ORDER_STAT
-    sizes = {"n": summary.n}
-    if summary.n == 0 or summary.estimate is None:
-        return degenerate(method, Code.NO_DATA, summary.level, sizes)
-    if summary.low is None or summary.high is None:
-        return degenerate(method, Code.TOO_FEW_SAMPLES, summary.level, sizes)
-    return StatResult(method, summary.estimate, summary.low, summary.high, summary.level, sizes)
-
-
-_ORDER_STAT = "distribution-free order-statistic interval (binomial ranks)"
 
 
 def joint_level(level: float) -> float:
