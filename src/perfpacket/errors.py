@@ -29,6 +29,12 @@ class InputError(PerfpacketError):
     """A file or argument given by the user is malformed."""
 
 
+class UnboundNumbersError(InputError):
+    """A packet states numbers that no claim computes; a check failed, so exit 1 as lint does."""
+
+    exit_code = 1
+
+
 class NotFoundError(PerfpacketError):
     """A named thing (claim, person, packet) does not exist."""
 

@@ -174,6 +174,20 @@ def test_claims_yaml_edits_survive_resuggestion(demo: Path) -> None:
             "claims:\n- slug: a\n  attribution: {role: hero}\n",
             "field claims[0].attribution.role: 'hero' is not a role",
         ),
+        # Numbers come from the evidence: a numeric field is refused, not silently dropped.
+        (
+            "claims:\n- slug: eval-regression-rate\n  estimate: -20.0\n",
+            "field claims[0].estimate: numbers are not editable; they are recomputed from the "
+            "evidence",
+        ),
+        (
+            "claims:\n- slug: eval-regression-rate\n  value: {amount: 1000000}\n",
+            "field claims[0].value: not a field of a claim edit",
+        ),
+        (
+            "claims:\n- slug: a\n  attribution: {role: led, share: 0.9}\n",
+            "field claims[0].attribution.share: not a field of attribution",
+        ),
     ],
 )
 def test_bad_claims_yaml_names_file_and_field(demo: Path, text: str, message: str) -> None:
@@ -195,3 +209,30 @@ def test_person_by_handle(demo: Path) -> None:
     result = cli("claims", "suggest", "--person", "aokafor", "--json")
     assert result.exit_code == 0
     assert len(json.loads(result.stdout)) >= 10
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Cut model-swap regressions from 12% to 4%",
+        "Saved four product teams two weeks of QA",
+        "Budget guard that stopped a $40k/month spike",
+    ],
+)
+def test_an_edited_title_may_not_state_numbers(demo: Path, title: str) -> None:
+    path = demo / "claims.yaml"
+    before = path.read_text()
+    data = yaml.safe_load(before)
+    for entry in data["claims"]:
+        if entry["slug"] == "eval-regression-rate":
+            entry["title"] = title
+    edited = yaml.safe_dump(data, sort_keys=False)
+    path.write_text(edited)
+    stored = json.loads(cli("claims", "list", "--json").stdout)
+    result = cli("claims", "suggest")
+    assert result.exit_code == 2
+    assert "claim 'eval-regression-rate' field title:" in result.stderr
+    assert "is a number the claim does not compute" in result.stderr
+    # Nothing is half-written: the file and the stored claims are as they were.
+    assert path.read_text() == edited
+    assert json.loads(cli("claims", "list", "--json").stdout) == stored

@@ -22,5 +22,7 @@ FLAT = ("tokens-per-request", "incident-mttr")
 @pytest.fixture
 def claims_ctx() -> LintContext:
     claims = [Claim(slug=s, verdict="improved") for s in IMPROVED]
+    # A before/after comparison with no control: causal verbs on it are flagged.
+    claims[0].comparison = "before_after"
     claims += [Claim(slug=s, verdict="no_detectable_change") for s in FLAT]
     return LintContext(claims={c.slug: c for c in claims}, feedback=[])

@@ -32,8 +32,9 @@ def test_each_rules_documented_examples(name: str, claims_ctx: LintContext) -> N
 
 def test_codes_are_unique_and_stable() -> None:
     codes = {r.code: n for n, r in all_rules().items()}
-    assert len(codes) == len(RULES) == 10
+    assert len(codes) == len(RULES) == 11
     assert codes["PP106"] == "unbound-number" and codes["PP110"] == "missing-section"
+    assert codes["PP111"] == "causal-without-control"
 
 
 BARE = """# Packet
@@ -52,7 +53,9 @@ def test_text_output_positions_and_exit_code(tmp_path: Path) -> None:
     assert lines[0] == (
         f"{path}:3:1: PP101 vague-scale (warning): 'large' says nothing a committee can weigh"
     )
-    assert lines[2].startswith(f"{path}:4:1: PP106 unbound-number (warning): '12%' is not bound")
+    assert lines[2] == (
+        f"{path}:4:1: PP106 unbound-number (warning): '12%', '4%' are not bound to a claim"
+    )
     assert lines[-1] == "2 problems: 0 errors, 2 warnings, 0 notes"
 
 
@@ -85,7 +88,7 @@ def test_sarif_output(tmp_path: Path) -> None:
     assert sarif["version"] == "2.1.0"
     run = sarif["runs"][0]
     rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
-    assert len(rule_ids) == 10 and rule_ids == sorted(rule_ids)
+    assert len(rule_ids) == 11 and rule_ids == sorted(rule_ids)
     first = run["results"][0]
     assert first["ruleId"] == rule_ids[first["ruleIndex"]]
     region = first["locations"][0]["physicalLocation"]["region"]
@@ -99,6 +102,7 @@ def test_bare_file_skips_claim_rules_and_says_so(tmp_path: Path) -> None:
     code, out, _ = _run("lint", str(path), "--ignore", "missing-section")
     assert code == 0
     assert out.splitlines() == [
+        "note: causal-without-control skipped (no workspace: claim references cannot be resolved)",
         "note: overclaim skipped (no workspace: claim references cannot be resolved)",
         "No problems found.",
     ]

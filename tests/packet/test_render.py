@@ -67,8 +67,9 @@ worth {{ claim.eval-regression-rate.value }}.
 def test_references_resolve_to_linked_formatted_numbers() -> None:
     html = render_packet_html(PACKET, [_claim()])
     assert (
+        # "cut ... by" carries the sign: the number reads as a magnitude, not "cut by −8.0 pp".
         '<a class="claim-ref" href="#claim-eval-regression-rate">'
-        "\u22128.0 pp (95% CI \u221214.5 pp to \u22121.8 pp)</a>"
+        "8.0 pp (95% CI 1.8 pp to 14.5 pp)</a>"
     ) in html
     assert ">12.0%</a> to <a" in html
     assert ">$216,000/year</a>" in html

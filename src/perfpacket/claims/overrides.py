@@ -15,6 +15,7 @@ import yaml
 
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.errors import InputError
+from perfpacket.quantities import find_quantities
 
 CLAIMS_FILE = "claims.yaml"
 HEADER = """\
@@ -23,6 +24,8 @@ HEADER = """\
 # out. Numbers are not editable here: they are recomputed from the evidence.
 """
 ROLES = {"led", "built", "enabled", "contributed"}
+FIELDS = {"slug", "include", "title", "attribution"}
+ATTRIBUTION_FIELDS = {"role", "partners"}
 
 
 def load_overrides(root: Path) -> dict[str, dict[str, Any]]:
@@ -52,7 +55,35 @@ def load_overrides(root: Path) -> dict[str, dict[str, Any]]:
             raise InputError(
                 f"'{path}' field claims[{i}].include: expected true or false, got {got!r}"
             )
-        role = (entry.get("attribution") or {}).get("role")
+        for key in entry:
+            if key not in FIELDS:
+                raise InputError(
+                    f"'{path}' field claims[{i}].{key}: "
+                    + (
+                        "numbers are not editable; they are recomputed from the evidence"
+                        if isinstance(entry[key], int | float) and not isinstance(entry[key], bool)
+                        else "not a field of a claim edit"
+                    ),
+                    hint="remove it; an entry may set: " + ", ".join(sorted(FIELDS)),
+                )
+        if "title" in entry and not isinstance(entry["title"], str):
+            raise InputError(
+                f"'{path}' field claims[{i}].title: expected text, got {entry['title']!r}",
+                hint="quote the title",
+            )
+        attribution = entry.get("attribution") or {}
+        if not isinstance(attribution, dict):
+            raise InputError(
+                f"'{path}' field claims[{i}].attribution: expected role and partners",
+                hint="attribution: {role: led, partners: [Search]}",
+            )
+        for key in attribution:
+            if key not in ATTRIBUTION_FIELDS:
+                raise InputError(
+                    f"'{path}' field claims[{i}].attribution.{key}: not a field of attribution",
+                    hint="attribution may set: " + ", ".join(sorted(ATTRIBUTION_FIELDS)),
+                )
+        role = attribution.get("role")
         if role is not None and role not in ROLES:
             raise InputError(
                 f"'{path}' field claims[{i}].attribution.role: '{role}' is not a role",
@@ -60,6 +91,20 @@ def load_overrides(root: Path) -> dict[str, dict[str, Any]]:
             )
         found[entry["slug"]] = entry
     return found
+
+
+def check_title(draft: ClaimDraft, title: str) -> None:
+    """An edited title may not state a quantity the claim does not compute: only those the
+    recipe's own title holds (names from the evidence, such as a model's version) may stay."""
+    allowed = {q.text for q in find_quantities(draft.title)}
+    stated = [q.text for q in find_quantities(title) if q.text not in allowed]
+    if stated:
+        raise InputError(
+            f"'{CLAIMS_FILE}' claim '{draft.slug}' field title: '{stated[0]}' is a number "
+            "the claim does not compute",
+            hint="numbers come from the evidence: leave them out of the title and reference "
+            f"{{{{ claim.{draft.slug} }}}} in the packet instead",
+        )
 
 
 def apply_overrides(
@@ -73,6 +118,7 @@ def apply_overrides(
             continue
         changes: dict[str, Any] = {}
         if isinstance(edit.get("title"), str):
+            check_title(draft, edit["title"])
             changes["title"] = edit["title"]
         if isinstance(edit.get("attribution"), dict):
             changes["attribution"] = {**draft.attribution, **edit["attribution"]}

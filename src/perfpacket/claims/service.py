@@ -71,9 +71,9 @@ def suggest_claims(
     removed, so the store never keeps a number the evidence does not give."""
     drafts = propose_claims(session, person, None, workspace_root)
     overrides = load_overrides(workspace_root) if workspace_root else {}
+    kept = apply_overrides(drafts, overrides)  # refuses a bad edit before anything is written
     if workspace_root is not None:
         write_claims_file(workspace_root, drafts, overrides)
-    kept = apply_overrides(drafts, overrides)
     slugs = {d.slug for d in kept}
     stale = select(Claim).where(Claim.person_id == person.id, Claim.slug.not_in(slugs))
     for claim in session.scalars(stale):

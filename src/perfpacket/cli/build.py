@@ -7,7 +7,29 @@ from pathlib import Path
 import typer
 
 from perfpacket.cli._app import say, workspace_from
-from perfpacket.errors import InputError
+from perfpacket.errors import InputError, UnboundNumbersError
+
+# How many unbound numbers the refusal lists before it says "and N more".
+LISTED = 10
+
+
+def refuse_unbound(text: str, path: str) -> None:
+    """Refuse a packet whose prose states a number no claim computes, naming each."""
+    from perfpacket.lint import parse_document
+    from perfpacket.lint.rules.unbound_number import unbound_quantities
+
+    found = unbound_quantities(parse_document(text, path))
+    if not found:
+        return
+    lines = [u.describe(path) for u in found[:LISTED]]
+    if len(found) > LISTED:
+        lines.append(f"and {len(found) - LISTED} more")
+    raise UnboundNumbersError(
+        f"{len(found)} number{'s' if len(found) != 1 else ''} not bound to a claim:\n  "
+        + "\n  ".join(lines),
+        hint="reference the claim that computes each ({{ claim.SLUG }}), reword it, or build "
+        "with --allow-unbound to render them marked",
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -20,6 +42,11 @@ def register(app: typer.Typer) -> None:
         ),
         pdf: Path | None = typer.Option(None, "--pdf", metavar="OUT", help="Also write a PDF."),
         ladder: str = typer.Option("ai-engineering", "--ladder", help="Ladder for the brief."),
+        allow_unbound: bool = typer.Option(
+            False,
+            "--allow-unbound",
+            help="Render even with numbers no claim computes; they are marked in the page.",
+        ),
     ) -> None:
         """Render a packet: one self-contained HTML file (and a PDF), claims resolved."""
         from perfpacket.claims import load_claims, resolve_person
@@ -35,6 +62,8 @@ def register(app: typer.Typer) -> None:
             raise InputError(
                 f"'{packet}' byte {exc.start}: not UTF-8 text", hint="save the file as UTF-8"
             ) from None
+        if not allow_unbound:
+            refuse_unbound(text, str(packet))
         ws = workspace_from(ctx)
         front = parse_packet(text, str(packet)).front_matter
         with ws.open_store() as store, store.session() as session:

@@ -13,6 +13,7 @@ from perfpacket.packet.format import (
     format_interval,
     format_money,
     format_number,
+    verdict_label,
 )
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def _table(claims: list[Claim]) -> Table:
             c.slug,
             format_number(c, c.estimate),
             format_interval(c),
-            c.verdict,
+            verdict_label(c.verdict) or "none",
             format_money(c.value),
         )
     return table
@@ -105,7 +106,7 @@ def register(app: typer.Typer) -> None:
         lines = [
             f"{data['title']}",
             f"  estimate:  {estimate}  ({interval})",
-            f"  verdict:   {data['verdict']}",
+            f"  verdict:   {verdict_label(data['verdict']) or 'none'}",
             f"  method:    {data['method']}",
             f"  samples:   {', '.join(f'{k}={v}' for k, v in data['sample_sizes'].items())}",
         ]

@@ -11,17 +11,18 @@ cycle: 2026 H2
 ladder: ai-engineering
 ask: >-
   Promote to Staff. Ana made model and prompt changes safe, cheap and fast to ship
-  for four product teams.
+  for the product teams that build on the LLM gateway.
 ---
 
 ## Summary
 
-Over the last twelve months I enabled four product teams to change models and prompts weekly
-instead of monthly, without raising the risk of a bad release. The eval gate I led with the ML
-platform and SRE teams cut the regression escape rate on model swaps by
-{{ claim.eval-regression-rate }}, from {{ claim.eval-regression-rate.baseline }} to
-{{ claim.eval-regression-rate.current }}, worth {{ claim.eval-regression-rate.value }} in
-avoided rollbacks, and replaced the manual QA cycle: {{ claim.qa-cycle-time }} per swap.
+This cycle I enabled the product teams to change models and prompts weekly instead of
+monthly, without raising the risk of a bad release. After the eval gate I led with the ML
+platform and SRE teams went into CI, the regression escape rate on model swaps went from
+{{ claim.eval-regression-rate.baseline }} to {{ claim.eval-regression-rate.current }}
+({{ claim.eval-regression-rate.estimate }}, {{ claim.eval-regression-rate.ci }}), worth
+{{ claim.eval-regression-rate.value }} in avoided rollbacks. The gate replaced the manual QA
+cycle; the time a swap waits for review changed by {{ claim.qa-cycle-time }}.
 
 ## Outcomes mapped to company goals
 
@@ -36,25 +37,26 @@ avoided rollbacks, and replaced the manual QA cycle: {{ claim.qa-cycle-time }} p
 - **Quality.** The reranker I led with the Search team raised retrieval quality by
   {{ claim.retrieval-offline-lift }} on a fixed query set; the A/B above is how that quality
   reached users.
-- **Cost OKR.** Routing simple requests to a smaller model with a prefix cache changed LLM cost
-  by {{ claim.cost-per-1k-requests }}, worth {{ claim.cost-per-1k-requests.value }} at
-  production volume, and cut p95 latency by {{ claim.p95-latency }} for users. The same change
-  saves {{ claim.energy-per-request }} per request, {{ claim.energy-per-request.value }}.
-- **Sustaining what shipped.** The support-answer feature was losing about a quarter point of
-  pass rate a week to model deprecations and input drift, with no incident to show for it. The
-  drift fixes I led with the Assistant team changed its weekly trend by
-  {{ claim.feature-health-support-answer-decay }}, preserving
+- **Cost OKR.** After I routed simple requests to a smaller model with a prefix cache, LLM
+  cost changed by {{ claim.cost-per-1k-requests }}, worth {{ claim.cost-per-1k-requests.value }}
+  at production volume, and p95 latency for users changed by {{ claim.p95-latency }}. Energy
+  per request changed by {{ claim.energy-per-request }}, {{ claim.energy-per-request.value }}.
+- **Sustaining what shipped.** The support-answer feature's pass rate was trending at
+  {{ claim.feature-health-support-answer-decay.baseline }} from model deprecations and input
+  drift, with no incident to show for it. After the drift fixes I led with the Assistant team,
+  its weekly trend changed by {{ claim.feature-health-support-answer-decay }}, preserving
   {{ claim.feature-health-support-answer-decay.value }} against the drift.
 
 ## Cross-team work
 
-I review other teams' changes at {{ claim.reviews-given }}, across four repositories; the eval
-gate RFC I wrote is now the standard in four product teams.
+I review other teams' changes at {{ claim.reviews-given }}; the eval gate RFC I wrote is now
+the release standard of the product teams.
 
 ## Trade-offs
 
-The gate adds a one-hour wait to every swap. Product teams gave up same-minute hot fixes; in
-exchange they stopped waiting two weeks for QA, and the kill switch covers the urgent cases.
+The gate adds a wait of {{ claim.qa-cycle-time.current }} to every swap. Product teams gave up
+same-minute hot fixes; in exchange they stopped waiting {{ claim.qa-cycle-time.baseline }} for
+QA, and the kill switch covers the urgent cases.
 We agreed the threshold together and wrote down what each side accepted.
 
 ## Operational cost
@@ -62,7 +64,7 @@ We agreed the threshold together and wrote down what each side accepted.
 The gate and the guard run in the existing CI and gateway fleets. I joined the SRE on-call
 rotation for both and wrote their playbooks.
 
-## Next twelve months
+## The next year
 
 Extend the gate to agents with tool use: flight recording of every tool call, error budgets on
 named proxies where there is no ground truth, and a benchmarked eval suite for provider upgrades.

@@ -2,68 +2,135 @@
 
 from __future__ import annotations
 
+import re
+from enum import IntEnum
 from typing import Any
 
 from perfpacket.store.models import Claim
 
 MINUS = "\u2212"
 
-# unit -> (format of a change, format of a level)
-_FORMATS: dict[str, tuple[str, str]] = {
-    "pp": ("{:+.1f} pp", "{:.1f}%"),
-    "%": ("{:+.2f}%", "{:.2f}%"),
-    "points": ("{:+.1f} points", "{:.1f}"),
-    "h": ("{:+,.1f} h", "{:,.1f} h"),
-    "USD/month": ("${:,.0f}/month", "${:,.0f}/month"),
-    "USD/1k requests": ("${:,.2f} per 1k requests", "${:,.2f} per 1k requests"),
-    "incidents": ("{:.1f} incidents", "{:.1f} incidents"),
-    "ms": ("{:+,.0f} ms", "{:,.0f} ms"),
-    "Wh": ("{:+.3f} Wh", "{:.3f} Wh"),
-    "tokens": ("{:+,.0f} tokens", "{:,.0f} tokens"),
-    "points/week": ("{:+.2f} points/week", "{:+.2f} points/week"),
-    "reviews/month": ("{:.1f} reviews/month", "{:.1f} reviews/month"),
+# unit -> (format of a change, format of a level, decimals); "{p}" is the precision.
+_FORMATS: dict[str, tuple[str, str, int]] = {
+    "pp": ("{:+.{p}f} pp", "{:.{p}f}%", 1),
+    "%": ("{:+.{p}f}%", "{:.{p}f}%", 2),
+    "points": ("{:+.{p}f} points", "{:.{p}f}", 1),
+    "h": ("{:+,.{p}f} h", "{:,.{p}f} h", 1),
+    "USD/month": ("${:,.{p}f}/month", "${:,.{p}f}/month", 0),
+    "USD/1k requests": ("${:,.{p}f} per 1k requests", "${:,.{p}f} per 1k requests", 2),
+    "incidents": ("{:.{p}f} incidents", "{:.{p}f} incidents", 1),
+    "ms": ("{:+,.{p}f} ms", "{:,.{p}f} ms", 0),
+    "Wh": ("{:+.{p}f} Wh", "{:.{p}f} Wh", 3),
+    "tokens": ("{:+,.{p}f} tokens", "{:,.{p}f} tokens", 0),
+    "points/week": ("{:+.{p}f} points/week", "{:+.{p}f} points/week", 2),
+    "reviews/month": ("{:.{p}f} reviews/month", "{:.{p}f} reviews/month", 1),
 }
+# Extra decimals an interval may take to be told apart from its estimate and from zero.
+MAX_EXTRA_DECIMALS = 8
 
 
 def _minus(text: str) -> str:
     return text.replace("-", MINUS)
 
 
-def format_change(value: float | None, unit: str) -> str:
+def _formats(unit: str) -> tuple[str, str, int]:
+    return _FORMATS.get(unit, ("{:+,.{p}g} " + unit, "{:,.{p}g} " + unit, 3))
+
+
+def format_change(value: float | None, unit: str, extra: int = 0) -> str:
     """A claim's estimate or interval end, signed where it is a change."""
     if value is None:
         return "n/a"
-    fmt = _FORMATS.get(unit, ("{:+,.3g} " + unit, "{:,.3g} " + unit))[0]
+    fmt, _level, p = _formats(unit)
     if fmt.startswith("$"):
-        return _minus(fmt.format(value)) if value >= 0 else MINUS + fmt.format(-value)
-    return _minus(fmt.format(value))
+        text = fmt.format(abs(value), p=p + extra)
+        return MINUS + text if value < 0 and _nonzero(text) else text
+    return _minus(fmt.format(value, p=p + extra))
 
 
-def format_level(value: float | None, unit: str) -> str:
+def format_level(value: float | None, unit: str, extra: int = 0) -> str:
     """A before or after level (a rate, a mean) in the claim's unit."""
     if value is None:
         return "n/a"
-    fmt = _FORMATS.get(unit, ("", "{:,.3g} " + unit))[1]
-    return _minus(fmt.format(value))
+    _change, fmt, p = _formats(unit)
+    return _minus(fmt.format(value, p=p + extra))
+
+
+def _nonzero(text: str) -> bool:
+    return any(ch in "123456789" for ch in text)
 
 
 # Comparisons whose estimate is a level (a rate, a mean, a count), not a change.
-LEVEL_COMPARISONS = frozenset({"slo", "target", "count"})
+LEVEL_COMPARISONS = frozenset({"target", "count"})
 
 
-def format_number(claim: Claim, value: float | None) -> str:
+def _is_level(claim: Claim) -> bool:
+    return str(claim.comparison) in LEVEL_COMPARISONS
+
+
+def format_number(claim: Claim, value: float | None, extra: int = 0) -> str:
     """A number of this claim (estimate or interval end) in its unit, signed if a change."""
-    if claim.comparison in LEVEL_COMPARISONS:
-        return format_level(value, claim.unit)
-    return format_change(value, claim.unit)
+    if _is_level(claim):
+        return format_level(value, claim.unit, extra)
+    return format_change(value, claim.unit, extra)
+
+
+def _distinct_precision(claim: Claim, values: list[float]) -> int:
+    """The fewest extra decimals at which distinct values print distinctly and a value that is
+    not zero does not print as zero (``0.00% to 0.00%`` for an interval above zero)."""
+    for extra in range(MAX_EXTRA_DECIMALS + 1):
+        shown = [format_number(claim, v, extra) for v in values]
+        zero_shown = any(v != 0 and not _nonzero(t) for v, t in zip(values, shown, strict=True))
+        clash = any(
+            shown[i] == shown[j] and values[i] != values[j]
+            for i in range(len(values))
+            for j in range(i + 1, len(values))
+        )
+        if not zero_shown and not clash:
+            return extra
+    return MAX_EXTRA_DECIMALS
 
 
 def format_interval(claim: Claim) -> str:
-    """``95% CI −14.2 to −1.9 pp``, or why there is none."""
+    """``95% CI −14.2 pp to −1.9 pp``, or why there is none; as many decimals as it takes for
+    the ends to be told apart from each other, from the estimate and from zero."""
     if claim.ci_low is None or claim.ci_high is None or claim.ci_level is None:
         return f"no interval ({claim.code or 'not applicable'})"
-    low, high = format_number(claim, claim.ci_low), format_number(claim, claim.ci_high)
+    values = [claim.ci_low, claim.ci_high]
+    if claim.estimate is not None:
+        values.append(claim.estimate)
+    extra = _distinct_precision(claim, values)
+    low = format_number(claim, claim.ci_low, extra)
+    high = format_number(claim, claim.ci_high, extra)
     return f"{claim.ci_level:.0%} CI {low} to {high}"
+
+
+def _unsigned(text: str) -> str:
+    return text.lstrip("+" + MINUS)
+
+
+def format_magnitude(claim: Claim) -> str:
+    """The estimate and interval with the sign left to the verb before them ("cut by 8.0 pp
+    (95% CI 1.8 pp to 14.5 pp)"). Only for a change whose interval lies on one side of zero;
+    callers check :func:`direction_conflict` first."""
+    est, low, high = claim.estimate, claim.ci_low, claim.ci_high
+    if est is None:
+        return format_claim(claim)
+    if low is None or high is None or claim.ci_level is None:
+        return _unsigned(format_number(claim, est))
+    values = [low, high, est]
+    extra = _distinct_precision(claim, values)
+    ends = sorted([low, high], key=abs)
+    a, b = (_unsigned(format_number(claim, v, extra)) for v in ends)
+    shown = _unsigned(format_number(claim, est, _distinct_precision(claim, [est])))
+    return f"{shown} ({claim.ci_level:.0%} CI {a} to {b})"
+
+
+def format_estimate(claim: Claim) -> str:
+    """The estimate alone, with enough decimals not to read as zero when it is not."""
+    if claim.estimate is None:
+        return "n/a"
+    return format_number(claim, claim.estimate, _distinct_precision(claim, [claim.estimate]))
 
 
 def format_money(value: dict[str, Any] | None) -> str:
@@ -82,7 +149,7 @@ def format_claim(claim: Claim) -> str:
     """Estimate with its interval: the default rendering of ``{{ claim.slug }}``."""
     if claim.estimate is None:
         return f"insufficient data ({claim.code})"
-    return f"{format_number(claim, claim.estimate)} ({format_interval(claim)})"
+    return f"{format_estimate(claim)} ({format_interval(claim)})"
 
 
 def format_attribute(claim: Claim, attribute: str | None) -> str:
@@ -91,7 +158,7 @@ def format_attribute(claim: Claim, attribute: str | None) -> str:
         case None:
             return format_claim(claim)
         case "estimate":
-            return format_number(claim, claim.estimate)
+            return format_estimate(claim)
         case "ci":
             return format_interval(claim)
         case "value":
@@ -127,3 +194,84 @@ def verdict_label(verdict: str) -> str:
     from perfpacket.stats.result import Verdict
 
     return Verdict(verdict).label
+
+
+class Direction(IntEnum):
+    """Which way a verb in the prose says a number moved."""
+
+    DOWN = -1
+    UP = 1
+    BETTER = 0  # "improved": the verdict, not the sign, carries it
+
+
+_DOWN = (
+    "cut|cuts|cutting|reduced?|reduces|reducing|lowered|lowers?|lowering|shortened|shortens?|"
+    "decreased?|decreases|dropped|drops?|fell|falls?|saved?|saves|saving|trimmed|trims?|shrank|"
+    "shrunk|shrinks?|halved"
+)
+_UP = (
+    "raised?|raises|raising|increased?|increases|lifted|lifts?|grew|grows?|boosted|boosts?|"
+    "rose|rises?"
+)
+_BETTER = "improved?|improves|improving"
+# A verb, optionally its object and "by", right before the reference: "cut X by {{ ... }}".
+_VERB_BEFORE = re.compile(
+    rf"\b(?:(?P<down>{_DOWN})|(?P<up>{_UP})|(?P<better>{_BETTER}))\b"
+    r"(?:[^.;!?{}]{0,80}?\bby)?\s*$",
+    re.IGNORECASE,
+)
+# Comparisons whose estimate is a change with a sign (the rest are levels or amounts).
+SIGNED_COMPARISONS = frozenset({"before_after", "ab", "paired", "trend"})
+
+
+def verb_direction(before: str) -> Direction | None:
+    """The direction the prose right before a reference gives its number, if any."""
+    sentence = re.split(r"[.!?;]\s|\n\s*\n", before)[-1]
+    m = _VERB_BEFORE.search(sentence)
+    if m is None:
+        return None
+    if m.group("down"):
+        return Direction.DOWN
+    return Direction.UP if m.group("up") else Direction.BETTER
+
+
+def direction_conflict(claim: Claim, direction: Direction | None) -> str | None:
+    """Why the verb contradicts the claim's sign or verdict ("cut" on a rise), or None."""
+    if direction is None or str(claim.comparison) not in SIGNED_COMPARISONS:
+        return None
+    if claim.estimate is None:
+        return None
+    if direction is Direction.BETTER:
+        return None  # the overclaim rule judges "improved" against the verdict
+    if claim.estimate * direction < 0 or claim.estimate == 0:
+        moved = "rose" if claim.estimate > 0 else "fell" if claim.estimate < 0 else "did not move"
+        verb = "down" if direction is Direction.DOWN else "up"
+        return (
+            f"the prose says it went {verb}, but '{claim.slug}' {moved} ({format_estimate(claim)})"
+        )
+    return None
+
+
+def format_reference(claim: Claim, attribute: str | None, before: str) -> str:
+    """The text of a reference in its sentence: the default and ``estimate`` forms drop their
+    sign when a verb before them carries it ("cut by 8.0 pp", "saves 1.620 Wh") and the
+    interval lies on the verb's side of zero. A contradicting verb is refused by the caller."""
+    direction = verb_direction(before)
+    one_sided = (
+        claim.ci_low is not None
+        and claim.ci_high is not None
+        and (claim.ci_low > 0 or claim.ci_high < 0)
+    )
+    carried = (
+        attribute in (None, "estimate")
+        and direction is not None
+        and str(claim.comparison) in SIGNED_COMPARISONS
+        and claim.estimate is not None
+        and direction_conflict(claim, direction) is None
+        and (direction is not Direction.BETTER or claim.verdict == "improved")
+    )
+    if carried and attribute == "estimate":
+        return _unsigned(format_estimate(claim))
+    if carried and one_sided:
+        return format_magnitude(claim)
+    return format_attribute(claim, attribute)

@@ -13,7 +13,13 @@ import yaml
 from markdown_it import MarkdownIt
 
 from perfpacket.errors import InputError
-from perfpacket.packet.format import ATTRIBUTES, format_attribute
+from perfpacket.packet.format import (
+    ATTRIBUTES,
+    direction_conflict,
+    format_reference,
+    verb_direction,
+)
+from perfpacket.quantities import find_quantities
 from perfpacket.store.models import Claim
 
 CLAIM_REF = re.compile(r"\{\{\s*claim\.([a-z0-9][a-z0-9-]*)(?:\.([a-z_]+))?\s*\}\}")
@@ -54,16 +60,49 @@ def parse_packet(text: str, source_name: str = "packet") -> ParsedPacket:
     return ParsedPacket(front, body, offset, refs)
 
 
-def _markdown() -> MarkdownIt:
+UNBOUND_MARK = (
+    '<mark class="unbound" title="not computed from evidence: no claim behind it">{}</mark>'
+)
+
+
+def mark_unbound(text: str) -> tuple[str, int]:
+    """``text`` as escaped HTML with every quantity in it marked, and how many there were."""
+    out, last, count = [], 0, 0
+    for q in find_quantities(text):
+        out.append(html.escape(text[last : q.start], quote=False))
+        out.append(UNBOUND_MARK.format(html.escape(q.text, quote=False)))
+        last, count = q.end, count + 1
+    out.append(html.escape(text[last:], quote=False))
+    return "".join(out), count
+
+
+@dataclass
+class RenderedBody:
+    html: str
+    unbound: int  # quantities in the prose that no claim computes, marked in ``html``
+
+
+def _markdown(marks: list[int]) -> MarkdownIt:
     # html=False: raw HTML in a packet is shown as text, never run. markdown-it also refuses
     # javascript:, vbscript: and data: (except images) link targets by default.
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
-        "table"
-    )
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table")
+
+    def text(_self: Any, tokens: Any, idx: int, _options: Any, _env: Any) -> str:
+        marked, count = mark_unbound(tokens[idx].content)
+        marks.append(count)
+        return marked
+
+    md.add_render_rule("text", text)
+    return md
 
 
-def render_body(parsed: ParsedPacket, claims: Sequence[Claim], source_name: str = "packet") -> str:
-    """The body as HTML, each claim reference a link to its claim with the formatted number."""
+def render_body(
+    parsed: ParsedPacket, claims: Sequence[Claim], source_name: str = "packet"
+) -> RenderedBody:
+    """The body as HTML, each claim reference a link to its claim with the formatted number,
+    and every quantity no claim computes marked. A verb that contradicts the sign of the
+    number after it ("cut" on a rise) is refused."""
     by_slug = {c.slug: c for c in claims}
     replacements: list[str] = []
     # A per-render nonce keeps prose that happens to look like a placeholder from matching.
@@ -84,10 +123,20 @@ def render_body(parsed: ParsedPacket, claims: Sequence[Claim], source_name: str 
                 f"'{source_name}' line {line}: claim '{slug}' has no field '{attribute}'",
                 hint="use one of: " + ", ".join(ATTRIBUTES),
             )
-        text = html.escape(format_attribute(claim, attribute))
+        before = parsed.body[max(0, m.start() - 300) : m.start()]
+        if attribute in (None, "estimate"):
+            conflict = direction_conflict(claim, verb_direction(before))
+            if conflict:
+                raise InputError(
+                    f"'{source_name}' line {line}: {conflict}",
+                    hint="use a verb that matches the evidence, or 'changed ... by'",
+                )
+        text = html.escape(format_reference(claim, attribute, before))
         replacements.append(f'<a class="claim-ref" href="#claim-{slug}">{text}</a>')
         return f"PPCLAIMREF{nonce}N{len(replacements) - 1}X"
 
     body = CLAIM_REF.sub(substitute, parsed.body)
-    rendered = str(_markdown().render(body))
-    return re.sub(rf"PPCLAIMREF{nonce}N(\d+)X", lambda m: replacements[int(m.group(1))], rendered)
+    marks: list[int] = []
+    rendered = str(_markdown(marks).render(body))
+    out = re.sub(rf"PPCLAIMREF{nonce}N(\d+)X", lambda m: replacements[int(m.group(1))], rendered)
+    return RenderedBody(out, sum(marks))

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from perfpacket import __version__
 from perfpacket.packet.chart import claim_chart, heatmap, interval_chart
@@ -21,7 +22,7 @@ from perfpacket.packet.format import (
     format_p_value,
     verdict_label,
 )
-from perfpacket.packet.markdown import parse_packet, render_body
+from perfpacket.packet.markdown import mark_unbound, parse_packet, render_body
 from perfpacket.plugins import hookimpl
 from perfpacket.store.models import Claim
 
@@ -63,6 +64,13 @@ def render_packet_html(
     its chart and evidence, reach, the ladder, feedback, the plan and the evidence appendix."""
     parsed = parse_packet(markdown, source_name)
     body = render_body(parsed, claims, source_name)
+    meta = dict(parsed.front_matter)
+    unbound = body.unbound
+    for field in ("title", "ask"):  # front-matter prose the page shows
+        if isinstance(meta.get(field), str):
+            marked, count = mark_unbound(meta[field])
+            meta[field + "_html"] = Markup(marked)
+            unbound += count
     referenced = [slug for _line, slug, _attr in parsed.references]
     order = {slug: i for i, slug in enumerate(dict.fromkeys(referenced))}
     ordered = sorted(claims, key=lambda c: (order.get(c.slug, len(order)), c.id))
@@ -72,8 +80,9 @@ def render_packet_html(
         key=lambda c: -float(c.value["amount"]) if c.value else 0,
     )[:3]
     return _ENV.get_template("packet.html").render(
-        meta=parsed.front_matter,
-        body=body,
+        meta=meta,
+        body=body.html,
+        unbound=unbound,
         claims=ordered,
         brief=brief,
         currency=currency,

@@ -114,7 +114,7 @@ def preview(session: Session, person_id: int | None, markdown: str) -> Preview:
     ctx = LintContext(claims={c.slug: c for c in claims}, feedback=feedback)
     try:
         result = lint_document(parse_document(markdown, "packet.md"), ctx)
-        body = render_body(parse_packet(markdown, "packet.md"), claims, "packet.md")
+        body = render_body(parse_packet(markdown, "packet.md"), claims, "packet.md").html
     except PerfpacketError as exc:
         return Preview(None, exc.message + (f" ({exc.hint})" if exc.hint else ""))
     return Preview(body, None, result.diagnostics, result.skipped)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from perfpacket.lint.rules.causal_without_control import CausalWithoutControl
 from perfpacket.lint.rules.changelog_section import ChangelogSection
 from perfpacket.lint.rules.complexity_without_context import ComplexityWithoutContext
 from perfpacket.lint.rules.input_framing import InputFraming
@@ -28,6 +29,7 @@ BUILTIN_RULES: tuple[Any, ...] = (
     MissingUncertainty(),
     ChangelogSection(),
     MissingSection(),
+    CausalWithoutControl(),
 )
 
 

@@ -5,12 +5,7 @@ from __future__ import annotations
 import re
 
 from perfpacket.lint.document import Sentence
-
-NUMBER = re.compile(
-    r"(?<![\w.])(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?\s?(?:%|pp|x|k|m|bn|ms|s|h)?(?![\w])", re.IGNORECASE
-)
-# Numbers that are not measurements: years, versions, priorities, quarters, levels.
-NOT_A_MEASURE = re.compile(r"^(?:19|20)\d\d$")
+from perfpacket.quantities import find_quantities
 
 OUTCOME_LEMMAS = {
     "user",
@@ -226,15 +221,8 @@ UNCERTAINTY = re.compile(
 
 
 def numbers(s: Sentence) -> list[str]:
-    """Measurements in the sentence's prose (claim references and code already masked)."""
-    found = []
-    for m in NUMBER.finditer(s.text):
-        token = m.group(0).strip()
-        before = s.text[max(0, m.start() - 1) : m.start()]
-        if before.isalpha() or NOT_A_MEASURE.match(token):  # v2, P0, Q3; years
-            continue
-        found.append(token)
-    return found
+    """Quantities in the sentence's prose, digits or words (claim references and code masked)."""
+    return [q.text for q in find_quantities(s.text)]
 
 
 def has_evidence(s: Sentence) -> bool:

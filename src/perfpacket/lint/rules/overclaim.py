@@ -1,4 +1,5 @@
-"""overclaim: improvement language on a claim whose verdict is not "improved"."""
+"""overclaim: improvement language on a claim whose verdict is not "improved", or a verb that
+says a number went the other way from the evidence ("cut" on a rise)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from perfpacket.lint.document import Document
 from perfpacket.lint.engine import BaseRule, Diagnostic, LintContext
 from perfpacket.lint.rules._prose import prose
 from perfpacket.lint.rules._words import RESULT_LEMMAS
+from perfpacket.packet.format import direction_conflict, verb_direction
+from perfpacket.packet.markdown import CLAIM_REF
 
 CLAIMING = RESULT_LEMMAS | {"better", "faster", "cheaper", "win", "beat", "outperform"}
 
@@ -25,6 +28,13 @@ class Overclaim(BaseRule):
     def check(self, doc: Document, ctx: LintContext) -> Iterator[Diagnostic]:
         claims = ctx.claims or {}
         for s in prose(doc):
+            for m in CLAIM_REF.finditer(s.raw):
+                claim = claims.get(m.group(1))
+                if claim is None or m.group(2) not in (None, "estimate"):
+                    continue
+                conflict = direction_conflict(claim, verb_direction(s.raw[: m.start()]))
+                if conflict:
+                    yield self.at(s, conflict, "use a verb that matches the evidence")
             # Surface forms too: "faster" lemmatises to "fast", which claims nothing.
             claimed = (set(s.lemmas) | set(s.words)) & CLAIMING
             if not claimed or not s.refs:

@@ -1,0 +1,92 @@
+"""``perfpacket build`` renders only numbers the evidence computes: an unbound number, in digits
+or words, is refused (exit 1, line and text named) unless ``--allow-unbound`` marks it, and the
+footer says "every number is computed" only when that is true."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from perfpacket.cli import build_app
+from perfpacket.demo import build_demo
+
+FOOTER_TRUE = "Every number above is computed from imported evidence"
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "demo"
+    build_demo(out)
+    return out
+
+
+@pytest.fixture
+def demo(pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    copy = tmp_path / "demo"
+    shutil.copytree(pristine, copy)
+    monkeypatch.chdir(copy)
+    return copy
+
+
+def cli(*args: str) -> Any:
+    return CliRunner().invoke(build_app(), list(args))
+
+
+UNBOUND = """---
+person: Ana Okafor
+ask: Promote to Staff for work across four product teams.
+---
+## Summary
+
+Over the last twelve months the gate cut escapes by {{ claim.eval-regression-rate }}.
+It saved 2000 engineer hours, about ninety percent of the QA time, and `p99 = 3` in code is fine.
+"""
+
+
+def test_the_demo_packet_builds_and_its_footer_is_true(demo: Path) -> None:
+    result = cli("build", "packet.md", "--html", "out.html")
+    assert result.exit_code == 0, result.stderr
+    html = (demo / "out.html").read_text()
+    assert FOOTER_TRUE in html
+    assert 'class="unbound"' not in html
+
+
+def test_unbound_numbers_are_refused_with_line_and_text(demo: Path) -> None:
+    (demo / "p.md").write_text(UNBOUND)
+    result = cli("build", "p.md", "--html", "out.html")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == "Error: 4 numbers not bound to a claim:"
+    listed = re.findall(r"'p.md' line (\d+): '([^']+)' is not bound", result.stderr)
+    # The front-matter ask, the prose in words and digits; code spans are not prose.
+    assert listed == [("3", "four"), ("7", "twelve"), ("8", "2000"), ("8", "ninety")]
+    assert "--allow-unbound" in result.stderr
+    assert not (demo / "out.html").exists()
+
+
+def test_allow_unbound_renders_them_marked_and_the_footer_says_so(demo: Path) -> None:
+    (demo / "p.md").write_text(UNBOUND)
+    result = cli("build", "p.md", "--html", "out.html", "--allow-unbound")
+    assert result.exit_code == 0, result.stderr
+    html = (demo / "out.html").read_text()
+    marked = re.findall(r"<mark class=\"unbound\" title=[^>]*>([^<]+)</mark>", html)
+    assert marked == ["four", "twelve", "2000", "ninety"]
+    assert FOOTER_TRUE not in html
+    assert "4 numbers</mark> in the prose are not computed from evidence" in html
+    # The bound number renders as a claim, with its sign carried by the verb.
+    assert 'href="#claim-eval-regression-rate">8.0 pp (95% CI 1.8 pp to 14.5 pp)</a>' in html
+
+
+def test_a_verb_that_contradicts_the_evidence_is_refused(demo: Path) -> None:
+    # tokens-per-request rose (+2 tokens): "cut" would state the opposite of the evidence.
+    text = "## Summary\n\nCaching cut tokens per request by {{ claim.tokens-per-request }}.\n"
+    (demo / "p.md").write_text(text)
+    result = cli("build", "p.md", "--html", "out.html")
+    assert result.exit_code == 2
+    assert "line 3: the prose says it went down, but 'tokens-per-request' rose" in result.stderr
+    lint = cli("lint", "p.md")
+    assert "the prose says it went down" in lint.stdout
