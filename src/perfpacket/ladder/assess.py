@@ -30,6 +30,8 @@ class ClaimFact:
     estimate: float | None = None
     current: float | None = None
     value: float | None = None
+    estimate_interval: tuple[float, float] | None = None
+    current_interval: tuple[float, float] | None = None
     partners: tuple[str, ...] = ()
     dates: tuple[datetime, ...] = ()
 
@@ -185,35 +187,36 @@ def _support(
     return mine, kinds
 
 
+def _holds(x: float, op: str, bound: float) -> bool:
+    return {"<": x < bound, "<=": x <= bound, ">": x > bound, ">=": x >= bound}[op]
+
+
 def _kpis(role: Role, claims: list[ClaimFact]) -> list[dict[str, Any]]:
     by_metric = {c.metric: c for c in claims}
     out = []
     for kpi in role.kpis:
         claim = by_metric.get(kpi.metric or "")
-        actual = (
-            None
-            if claim is None
-            else (claim.estimate if kpi.measure == "estimate" else claim.current)
-        )
+        actual, interval = None, None
+        if claim is not None:
+            by_estimate = kpi.measure == "estimate"
+            actual = claim.estimate if by_estimate else claim.current
+            interval = claim.estimate_interval if by_estimate else claim.current_interval
         match = TARGET.match(kpi.target)
         if actual is None:
             status = "no_data"
         elif match is None:
             status = "not_comparable"
+        elif interval is None:
+            status = "undecided"  # a point alone cannot show a target is met
         else:
-            op, bound = match.group(1), float(match.group(2))
-            holds = {
-                "<": actual < bound,
-                "<=": actual <= bound,
-                ">": actual > bound,
-                ">=": actual >= bound,
-            }[op]
-            status = "met" if holds else "not_met"
+            ends = [_holds(x, match.group(1), float(match.group(2))) for x in interval]
+            status = "met" if all(ends) else "not_met" if not any(ends) else "undecided"
         out.append(
             {
                 "id": kpi.id,
                 "target": kpi.target,
                 "actual": None if actual is None else round(actual, 4),
+                "interval": None if interval is None else [round(x, 4) for x in interval],
                 "status": status,
                 "claim": claim.slug if claim else None,
             }

@@ -23,6 +23,8 @@ def gather(session: Session, person: Person) -> tuple[list[ClaimFact], list[Reco
                 estimate=c.estimate,
                 current=c.current,
                 value=float(c.value["amount"]) if c.value else None,
+                estimate_interval=_pair(c.ci_low, c.ci_high),
+                current_interval=_current_interval(c),
                 partners=tuple(c.attribution.get("partners", [])),
                 dates=tuple(sorted(e.occurred_at for e in c.evidence)) or (c.computed_at,),
             )
@@ -36,3 +38,17 @@ def gather(session: Session, person: Person) -> tuple[list[ClaimFact], list[Reco
         )
     ]
     return claims, records
+
+
+def _pair(low: float | None, high: float | None) -> tuple[float, float] | None:
+    return None if low is None or high is None else (float(low), float(high))
+
+
+def _current_interval(claim: Claim) -> tuple[float, float] | None:
+    """The after level's interval: the recipe's, or the estimate's where the claim is a level."""
+    given = (claim.details or {}).get("current_interval") or {}
+    if given.get("low") is not None and given.get("high") is not None:
+        return float(given["low"]), float(given["high"])
+    if str(claim.comparison) == "target":
+        return _pair(claim.ci_low, claim.ci_high)
+    return None

@@ -133,16 +133,52 @@ def format_estimate(claim: Claim) -> str:
     return format_number(claim, claim.estimate, _distinct_precision(claim, [claim.estimate]))
 
 
-def format_money(value: dict[str, Any] | None) -> str:
+def _amount(amount: float, unit: str) -> str:
+    sign = MINUS if amount < 0 and round(abs(amount)) != 0 else ""
+    if unit != "USD":
+        return f"{sign}{abs(amount):,.0f} {unit}"
+    return f"{sign}${abs(amount):,.0f}"
+
+
+def format_usd(amount: float) -> str:
+    """Dollars as people write them: $1,234 and −$1,234."""
+    return _amount(amount, "USD")
+
+
+def _period_suffix(period: str) -> str:
+    return f"/{period}" if period in {"year", "month"} else f" ({period})" if period else ""
+
+
+def format_money(value: dict[str, Any] | None, interval: bool = True) -> str:
+    """A value with its period and, where the estimate has one, the interval carried through
+    the formula: ``$219,168/year (95% CI $49,300 to $388,000)``."""
     if not value:
         return "n/a"
-    amount = float(value["amount"])
-    sign = MINUS if amount < 0 else ""
-    period = value.get("period", "")
-    suffix = f"/{period}" if period in {"year", "month"} else f" ({period})" if period else ""
-    if value.get("unit", "USD") != "USD":
-        return f"{sign}{abs(amount):,.0f} {value['unit']}{suffix}"
-    return f"{sign}${abs(amount):,.0f}{suffix}"
+    unit = value.get("unit", "USD")
+    text = _amount(float(value["amount"]), unit) + _period_suffix(value.get("period", ""))
+    low, high, level = value.get("low"), value.get("high"), value.get("level")
+    if interval and low is not None and high is not None and level is not None:
+        text += f" ({level:.0%} CI {_amount(low, unit)} to {_amount(high, unit)})"
+    return text
+
+
+def format_value_band(value: dict[str, Any] | None) -> str:
+    """The sensitivity band (the estimate's interval and the constants' ranges together), and
+    the observed total beside an extrapolation; empty when the value model gives neither."""
+    if not value:
+        return ""
+    unit = value.get("unit", "USD")
+    parts = []
+    band = value.get("band")
+    if band:
+        parts.append(
+            f"with the constants' ranges, {_amount(band['low'], unit)} to "
+            f"{_amount(band['high'], unit)}"
+        )
+    observed = value.get("observed")
+    if observed:
+        parts.append(f"observed: {_amount(observed['amount'], unit)} in {observed['period']}")
+    return "; ".join(parts)
 
 
 def format_claim(claim: Claim) -> str:

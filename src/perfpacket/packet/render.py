@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from perfpacket import __version__
 from perfpacket.packet.chart import claim_chart, heatmap, interval_chart
-from perfpacket.packet.context import RenderContext, currency_summary
+from perfpacket.packet.context import TOTAL_METHOD, RenderContext, currency_summary
 from perfpacket.packet.format import (
     format_change,
     format_claim,
@@ -20,6 +20,8 @@ from perfpacket.packet.format import (
     format_money,
     format_number,
     format_p_value,
+    format_usd,
+    format_value_band,
     verdict_label,
 )
 from perfpacket.packet.markdown import mark_unbound, parse_packet, render_body
@@ -47,6 +49,8 @@ def _environment() -> Environment:
         p_value=format_p_value,
         verdict=verdict_label,
         constant=format_constant,
+        value_band=format_value_band,
+        usd=format_usd,
     )
     return env
 
@@ -83,6 +87,7 @@ def render_packet_html(
         meta=meta,
         body=body.html,
         unbound=unbound,
+        total_method=TOTAL_METHOD,
         claims=ordered,
         brief=brief,
         currency=currency,

@@ -20,6 +20,7 @@ from perfpacket.stats.result import (
 
 PELT = "PELT change points (ruptures, l2 cost)"
 SEGMENTED = "segmented regression, Newey-West (HAC) errors"
+GAP = "segmented regression, level + slope change at a time, Newey-West (HAC) covariance"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,34 @@ class SegmentedFit:
     slope_before: float | None
     slope_after: float | None
     maxlags: int
+    params: tuple[float, ...] = ()  # b0..b3
+    cov: tuple[tuple[float, ...], ...] = ()  # their HAC covariance
+
+    def gap(self, since: float, level: float = 0.95) -> StatResult:
+        """The fitted gap ``since`` periods after the break between the new trend and the old
+        one carried on, b2 + b3·since, with its interval from the HAC covariance of (b2, b3):
+        var = V22 + since²·V33 + 2·since·V23 (a normal interval, as the coefficients' own)."""
+        from scipy.stats import norm
+
+        if not self.params:
+            return degenerate(GAP, self.level_change.code or Code.NO_DATA, level, {})
+        b2, b3 = self.params[2], self.params[3]
+        v = self.cov
+        var = v[2][2] + since**2 * v[3][3] + 2 * since * v[2][3]
+        estimate = b2 + b3 * since
+        half = float(norm.ppf(0.5 + level / 2)) * math.sqrt(max(var, 0.0))
+        low, high = estimate - half, estimate + half
+        return StatResult(
+            GAP,
+            estimate,
+            low,
+            high,
+            level,
+            dict(self.level_change.sample_sizes),
+            None,
+            None,
+            judge(low, high, Direction.HIGHER_IS_BETTER),
+        )
 
 
 def segmented_regression(
@@ -114,6 +143,13 @@ def segmented_regression(
         )
 
     slope_before = float(fit.params[1])
+    cov = np.asarray(fit.cov_params())
     return SegmentedFit(
-        coefficient(2), coefficient(3), slope_before, slope_before + float(fit.params[3]), maxlags
+        coefficient(2),
+        coefficient(3),
+        slope_before,
+        slope_before + float(fit.params[3]),
+        maxlags,
+        tuple(float(b) for b in fit.params),
+        tuple(tuple(float(x) for x in row) for row in cov),
     )

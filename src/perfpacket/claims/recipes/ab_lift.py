@@ -7,7 +7,7 @@ from typing import Any
 from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
-from perfpacket.claims.value import Value
+from perfpacket.claims.value import priced
 from perfpacket.stats import Direction, Proportion, SampleMean, ab_test
 from perfpacket.store.models import Experiment
 
@@ -47,12 +47,16 @@ class ABLiftRecipe:
             value = None
             if is_rate and result.estimate is not None:
                 point = ctx.value_model["revenue_per_conversion_point_usd_month"]
-                value = Value(
-                    amount=round(result.estimate * 100 * point.value * 12, 2),
+                value = priced(
+                    lambda lift, k: lift * 100 * k["revenue_per_conversion_point_usd_month"] * 12,
+                    result.estimate,
+                    result.ci_low,
+                    result.ci_high,
+                    result.ci_level,
+                    (point,),
                     unit="USD",
                     period="year",
-                    formula="lift_points × revenue_per_conversion_point_usd_month × 12",
-                    constants=(point,),
+                    text="lift_points × revenue_per_conversion_point_usd_month × 12",
                     assumptions=("the lift holds after full rollout at current traffic",),
                 )
             claims.append(

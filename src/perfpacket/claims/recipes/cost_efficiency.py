@@ -5,7 +5,7 @@ from __future__ import annotations
 from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import before_after_assumption, gateway_telemetry
-from perfpacket.claims.value import Value
+from perfpacket.claims.value import priced
 from perfpacket.stats import Direction, newcombe_diff_interval, welch_diff_interval
 from perfpacket.store.models import Release, TelemetrySource
 from perfpacket.telemetry.metrics import counts_by_period, has_column, moments_by_period
@@ -24,16 +24,21 @@ class CostEfficiencyRecipe:
                 continue
             result = welch_diff_interval(after, before, direction=Direction.LOWER_IS_BETTER)
             volume = ctx.value_model["monthly_llm_requests"]
-            saving = -(result.estimate or 0.0)
-            value = Value(
-                amount=round(saving * volume.value * 12, 2),
-                unit="USD",
-                period="year",
-                formula="(cost_per_request_before − cost_per_request_after)"
-                " × monthly_llm_requests × 12",
-                constants=(volume,),
-                assumptions=("the request mix after the change stays as it was in the sample",),
-            )
+            value = None
+            if result.estimate is not None:
+                value = priced(
+                    lambda change, k: -change * k["monthly_llm_requests"] * 12,
+                    result.estimate,
+                    result.ci_low,
+                    result.ci_high,
+                    result.ci_level,
+                    (volume,),
+                    unit="USD",
+                    period="year",
+                    text="(cost_per_request_before − cost_per_request_after)"
+                    " × monthly_llm_requests × 12",
+                    assumptions=("the request mix after the change stays as it was in the sample",),
+                )
             claims.append(
                 ClaimDraft(
                     slug="cost-per-1k-requests",

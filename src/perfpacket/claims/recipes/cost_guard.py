@@ -8,7 +8,7 @@ from datetime import date
 from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
-from perfpacket.claims.value import Value
+from perfpacket.claims.value import Observed, priced
 from perfpacket.stats import Direction, mean_interval
 from perfpacket.store.models import GuardEvent
 
@@ -34,19 +34,29 @@ class CostGuardRecipe:
         # Daily blocked spend while the spike ran, as a monthly run rate.
         result = mean_interval(amounts, direction=Direction.HIGHER_IS_BETTER)
         months = ctx.value_model["spike_months_until_detected"]
-        monthly = (result.estimate or 0.0) * DAYS_PER_MONTH
-        value = Value(
-            amount=round(monthly * months.value, 2),
-            unit="USD",
-            period="one-off",
-            formula="mean_daily_blocked_usd × 30.44 × spike_months_until_detected",
-            constants=(months,),
-            assumptions=(
-                "without the guard, the blocked requests would have been served and billed",
-                "the spike would have run until the monthly finance review",
-            ),
-        )
         total = sum(amounts)
+        value = None
+        if result.estimate is not None:
+            value = priced(
+                lambda daily_mean, k: (
+                    daily_mean * DAYS_PER_MONTH * k["spike_months_until_detected"]
+                ),
+                result.estimate,
+                result.ci_low,
+                result.ci_high,
+                result.ci_level,
+                (months,),
+                unit="USD",
+                period="one-off",
+                text="mean_daily_blocked_usd × 30.44 × spike_months_until_detected",
+                assumptions=(
+                    "without the guard, the blocked requests would have been served and billed",
+                    "the spike would have run until the monthly finance review",
+                    f"an extrapolation: {len(amounts)} days of blocked spend were observed "
+                    f"(${total:,.0f} in all), stretched to the months until detection",
+                ),
+                observed=Observed(round(total, 2), f"{len(amounts)} days observed"),
+            )
         return [
             ClaimDraft(
                 slug="budget-guard-blocked-spend",
@@ -61,7 +71,7 @@ class CostGuardRecipe:
                 value=value,
                 attribution={"role": "built", "partners": ["FinOps", "Gateway team"]},
                 dimensions=self.dimensions,
-                assumptions=value.assumptions,
+                assumptions=value.assumptions if value else (),
                 evidence_ids=tuple(e.id for e in blocks),
                 details={
                     "days": len(amounts),

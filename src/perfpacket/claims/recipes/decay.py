@@ -7,7 +7,7 @@ from collections import defaultdict
 from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
-from perfpacket.claims.value import Value
+from perfpacket.claims.value import priced
 from perfpacket.stats import Direction, change_points, segmented_regression
 from perfpacket.store.models import EvalRun, Release
 
@@ -43,14 +43,21 @@ class DecayPreventionRecipe:
                 # The fitted gap at the last week between the trend after the work and the old
                 # trend carried on: the counterfactual the segmented model itself implies.
                 since = weeks[-1] - brk
-                level, slope = fit.level_change.estimate, fit.slope_change.estimate
+                gap = fit.gap(since)
                 preserved = None
-                if level is not None and slope is not None:
-                    preserved = Value(
-                        amount=round(level + slope * since, 2),
+                if gap.estimate is not None:
+                    # Points preserved carry the joint uncertainty of the level and slope change.
+                    preserved = priced(
+                        lambda points, _k: points,
+                        gap.estimate,
+                        gap.ci_low,
+                        gap.ci_high,
+                        gap.ci_level,
+                        (),
                         unit="pass-rate points",
                         period="at period end",
-                        formula="level_change + slope_change × weeks_since_break",
+                        text="level_change + slope_change × weeks_since_break "
+                        "(interval from their joint HAC covariance)",
                         assumptions=(
                             "without the sustain work the pre-existing trend would have continued",
                         ),

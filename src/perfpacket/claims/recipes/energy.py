@@ -5,7 +5,7 @@ from __future__ import annotations
 from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import before_after_assumption, gateway_telemetry
-from perfpacket.claims.value import Value
+from perfpacket.claims.value import priced
 from perfpacket.stats import Direction, welch_diff_interval
 from perfpacket.telemetry.metrics import moments_by_period
 
@@ -24,16 +24,28 @@ class EnergyRecipe:
             result = welch_diff_interval(after, before, direction=Direction.LOWER_IS_BETTER)
             volume = ctx.value_model["monthly_llm_requests"]
             carbon = ctx.value_model["carbon_intensity_kg_per_kwh"]
-            saved_kwh = -(result.estimate or 0.0) * volume.value * 12 / 1000
-            value = Value(
-                amount=round(saved_kwh * carbon.value, 1),
-                unit="kgCO2e",
-                period="year",
-                formula="(wh_per_request_before − wh_per_request_after) × monthly_llm_requests"
-                " × 12 / 1000 × carbon_intensity_kg_per_kwh",
-                constants=(volume, carbon),
-                assumptions=("energy per request is as the serving telemetry estimates it",),
-            )
+            value = None
+            if result.estimate is not None:
+                value = priced(
+                    lambda change, k: (
+                        -change
+                        * k["monthly_llm_requests"]
+                        * 12
+                        / 1000
+                        * k["carbon_intensity_kg_per_kwh"]
+                    ),
+                    result.estimate,
+                    result.ci_low,
+                    result.ci_high,
+                    result.ci_level,
+                    (volume, carbon),
+                    unit="kgCO2e",
+                    period="year",
+                    text="(wh_per_request_before − wh_per_request_after) × monthly_llm_requests"
+                    " × 12 / 1000 × carbon_intensity_kg_per_kwh",
+                    assumptions=("energy per request is as the serving telemetry estimates it",),
+                    digits=1,
+                )
             claims.append(
                 ClaimDraft(
                     slug="energy-per-request",

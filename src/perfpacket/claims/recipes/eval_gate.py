@@ -5,7 +5,7 @@ from __future__ import annotations
 from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
-from perfpacket.claims.value import Value
+from perfpacket.claims.value import priced
 from perfpacket.stats import (
     Direction,
     SampleMean,
@@ -47,20 +47,25 @@ class EvalGateRecipe:
         )
         rate_before, rate_after = x_before / len(before), x_after / len(after)
         cost = ctx.value_model["escaped_regression_cost_usd"]
-        months = _months(after)
-        avoided_per_year = (rate_before - rate_after) * len(after) * 12 / months
-        value = Value(
-            amount=round(avoided_per_year * cost.value, 2),
-            unit="USD",
-            period="year",
-            formula="(rate_before − rate_after) × gated_swaps_per_year"
-            " × escaped_regression_cost_usd",
-            constants=(cost,),
-            assumptions=(
-                "a rolled-back model swap is an escaped regression",
-                "swap volume continues at the gated period's rate",
-            ),
-        )
+        per_year = len(after) * 12 / _months(after)
+        value = None
+        if result.estimate is not None:
+            value = priced(
+                lambda change, k: -change * per_year * k["escaped_regression_cost_usd"],
+                result.estimate,
+                result.ci_low,
+                result.ci_high,
+                result.ci_level,
+                (cost,),
+                unit="USD",
+                period="year",
+                text="(rate_before − rate_after) × gated_swaps_per_year"
+                f" × escaped_regression_cost_usd, gated_swaps_per_year = {per_year:.1f}",
+                assumptions=(
+                    "a rolled-back model swap is an escaped regression",
+                    "swap volume continues at the gated period's rate",
+                ),
+            )
         return ClaimDraft(
             slug="eval-regression-rate",
             title="Regression escape rate on model swaps after the CI eval gate",
@@ -76,11 +81,12 @@ class EvalGateRecipe:
             value=value,
             attribution={"role": "led", "partners": ["ML platform", "SRE"]},
             dimensions=DIMENSIONS,
-            assumptions=(*value.assumptions, GATE_ASSUMPTION),
+            assumptions=(*(value.assumptions if value else ()), GATE_ASSUMPTION),
             evidence_ids=tuple(r.id for r in (*before, *after)),
             details={
                 "before": {"x": x_before, "n": len(before)},
                 "after": {"x": x_after, "n": len(after)},
+                "current_interval": _level_interval(x_after, len(after)),
                 "bars": _bars(
                     ("before the gate", x_before, len(before)), ("gated", x_after, len(after))
                 ),
@@ -98,17 +104,30 @@ class EvalGateRecipe:
             SampleMean.of(hours_before),
             direction=Direction.LOWER_IS_BETTER,
         )
-        effort = ctx.value_model["manual_qa_effort_hours"]
+        share = ctx.value_model["qa_effort_share"]
         hour = ctx.value_model["engineer_hour_cost_usd"]
         per_year = len(after) * 12 / _months(after)
-        value = Value(
-            amount=round(per_year * effort.value * hour.value, 2),
-            unit="USD",
-            period="year",
-            formula="gated_swaps_per_year × manual_qa_effort_hours × engineer_hour_cost_usd",
-            constants=(effort, hour),
-            assumptions=("each gated swap would otherwise have needed one manual QA cycle",),
-        )
+        value = None
+        if result.estimate is not None:
+            # The measured hours saved per swap, not a constant standing in for them.
+            value = priced(
+                lambda change, k: (
+                    -change * k["qa_effort_share"] * per_year * k["engineer_hour_cost_usd"]
+                ),
+                result.estimate,
+                result.ci_low,
+                result.ci_high,
+                result.ci_level,
+                (share, hour),
+                unit="USD",
+                period="year",
+                text="(qa_hours_before − qa_hours_after) × qa_effort_share × gated_swaps_per_year"
+                f" × engineer_hour_cost_usd, gated_swaps_per_year = {per_year:.1f}",
+                assumptions=(
+                    "each gated swap would otherwise have needed one manual QA cycle",
+                    "a QA cycle's elapsed hours are engineer effort at the qa_effort_share rate",
+                ),
+            )
         mean_before = sum(hours_before) / len(hours_before) if hours_before else None
         mean_after = sum(hours_after) / len(hours_after) if hours_after else None
         return ClaimDraft(
@@ -125,11 +144,18 @@ class EvalGateRecipe:
             value=value,
             attribution={"role": "built", "partners": ["QA"]},
             dimensions=("mlops-operations", "software-engineering"),
-            assumptions=(*value.assumptions, GATE_ASSUMPTION),
+            assumptions=(*(value.assumptions if value else ()), GATE_ASSUMPTION),
             evidence_ids=tuple(r.id for r in (*before, *after) if r.qa_hours is not None),
             details={"before_mean": mean_before, "after_mean": mean_after},
             inputs={"before": sorted(hours_before), "after": sorted(hours_after)},
         )
+
+
+def _level_interval(x: int, n: int) -> dict[str, float | None]:
+    """A rate's Wilson interval in percent: the after level's uncertainty, for KPIs."""
+    r = wilson_interval(x, n)
+    scale = lambda v: None if v is None else v * 100  # noqa: E731
+    return {"low": scale(r.ci_low), "high": scale(r.ci_high), "level": r.ci_level}
 
 
 def _bars(*arms: tuple[str, int, int]) -> list[dict[str, object]]:

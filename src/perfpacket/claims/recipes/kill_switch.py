@@ -7,7 +7,7 @@ from sqlalchemy import select
 from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
-from perfpacket.claims.value import Value
+from perfpacket.claims.value import priced
 from perfpacket.stats import Direction, averted_events
 from perfpacket.store.models import GuardEvent, Incident, Release
 
@@ -34,21 +34,47 @@ class KillSwitchRecipe:
             )
         ).all()
         caused = {i.release_version for i in incidents}
-        became_incident = [r for r in bad if r.version in caused]
-        result = averted_events(len(trips), len(became_incident), len(bad))
+        # The base rate should come from releases of the kind the switch guards.
+        tripped = {e.version_from for e in trips if e.version_from}
+        kinds = set(
+            ctx.session.scalars(select(Release.artifact).where(Release.version.in_(tripped)))
+        ) or {"prompt"}
+        matching = [r for r in bad if r.artifact in kinds]
+        base = matching or list(bad)
+        became_incident = [r for r in base if r.version in caused]
+        result = averted_events(len(trips), len(became_incident), len(base))
         cost = ctx.value_model["incident_cost_usd_p1"]
+        guarded = " or ".join(sorted(kinds))
+        if matching:
+            source = (
+                f"the base rate is {len(became_incident)} incidents in {len(base)} rolled-back "
+                f"{guarded} releases before the switch, the same kind as the tripped releases"
+            )
+        else:
+            others = " and ".join(sorted({r.artifact for r in base})) or "no"
+            source = (
+                f"the base rate is {len(became_incident)} incidents in {len(base)} rolled-back "
+                f"{others} releases before the switch; there is no history of rolled-back "
+                f"{guarded} releases, and {others} releases are not {guarded} releases, "
+                "so the rate is a weak match for the tripped ones"
+            )
         assumptions = (
             "a tripped release would have behaved like the unguarded bad releases before it",
+            source,
             "an averted incident would have been a P1",
         )
         value = None
         if result.estimate is not None:
-            value = Value(
-                amount=round(result.estimate * cost.value, 2),
+            value = priced(
+                lambda averted, k: averted * k["incident_cost_usd_p1"],
+                result.estimate,
+                result.ci_low,
+                result.ci_high,
+                result.ci_level,
+                (cost,),
                 unit="USD",
                 period="one-off",
-                formula="trips × P(bad release → incident) × incident_cost_usd_p1",
-                constants=(cost,),
+                text="trips × P(bad release → incident) × incident_cost_usd_p1",
                 assumptions=assumptions,
             )
         return [
@@ -65,7 +91,7 @@ class KillSwitchRecipe:
                 attribution={"role": "built", "partners": ["SRE"]},
                 dimensions=self.dimensions,
                 assumptions=assumptions,
-                evidence_ids=tuple(x.id for x in (*trips, *bad, *incidents)),
+                evidence_ids=tuple(x.id for x in (*trips, *base, *incidents)),
                 details={
                     "trips": len(trips),
                     "historical_bad_releases": len(bad),

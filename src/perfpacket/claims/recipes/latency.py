@@ -45,6 +45,12 @@ class LatencyRecipe:
                     details={
                         "telemetry": source.name,
                         "change": change.version,
+                        # the after period's p95 with its order-statistic interval, for KPIs
+                        "current_interval": {
+                            "low": after.low,
+                            "high": after.high,
+                            "level": after.level,
+                        },
                         "value_note": "latency is a user-experience input: its money effect is "
                         "read in engagement or conversion, not assumed here",
                     },
