@@ -118,7 +118,10 @@ def priced(
     ranged = [c for c in constants if c.low is not None and c.high is not None]
     if ranged:
         xs = (low, high) if low is not None and high is not None else (estimate,)
-        choices = [(c.low, c.high) if c in ranged else (c.value,) for c in constants]
+        choices: list[tuple[float, ...]] = [
+            (c.low, c.high) if c.low is not None and c.high is not None else (c.value,)
+            for c in constants
+        ]
         corners = [
             formula(x, {c.name: v for c, v in zip(constants, combo, strict=True)})
             for x in xs

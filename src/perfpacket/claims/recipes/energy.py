@@ -61,7 +61,10 @@ class EnergyRecipe:
                     value=value,
                     attribution={"role": "led", "partners": ["Gateway team"]},
                     dimensions=self.dimensions,
-                    assumptions=(*value.assumptions, before_after_assumption(change.released_at)),
+                    assumptions=(
+                        *(value.assumptions if value else ()),
+                        before_after_assumption(change.released_at),
+                    ),
                     evidence_ids=(change.id,),
                     details={"telemetry": source.name, "change": change.version},
                     inputs={

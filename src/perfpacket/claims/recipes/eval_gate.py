@@ -154,8 +154,9 @@ class EvalGateRecipe:
 def _level_interval(x: int, n: int) -> dict[str, float | None]:
     """A rate's Wilson interval in percent: the after level's uncertainty, for KPIs."""
     r = wilson_interval(x, n)
-    scale = lambda v: None if v is None else v * 100  # noqa: E731
-    return {"low": scale(r.ci_low), "high": scale(r.ci_high), "level": r.ci_level}
+    low = None if r.ci_low is None else r.ci_low * 100
+    high = None if r.ci_high is None else r.ci_high * 100
+    return {"low": low, "high": high, "level": r.ci_level}
 
 
 def _bars(*arms: tuple[str, int, int]) -> list[dict[str, object]]:
