@@ -72,6 +72,15 @@ class ClaimDraft:
                 f"claim '{self.slug}': a {self.comparison.value} claim cannot be "
                 f"'{self.result.verdict.value}'"
             )
+        if (
+            self.value is not None
+            and self.result.ci_low is not None
+            and (self.value.low is None or self.value.high is None)
+        ):
+            raise ValueError(
+                f"claim '{self.slug}': its estimate has an interval but its value has none; "
+                "price it with perfpacket.claims.value.priced"
+            )
         if self.comparison is Comparison.BEFORE_AFTER and not any(
             a.startswith(NO_CONTROL) for a in self.assumptions
         ):

@@ -74,11 +74,11 @@ def is_prevented(claim: Claim) -> bool:
 
 
 TOTAL_LEVEL = 0.95
-TOTAL_DRAWS = 20_000
+TOTAL_DRAWS = 200_000
 TOTAL_SEED = 20260101
 TOTAL_METHOD = (
     "Monte Carlo sum of the claims' values, each drawn from a split normal that matches its "
-    "estimate and interval, the claims taken as independent (20,000 draws, fixed seed)"
+    "estimate and interval, the claims taken as independent (200,000 draws, fixed seed)"
 )
 
 

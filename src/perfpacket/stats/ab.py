@@ -79,6 +79,8 @@ def ab_test(
         estimate = mean_t - mean_c
         variance = var_t / t.n + var_c / c.n
     se = math.sqrt(variance)
+    if se == 0:  # variances below what floating point can hold
+        return degenerate(method, Code.ZERO_VARIANCE, level, sizes)
     df = welch_df(var_t, t.n, var_c, c.n)
     half = float(sps.t.ppf(1 - (1 - level) / 2, df)) * se
     p = float(2 * (1 - sps.t.cdf(abs(estimate) / se, df)))

@@ -49,9 +49,11 @@ class SampleMean:
 
 
 def welch_df(var1: float, n1: int, var2: float, n2: int) -> float:
-    """Welch-Satterthwaite degrees of freedom."""
+    """Welch-Satterthwaite degrees of freedom, written in the shares of the combined variance
+    so that tiny variances do not underflow to 0/0."""
     a, b = var1 / n1, var2 / n2
-    return float((a + b) ** 2 / (a**2 / (n1 - 1) + b**2 / (n2 - 1)))
+    share = a / (a + b)
+    return float(1 / (share**2 / (n1 - 1) + (1 - share) ** 2 / (n2 - 1)))
 
 
 def welch_diff_interval(
@@ -71,6 +73,8 @@ def welch_diff_interval(
     if var1 == 0 and var2 == 0:
         return degenerate(WELCH, Code.ZERO_VARIANCE, level, sizes)
     se = math.sqrt(var1 / after.n + var2 / before.n)
+    if se == 0:  # variances below what floating point can hold
+        return degenerate(WELCH, Code.ZERO_VARIANCE, level, sizes)
     df = welch_df(var1, after.n, var2, before.n)
     diff = after.mean - before.mean
     half = float(sps.t.ppf(1 - (1 - level) / 2, df)) * se
