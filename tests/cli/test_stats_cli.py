@@ -71,8 +71,45 @@ def test_ab_relative_and_absolute_match_growthbook() -> None:
 
 def test_ab_sentence_for_conversions() -> None:
     _, out, _ = run("ab", "--control", "2000/20000", "--treatment", "2400/20000", "--absolute")
-    assert out.startswith("Absolute lift = +2.00 pp (95% CI +1.39 to +2.61 pp;")
-    assert out.endswith("verdict: improved.\n")
+    lines = out.splitlines()
+    assert lines[0].startswith("Absolute lift = +2.00 pp (95% CI +1.39 to +2.61 pp;")
+    assert lines[0].endswith("verdict: improved.")
+    assert lines[1] == "Sample ratio: 20,000 / 20,000 against a planned 50/50, chi-square p = 1."
+    assert lines[2] == "Minimum detectable effect at 80% power: 0.88 pp."
+
+
+def test_ab_says_when_the_split_is_not_as_planned() -> None:
+    args = ("ab", "--control", "2000/20000", "--treatment", "2400/21000", "--absolute")
+    code, out, _ = run(*args)
+    assert code == 0
+    assert "verdict: not trustworthy: SRM." in out
+    assert "chi-square p = 7.87e-07 (below 0.001" in out
+    _, out, _ = run(*args, "--split", "20000/21000", "--json")
+    data = json.loads(out)
+    assert data["verdict"] == "improved" and data["srm_p_value"] == 1.0
+
+
+def test_ab_better_lower_and_a_ratio_metric() -> None:
+    code, out, _ = run(
+        "ab",
+        "--control",
+        "4087.1273326942896,10515.45446605391,2000",
+        "--control-denominator",
+        "8163,39417,19651.965695274506",
+        "--treatment",
+        "4425.763550860301,11952.586519683622,2100",
+        "--treatment-denominator",
+        "8434,40386,21233.746294776567",
+        "--absolute",
+        "--better",
+        "lower",
+        "--json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert round(data["estimate"], 9) == 0.024063244  # gbstats, see tests/stats/test_ab.py
+    assert data["verdict"] == "regressed"  # cost per request rose: worse when lower is better
+    assert "ratio metric by the delta method" in data["method"]
 
 
 def test_a_single_rate_has_no_verdict() -> None:
@@ -130,6 +167,44 @@ def test_paired_verdict_names_the_interval_as_its_decider() -> None:
                 "Error: --treatment 'x' is neither X/N nor SUM,SUM_SQUARES,N",
                 "Hint: e.g. --treatment 412/4000 for conversions, "
                 "or --treatment 1396.87,52377.98,3407 for a mean",
+            ],
+        ),
+        (
+            ("ab", "--control", "0/2000", "--treatment", "24/2000"),
+            [
+                "Error: relative lift over a zero control mean is not defined (the sign would "
+                "invert or the ratio divides by zero)",
+                "Hint: use --absolute for the lift in the metric's own unit",
+            ],
+        ),
+        (
+            ("ab", "--control", "-50,600,10", "--treatment", "20,300,10"),
+            [
+                "Error: relative lift over a negative control mean is not defined (the sign "
+                "would invert or the ratio divides by zero)",
+                "Hint: use --absolute for the lift in the metric's own unit",
+            ],
+        ),
+        (
+            ("ab", "--control", "10,1,5", "--treatment", "12,40,5"),
+            [
+                "Error: --control: impossible summary statistics: sum of squares 1 is below "
+                "sum\u00b2/n = 20: no data has a negative variance",
+                "Hint: check the export: these numbers cannot come from any data",
+            ],
+        ),
+        (
+            ("ab", "--control", "10,30,5", "--treatment", "12,40,5", "--control-pre", "1,2,3"),
+            [
+                "Error: --control-pre and --treatment-pre go together, on mean arms",
+                "Hint: give both, with --control and --treatment as SUM,SUM_SQUARES,N",
+            ],
+        ),
+        (
+            ("ab", "--control", "3/10", "--treatment", "4/10", "--split", "half"),
+            [
+                "Error: --split 'half' is not a planned split",
+                "Hint: e.g. --split 50/50 or --split 30/70",
             ],
         ),
         (

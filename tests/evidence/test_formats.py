@@ -343,6 +343,25 @@ BAD: list[tuple[str, str, bytes, str]] = [
         "line 2 / field conversions: 12 is more than 10 users",
     ),
     (
+        "experiments-csv",
+        "exp.csv",
+        b"experiment,metric,variant,n,sum,sum_squares\ne,m,a,5,10,1\n",
+        "line 2 / field sum_squares: 1 is below sum\u00b2/n = 20, which no data can give "
+        "(a negative variance)",
+    ),
+    (
+        "experiments-csv",
+        "exp.csv",
+        b"experiment,metric,variant,users,conversions,better\ne,m,a,10,2,up\n",
+        "line 2 / field better: 'up' is neither higher nor lower",
+    ),
+    (
+        "experiments-csv",
+        "exp.csv",
+        b"experiment,metric,variant,n,sum,sum_squares,denominator_sum\ne,m,a,5,10,30,9\n",
+        "line 2 / field denominator_sum_squares: missing",
+    ),
+    (
         "incidents-csv",
         "inc.csv",
         b"id,severity,opened_at,resolved_at\nI1,P1,2026-01-02T00:00:00Z,2026-01-01T00:00:00Z\n",

@@ -34,6 +34,8 @@ class Comparison(StrEnum):
             kinds = TARGET_VERDICTS
         elif self is Comparison.COUNT:
             kinds = frozenset({Verdict.NO_VERDICT})
+        elif self is Comparison.AB:
+            kinds = COMPARISON_VERDICTS | {Verdict.SAMPLE_RATIO_MISMATCH}
         else:
             kinds = COMPARISON_VERDICTS
         return kinds | {Verdict.INSUFFICIENT_DATA}

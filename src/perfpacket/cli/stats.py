@@ -64,6 +64,34 @@ def parse_arm(text: str, name: str) -> Proportion | SampleMean:
     )
 
 
+def _triple(text: str, name: str) -> tuple[float, float, float]:
+    """``SUM,SUM_SQUARES,SUM_PRODUCTS``."""
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        if len(parts) == 3:
+            return float(parts[0]), float(parts[1]), float(parts[2])
+    except ValueError:
+        pass
+    raise InputError(
+        f"{name} '{text}' is not SUM,SUM_SQUARES,SUM_PRODUCTS",
+        hint=f"e.g. {name} 8163,39417,19651.97",
+    )
+
+
+def _split(text: str) -> list[float]:
+    """A planned split ``50/50`` or ``30/70`` as weights."""
+    parts = text.split("/")
+    try:
+        weights = [float(p) for p in parts]
+    except ValueError:
+        weights = []
+    if len(weights) != 2 or any(w <= 0 for w in weights):
+        raise InputError(
+            f"--split '{text}' is not a planned split", hint="e.g. --split 50/50 or --split 30/70"
+        )
+    return weights
+
+
 def _level_option() -> Any:
     return typer.Option(0.95, "--level", min=0.5, max=0.999, help="Confidence level.")
 
@@ -91,7 +119,7 @@ def _sentence(result: StatResult, what: str, unit: str, percent: bool, signed: b
     )
     if not signed:
         return text + "."
-    return text + f"; verdict: {result.verdict.value.replace('_', ' ')}."
+    return text + f"; verdict: {result.verdict.label}."
 
 
 def _emit(result: StatResult, as_json: bool, sentence: str) -> None:
@@ -176,11 +204,46 @@ def register(app: typer.Typer) -> None:
         relative: bool = typer.Option(
             True, "--relative/--absolute", help="Lift over control in percent, or in the metric."
         ),
+        better: Better = typer.Option(
+            Better.HIGHER, "--better", help="Which way is an improvement for this metric."
+        ),
+        control_denominator: str | None = typer.Option(
+            None,
+            "--control-denominator",
+            metavar="SUM,SUM_SQUARES,SUM_PRODUCTS",
+            help="A ratio metric (cost per request): the control's denominator and the sum of "
+            "numerator × denominator per unit; --control is the numerator.",
+        ),
+        treatment_denominator: str | None = typer.Option(
+            None, "--treatment-denominator", metavar="SUM,SUM_SQUARES,SUM_PRODUCTS"
+        ),
+        control_pre: str | None = typer.Option(
+            None,
+            "--control-pre",
+            metavar="SUM,SUM_SQUARES,SUM_PRODUCTS",
+            help="CUPED: the control's pre-period covariate and the sum of post × pre.",
+        ),
+        treatment_pre: str | None = typer.Option(
+            None, "--treatment-pre", metavar="SUM,SUM_SQUARES,SUM_PRODUCTS"
+        ),
+        split: str = typer.Option(
+            "50/50", "--split", metavar="C/T", help="The planned split, for the SRM check."
+        ),
         level: float = _level_option(),
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
-        """A/B readout: GrowthBook's frequentist two-sided t-test (Welch df)."""
-        from perfpacket.stats import Proportion, ab_test
+        """A/B readout: GrowthBook's frequentist two-sided t-test (Welch df), with a
+        sample-ratio-mismatch check, ratio metrics, CUPED and the minimum detectable effect."""
+        from perfpacket.stats import Direction, Proportion, SampleMean
+        from perfpacket.stats.ab import (
+            Cuped,
+            Ratio,
+            ab_test,
+            impossible,
+            minimum_detectable_effect,
+            srm_p_value,
+            with_srm_check,
+        )
 
         c = parse_arm(control, "--control")
         t = parse_arm(treatment, "--treatment")
@@ -189,7 +252,54 @@ def register(app: typer.Typer) -> None:
                 "--control and --treatment must both be X/N or both SUM,SUM_SQUARES,N",
                 hint="compare the same kind of metric in both arms",
             )
-        result = ab_test(c, t, relative=relative, level=level)
+        arms: dict[str, Any] = {"--control": c, "--treatment": t}
+        for extra, kind in (
+            ((control_denominator, treatment_denominator), Ratio),
+            ((control_pre, treatment_pre), Cuped),
+        ):
+            if extra == (None, None):
+                continue
+            flags = ("--control-", "--treatment-")
+            suffix = "denominator" if kind is Ratio else "pre"
+            if None in extra or isinstance(c, Proportion):
+                raise InputError(
+                    f"--control-{suffix} and --treatment-{suffix} go together, on mean arms",
+                    hint="give both, with --control and --treatment as SUM,SUM_SQUARES,N",
+                )
+            for flag, text, name in zip(flags, extra, ("--control", "--treatment"), strict=True):
+                base = arms[name]
+                assert isinstance(base, SampleMean) and text is not None
+                total, squares, products = _triple(text, flag + suffix)
+                other = SampleMean(total, squares, base.n)
+                arms[name] = kind(base, other, products)
+        if (
+            isinstance(arms["--control"], Ratio | Cuped)
+            and isinstance(arms["--treatment"], Ratio | Cuped)
+            and type(arms["--control"]) is not type(arms["--treatment"])
+        ):
+            raise InputError("a ratio metric and CUPED cannot be combined here")
+        for name, arm in arms.items():
+            why = impossible(arm)
+            if why:
+                raise InputError(
+                    f"{name}: impossible summary statistics: {why}",
+                    hint="check the export: these numbers cannot come from any data",
+                )
+        weights = _split(split)
+        direction = (
+            Direction.HIGHER_IS_BETTER if better is Better.HIGHER else Direction.LOWER_IS_BETTER
+        )
+        result = ab_test(arms["--control"], arms["--treatment"], relative, level, direction)
+        if result.code is not None and result.code.value in {"ZERO_BASELINE", "NEGATIVE_BASELINE"}:
+            sign = "zero" if result.code.value == "ZERO_BASELINE" else "negative"
+            raise InputError(
+                f"relative lift over a {sign} control mean is not defined (the sign would "
+                "invert or the ratio divides by zero)",
+                hint="use --absolute for the lift in the metric's own unit",
+            )
+        srm = srm_p_value([arms["--control"].n, arms["--treatment"].n], weights)
+        result = with_srm_check(result, srm)
+        mde = minimum_detectable_effect(result)
         rate = isinstance(c, Proportion)
         if relative:
             text = _sentence(result, "Relative lift", "%", True, True)
@@ -197,4 +307,25 @@ def register(app: typer.Typer) -> None:
             text = _sentence(result, "Absolute lift", " pp", True, True)
         else:
             text = _sentence(result, "Absolute lift", "", False, True)
-        _emit(result, as_json, text)
+        unit = "%" if relative else " pp" if rate else ""
+        pct = relative or rate
+        srm_text = (
+            f"Sample ratio: {arms['--control'].n:,} / {arms['--treatment'].n:,} against a "
+            f"planned {split}, chi-square p = {srm:.3g}"
+            + (
+                " (below 0.001: the split is not as planned; do not trust this lift)."
+                if srm < 0.001
+                else "."
+            )
+        )
+        mde_text = (
+            f"Minimum detectable effect at 80% power: {_fmt(mde, pct, False)}{unit}."
+            if mde is not None
+            else "Minimum detectable effect: not computable without an interval."
+        )
+        if as_json:
+            print_json({**result.to_dict(), "srm_p_value": srm, "split": weights, "mde": mde})
+        else:
+            say(text)
+            say(srm_text)
+            say(mde_text)

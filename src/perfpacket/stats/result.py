@@ -21,6 +21,7 @@ class Verdict(StrEnum):
     TARGET_UNDECIDED = "target_undecided"
     NO_VERDICT = "no_verdict"
     INSUFFICIENT_DATA = "insufficient_data"
+    SAMPLE_RATIO_MISMATCH = "sample_ratio_mismatch"  # an A/B whose split is not the planned one
 
     @property
     def label(self) -> str:
@@ -37,6 +38,7 @@ _VERDICT_LABELS = {
     Verdict.TARGET_UNDECIDED: "target not decided (the interval spans it)",
     Verdict.NO_VERDICT: "",
     Verdict.INSUFFICIENT_DATA: "insufficient data",
+    Verdict.SAMPLE_RATIO_MISMATCH: "not trustworthy: SRM",
 }
 COMPARISON_VERDICTS = frozenset({Verdict.IMPROVED, Verdict.REGRESSED, Verdict.NO_DETECTABLE_CHANGE})
 TARGET_VERDICTS = frozenset({Verdict.MEETS_TARGET, Verdict.MISSES_TARGET, Verdict.TARGET_UNDECIDED})
@@ -57,6 +59,8 @@ class Code(StrEnum):
     TOO_FEW_SAMPLES = "TOO_FEW_SAMPLES"
     INVALID_COUNTS = "INVALID_COUNTS"
     ZERO_BASELINE = "ZERO_BASELINE"
+    NEGATIVE_BASELINE = "NEGATIVE_BASELINE"
+    IMPOSSIBLE_MOMENTS = "IMPOSSIBLE_MOMENTS"
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,33 @@ from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.claims.value import priced
 from perfpacket.stats import Direction, Proportion, SampleMean, ab_test
+from perfpacket.stats.ab import (
+    Arm,
+    Cuped,
+    Ratio,
+    minimum_detectable_effect,
+    srm_p_value,
+    with_srm_check,
+)
 from perfpacket.store.models import Experiment
 
 
-def _stat(variant: dict[str, Any]) -> Proportion | SampleMean:
+def _stat(variant: dict[str, Any]) -> Arm:
+    """An arm as imported: conversions, a mean, a ratio (with a denominator) or a mean with a
+    pre-period covariate (CUPED)."""
+    n = int(variant["n"])
     if "conversions" in variant:
-        return Proportion(int(variant["conversions"]), int(variant["n"]))
-    return SampleMean(float(variant["sum"]), float(variant["sum_squares"]), int(variant["n"]))
+        return Proportion(int(variant["conversions"]), n)
+    main = SampleMean(float(variant["sum"]), float(variant["sum_squares"]), n)
+    if variant.get("denominator_sum") is not None:
+        den = SampleMean(
+            float(variant["denominator_sum"]), float(variant["denominator_sum_squares"]), n
+        )
+        return Ratio(main, den, float(variant["sum_products"]))
+    if variant.get("pre_sum") is not None:
+        pre = SampleMean(float(variant["pre_sum"]), float(variant["pre_sum_squares"]), n)
+        return Cuped(main, pre, float(variant["sum_products"]))
+    return main
 
 
 def _arms(variants: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -42,8 +62,19 @@ class ABLiftRecipe:
             if len(exp.variants) < 2:
                 continue
             control, treatment = _stat(exp.variants[0]), _stat(exp.variants[1])
+            if type(control) is not type(treatment):
+                continue  # the importer refuses this; a hand-made record is skipped
             is_rate = isinstance(control, Proportion)
-            result = ab_test(control, treatment, relative=not is_rate)
+            better = str(exp.variants[0].get("better") or "higher")
+            direction = (
+                Direction.LOWER_IS_BETTER if better == "lower" else Direction.HIGHER_IS_BETTER
+            )
+            planned = [float(v.get("weight") or 1.0) for v in exp.variants[:2]]
+            srm = srm_p_value([control.n, treatment.n], planned)
+            result = with_srm_check(
+                ab_test(control, treatment, relative=not is_rate, direction=direction), srm
+            )
+            mde = minimum_detectable_effect(result)
             value = None
             if is_rate and result.estimate is not None:
                 point = ctx.value_model["revenue_per_conversion_point_usd_month"]
@@ -66,22 +97,34 @@ class ABLiftRecipe:
                     recipe=self.name,
                     metric=exp.metric,
                     unit="pp" if is_rate else "%",
-                    direction=Direction.HIGHER_IS_BETTER,
+                    direction=direction,
                     comparison=Comparison.AB,
                     result=result,
                     scale=100.0,
-                    baseline=100 * control.mean
-                    if isinstance(control, SampleMean)
-                    else 100 * control.x / control.n,
-                    current=100 * treatment.mean
-                    if isinstance(treatment, SampleMean)
-                    else 100 * treatment.x / treatment.n,
+                    # a rate's levels in percent; a mean's relative lift has no level to show
+                    baseline=100 * control.x / control.n
+                    if isinstance(control, Proportion)
+                    else None,
+                    current=100 * treatment.x / treatment.n
+                    if isinstance(treatment, Proportion)
+                    else None,
                     value=value,
                     attribution={"role": "led", "partners": ["Product", "Data science"]},
                     dimensions=self.dimensions,
-                    assumptions=value.assumptions if value else (),
+                    assumptions=(
+                        *(value.assumptions if value else ()),
+                        f"units were assigned at random in the planned split "
+                        f"{planned[0]:g}/{planned[1]:g}; sample-ratio check p = {srm:.3g}"
+                        + (" (not as planned: the lift is not trustworthy)" if srm < 0.001 else ""),
+                    ),
                     evidence_ids=(exp.id,),
-                    details={"variants": exp.variants, "bars": _arms(exp.variants)},
+                    details={
+                        "variants": exp.variants,
+                        "bars": _arms(exp.variants),
+                        "srm_p_value": srm,
+                        # the smallest lift this test could detect at 80% power, in its unit
+                        "mde": None if mde is None else mde * 100,
+                    },
                     inputs={"variants": exp.variants},
                 )
             )

@@ -145,8 +145,10 @@ class ExperimentsCsvImporter(_CsvImporter):
     name = "experiments-csv"
     description = (
         "an experiments CSV, one row per variant (experiment, metric, variant, then users and "
-        "conversions, or sum, sum_squares and n; optional started_at, ended_at, owner); the "
-        "first variant of an experiment is its control"
+        "conversions, or sum, sum_squares and n; for a ratio metric also denominator_sum, "
+        "denominator_sum_squares and sum_products, for CUPED pre_sum, pre_sum_squares and "
+        "sum_products; optional better (higher or lower), weight (the planned share), "
+        "started_at, ended_at, owner); the first variant of an experiment is its control"
     )
     required = ("experiment", "metric", "variant")
 
@@ -177,11 +179,74 @@ class ExperimentsCsvImporter(_CsvImporter):
                 }
                 if variant["sum"] is None or variant["sum_squares"] is None:
                     raise InputError(f"{where(path, line, 'sum')}: needs sum, sum_squares and n")
+                for extra in (
+                    "denominator_sum",
+                    "denominator_sum_squares",
+                    "pre_sum",
+                    "pre_sum_squares",
+                    "sum_products",
+                ):
+                    got = parse_number(row.get(extra), path, line, extra)
+                    if got is not None:
+                        variant[extra] = got
+                ratio = "denominator_sum" in variant or "denominator_sum_squares" in variant
+                cuped = "pre_sum" in variant or "pre_sum_squares" in variant
+                if ratio and cuped:
+                    raise InputError(
+                        f"{where(path, line, 'pre_sum')}: a ratio metric and a CUPED covariate "
+                        "on one row",
+                        hint="give denominator_* for a ratio metric or pre_* for CUPED, not both",
+                    )
+                needed = (
+                    ("denominator_sum", "denominator_sum_squares", "sum_products")
+                    if ratio
+                    else ("pre_sum", "pre_sum_squares", "sum_products")
+                    if cuped
+                    else ()
+                )
+                for total, squares in (
+                    ("sum", "sum_squares"),
+                    ("denominator_sum", "denominator_sum_squares"),
+                    ("pre_sum", "pre_sum_squares"),
+                ):
+                    n, s, ss = variant["n"], variant.get(total), variant.get(squares)
+                    if n is not None and n < 1:
+                        raise InputError(f"{where(path, line, 'n')}: {n} units", hint="n ≥ 1")
+                    if s is not None and ss is not None and ss < s * s / n * (1 - 1e-9) - 1e-12:
+                        raise InputError(
+                            f"{where(path, line, squares)}: {ss:g} is below {total}²/n = "
+                            f"{s * s / n:g}, which no data can give (a negative variance)",
+                            hint="check the export: the sum of squares is of the raw values",
+                        )
+                for field in needed:
+                    if field not in variant:
+                        raise InputError(
+                            f"{where(path, line, field)}: missing",
+                            hint="a ratio metric needs denominator_sum, denominator_sum_squares "
+                            "and sum_products; CUPED needs pre_sum, pre_sum_squares and "
+                            "sum_products",
+                        )
             else:
                 raise InputError(
                     f"'{path}' line {line}: no counts",
                     hint="give users and conversions, or sum, sum_squares and n",
                 )
+            better = (row.get("better") or "").strip().lower()
+            if better and better not in {"higher", "lower"}:
+                raise InputError(
+                    f"{where(path, line, 'better')}: '{better}' is neither higher nor lower",
+                    hint="better says which way the metric should move: higher or lower",
+                )
+            if better:
+                variant["better"] = better
+            weight = parse_number(row.get("weight"), path, line, "weight")
+            if weight is not None:
+                if weight <= 0:
+                    raise InputError(
+                        f"{where(path, line, 'weight')}: {weight:g} is not a planned share",
+                        hint="weight is the variant's planned share of traffic, above 0",
+                    )
+                variant["weight"] = weight
             entry = experiments.setdefault(
                 name,
                 {
@@ -195,6 +260,23 @@ class ExperimentsCsvImporter(_CsvImporter):
             )
             entry["variants"].append(variant)
         for name, e in experiments.items():
+            kinds = {
+                tuple(k for k in ("conversions", "denominator_sum", "pre_sum") if k in v)
+                for v in e["variants"]
+            }
+            if len(kinds) > 1:
+                raise InputError(
+                    f"{where(path, e['line'], 'variant')}: experiment '{name}' mixes kinds of "
+                    "metric across its variants",
+                    hint="every variant of an experiment gives the same columns",
+                )
+            directions = {v.get("better", "higher") for v in e["variants"]}
+            if len(directions) > 1:
+                raise InputError(
+                    f"{where(path, e['line'], 'better')}: experiment '{name}' says both higher "
+                    "and lower is better",
+                    hint="give one direction for all of its rows",
+                )
             if len(e["variants"]) < 2:
                 ctx.warn(f"experiment '{name}' has one variant; nothing to compare it with")
             started = e["started_at"] or e["ended_at"]
