@@ -236,3 +236,37 @@ def test_an_edited_title_may_not_state_numbers(demo: Path, title: str) -> None:
     # Nothing is half-written: the file and the stored claims are as they were.
     assert path.read_text() == edited
     assert json.loads(cli("claims", "list", "--json").stdout) == stored
+
+
+AB_CSV = """\
+experiment,metric,variant,users,conversions,better,weight,started_at,owner
+refusals,refusal rate,control,20000,1000,lower,1,2026-08-03T00:00:00Z,ana@example.com
+refusals,refusal rate,new-prompt,20000,800,lower,1,2026-08-03T00:00:00Z,ana@example.com
+skewed,conversion,control,20000,2000,higher,1,2026-08-03T00:00:00Z,ana@example.com
+skewed,conversion,prompt-v3,21000,2400,higher,1,2026-08-03T00:00:00Z,ana@example.com
+"""
+
+
+def test_ab_recipe_reads_better_and_checks_the_split(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the import path: a metric where lower is better improves when it falls, and an
+    experiment whose arms are 20,000 / 21,000 against a planned 50/50 is not trusted."""
+    monkeypatch.chdir(tmp_path)
+    assert cli("init", ".").exit_code == 0
+    (tmp_path / "ab.csv").write_text(AB_CSV)
+    imported = cli("import", "experiments-csv", "ab.csv")
+    assert imported.exit_code == 0, imported.stderr
+    assert cli("claims", "suggest").exit_code == 0
+    claims = {c["slug"]: c for c in json.loads(cli("claims", "list", "--json").stdout)}
+    refusals = claims["refusals-lift"]
+    assert refusals["direction"] == "lower_is_better"
+    assert refusals["estimate"] == pytest.approx(-1.0)  # 5% to 4%, in pp
+    assert refusals["verdict"] == "improved"
+    skewed = claims["skewed-lift"]
+    assert skewed["verdict"] == "sample_ratio_mismatch"
+    assert any(
+        "sample-ratio check p = 7.87e-07 (not as planned: the lift is not trustworthy)" in a
+        for a in skewed["assumptions"]
+    )
+    assert cli("claims", "verify").exit_code == 0
