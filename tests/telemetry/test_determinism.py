@@ -55,3 +55,22 @@ def test_canonical_rounds_floats_to_twelve_significant_digits() -> None:
     assert canonical(0.1 + 0.2) == 0.3
     assert canonical({"a": [1.0000000000001, 2]}) == {"a": [1.0, 2]}
     assert canonical(float("nan")) == "nan"
+
+
+def test_sums_are_exact_whatever_the_thread_count(tmp_path: Path) -> None:
+    """The sums behind every mean are decimal, so they are the same to the last bit on one
+    thread and on two; a float sum differs in its 13th digit here, and a value that rounds
+    on a 12-digit boundary would then make `claims verify` flag an unchanged source."""
+    path = tmp_path / "big.parquet"
+    _table(path)
+    source = TelemetrySource(name="big", uri=str(path), format="parquet", columns={})
+    con = _duckdb()
+    seen = set()
+    try:
+        for threads in (1, 2, 1, 2):
+            con.raw_sql(f"SET threads = {threads}")
+            before, after = moments_by_period(source, "cost_usd", CHANGE)
+            seen.add((before.sum, before.sum_squares, after.sum, after.sum_squares))
+    finally:
+        con.raw_sql("RESET threads")
+    assert len(seen) == 1

@@ -63,17 +63,30 @@ def _value(table: Any, source: TelemetrySource, logical: str) -> Any:
     return column(table, source, logical).cast("float64")
 
 
+EXACT_DECIMALS = 12  # of each value and its square, before the exact sum
+
+
 def moments_by_period(
     source: TelemetrySource, logical: str, change_at: datetime
 ) -> tuple[SampleMean, SampleMean]:
     """Sum, sum of squares and n of a column before and after ``change_at``.
 
-    Only these aggregates leave the backend, so the statistics scale with the table.
+    Only these aggregates leave the backend, so the statistics scale with the table. The sums
+    are exact: each value is fixed to 12 decimal places and summed as a decimal, so they do not
+    depend on the order a parallel engine adds the rows in (a float sum over millions of rows
+    does, in its last digits, and `claims verify` would then flag an unchanged source).
     """
+    import ibis.expr.datatypes as dt
+
+    exact = dt.Decimal(38, EXACT_DECIMALS)
 
     def metrics(rel: Any) -> dict[str, Any]:
         value = _value(rel, source, logical)
-        return {"s": value.sum(), "ss": (value * value).sum(), "n": value.count()}
+        return {
+            "s": value.cast(exact).sum(),
+            "ss": (value * value).cast(exact).sum(),
+            "n": value.count(),
+        }
 
     expr = _split(open_table(source), source, change_at, metrics)
     found = {
