@@ -29,8 +29,8 @@ def run(tmp: Path) -> list[Result]:
     def html() -> str:
         # The whole of `perfpacket build`: claims, assessment, plan, context, render.
         with store.session() as session:
-            claims = load_claims(session)
             person = resolve_person(session, None, "ana.okafor@example.com")
+            claims = load_claims(session, person)
             ctx = build_context(session, person, claims)
             return render_packet_html(text, claims, "packet.md", ctx)
 

@@ -77,7 +77,9 @@ def test_a_plugin_recipe_produces_claims(plugin: ThirdPartyPlugin, tmp_path: Pat
             s.flush()
             suggest_claims(s, person)
         with store.session() as s:
-            claims = list_claims(s)
+            owner = s.get(Person, person.id)
+            assert owner is not None
+            claims = list_claims(s, owner)
         assert [c["slug"] for c in claims] == ["schema-valid-rate"]
         assert claims[0]["estimate"] == pytest.approx(97.0)
         assert claims[0]["ci_low"] == pytest.approx(100 * wilson_interval(970, 1000).ci_low)  # type: ignore[operator]

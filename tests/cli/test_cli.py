@@ -60,7 +60,7 @@ def test_unknown_claim_names_the_known_ones(
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         "Error: no claim 'nope'",
-        "Hint: known claims: none; see `perfpacket claims list`",
+        "Hint: no claims yet: run `perfpacket claims suggest`",
     ]
 
 

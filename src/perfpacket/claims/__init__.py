@@ -3,10 +3,12 @@
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import Recipe, RecipeContext
 from perfpacket.claims.service import (
+    all_claims,
     claim_to_dict,
     get_claim,
     list_claims,
     load_claims,
+    packet_person,
     propose_claims,
     resolve_person,
     save_claims,
@@ -22,11 +24,13 @@ __all__ = [
     "RecipeContext",
     "Value",
     "ValueModel",
+    "all_claims",
     "claim_to_dict",
     "get_claim",
     "list_claims",
     "load_claims",
     "load_value_model",
+    "packet_person",
     "propose_claims",
     "resolve_person",
     "save_claims",

@@ -103,7 +103,7 @@ def verify_claims(
     """Recompute every stored claim from the evidence, person by person; list those whose
     shown fields or inputs changed, or that the evidence no longer supports. Returns (claims
     checked, problems)."""
-    stored = load_claims(session)
+    stored = all_claims(session)
     overrides = load_overrides(workspace_root) if workspace_root else {}
     fresh: dict[tuple[int | None, str], ClaimDraft] = {}
     for person_id in sorted({c.person_id for c in stored if c.person_id is not None}):
@@ -129,19 +129,36 @@ def verify_claims(
     return len(stored), problems
 
 
-def load_claims(session: Session) -> list[Claim]:
+def all_claims(session: Session) -> list[Claim]:
+    """Every person's claims: only for checks that cover the whole store (``claims verify``)."""
     stmt = select(Claim).options(selectinload(Claim.evidence)).order_by(Claim.id)
     return list(session.scalars(stmt))
 
 
-def get_claim(session: Session, slug: str) -> Claim:
+def load_claims(session: Session, person: Person) -> list[Claim]:
+    """One person's claims. A packet, a list or a lint run is about one person: another
+    person's claim with the same slug must never stand in for theirs."""
+    stmt = (
+        select(Claim)
+        .options(selectinload(Claim.evidence))
+        .where(Claim.person_id == person.id)
+        .order_by(Claim.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def get_claim(session: Session, person: Person, slug: str) -> Claim:
     claim = session.scalars(
-        select(Claim).options(selectinload(Claim.evidence)).where(Claim.slug == slug)
+        select(Claim)
+        .options(selectinload(Claim.evidence))
+        .where(Claim.person_id == person.id, Claim.slug == slug)
     ).first()
     if claim is None:
-        known = ", ".join(session.scalars(select(Claim.slug).order_by(Claim.slug))) or "none"
+        mine = select(Claim.slug).where(Claim.person_id == person.id).order_by(Claim.slug)
+        known = ", ".join(session.scalars(mine)) or "none"
         raise NotFoundError(
-            f"no claim '{slug}'", hint=f"known claims: {known}; see `perfpacket claims list`"
+            f"no claim '{slug}' for {person.email}",
+            hint=f"their claims: {known}; see `perfpacket claims list`",
         )
     return claim
 
@@ -176,18 +193,35 @@ def claim_to_dict(claim: Claim) -> dict[str, Any]:
     }
 
 
-def list_claims(session: Session) -> list[dict[str, Any]]:
-    return [claim_to_dict(c) for c in load_claims(session)]
+def list_claims(session: Session, person: Person) -> list[dict[str, Any]]:
+    return [claim_to_dict(c) for c in load_claims(session, person)]
 
 
 def resolve_person(session: Session, email: str | None, configured: str | None = None) -> Person:
-    """The person a command is about: --person, else the workspace's person, else the only one."""
-    wanted = email or configured
+    """The person a command is about: --person (or a packet's front matter), else the
+    workspace's person, else the only one. Matched case-insensitively on email, any identity
+    (a handle) or the display name."""
+    wanted = (email or configured or "").strip()
     people = list(session.scalars(select(Person).order_by(Person.email)))
     if wanted:
-        for person in people:
-            if person.email == wanted or any(i.value == wanted for i in person.identities):
-                return person
+        key = wanted.casefold()
+        found = [
+            person
+            for person in people
+            if key
+            in {
+                n.casefold()
+                for n in (person.email, person.display_name, *(i.value for i in person.identities))
+                if n
+            }
+        ]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise NotFoundError(
+                f"more than one person is '{wanted}'",
+                hint="name them by email: " + ", ".join(p.email for p in found),
+            )
         raise NotFoundError(
             f"no person '{wanted}'",
             hint="known people: " + (", ".join(p.email for p in people) or "none"),
@@ -200,4 +234,18 @@ def resolve_person(session: Session, email: str | None, configured: str | None =
         "more than one person in this workspace; say which",
         hint="--person EMAIL, or set person = EMAIL under [workspace] in perfpacket.toml; "
         "known: " + ", ".join(p.email for p in people),
+    )
+
+
+def packet_person(
+    session: Session,
+    front_matter: dict[str, Any],
+    explicit: str | None = None,
+    configured: str | None = None,
+) -> Person:
+    """Whose packet this is, resolved in one order everywhere: --person, then the packet's
+    front matter ``person`` (a name or email), then the workspace's person, then the only one."""
+    named = front_matter.get("person")
+    return resolve_person(
+        session, explicit or (str(named) if isinstance(named, str) else None), configured
     )

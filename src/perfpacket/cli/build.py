@@ -42,6 +42,12 @@ def register(app: typer.Typer) -> None:
         ),
         pdf: Path | None = typer.Option(None, "--pdf", metavar="OUT", help="Also write a PDF."),
         ladder: str = typer.Option("ai-engineering", "--ladder", help="Ladder for the brief."),
+        person: str | None = typer.Option(
+            None,
+            "--person",
+            metavar="EMAIL",
+            help="Whose packet (default: its front matter's person, then the workspace's).",
+        ),
         allow_unbound: bool = typer.Option(
             False,
             "--allow-unbound",
@@ -49,7 +55,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Render a packet: one self-contained HTML file (and a PDF), claims resolved."""
-        from perfpacket.claims import load_claims, resolve_person
+        from perfpacket.claims import load_claims, packet_person
         from perfpacket.packet import parse_packet, render_packet_html
         from perfpacket.packet.context import build_context
         from perfpacket.packet.render import render_packet_pdf
@@ -67,9 +73,9 @@ def register(app: typer.Typer) -> None:
         ws = workspace_from(ctx)
         front = parse_packet(text, str(packet)).front_matter
         with ws.open_store() as store, store.session() as session:
-            claims = load_claims(session)
-            person = resolve_person(session, None, ws.person)
-            context = build_context(session, person, claims, ladder, str(front.get("role") or ""))
+            who = packet_person(session, front, person, ws.person)
+            claims = load_claims(session, who)
+            context = build_context(session, who, claims, ladder, str(front.get("role") or ""))
             rendered = render_packet_html(text, claims, str(packet), context)
         out = html or packet.with_suffix(".html")
         out.write_text(rendered, encoding="utf-8")

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from perfpacket.cli._app import console, print_json, say, workspace_from
+from perfpacket.errors import NotFoundError
 from perfpacket.packet.format import (
     format_constant,
     format_interval,
@@ -17,6 +18,8 @@ from perfpacket.packet.format import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from perfpacket.store.models import Claim
 
 # The claims engine (scipy, statsmodels, Ibis) is imported inside the commands that use it, so
@@ -34,6 +37,14 @@ def _table(claims: list[Claim]) -> Table:
             format_money(c.value),
         )
     return table
+
+
+def _has_people(session: Session) -> bool:
+    from sqlalchemy import select
+
+    from perfpacket.store.models import Person
+
+    return session.scalars(select(Person.id).limit(1)).first() is not None
 
 
 def register(app: typer.Typer) -> None:
@@ -58,7 +69,7 @@ def register(app: typer.Typer) -> None:
                 with console.status("Running recipes over the evidence"):
                     suggest_claims(session, who, ws.root)
             with store.session() as session:
-                claims = [c for c in load_claims(session) if c.person_id == who.id]
+                claims = load_claims(session, who)
                 data = [claim_to_dict(c) for c in claims]
                 table = _table(claims)
         if as_json:
@@ -70,13 +81,21 @@ def register(app: typer.Typer) -> None:
     @claims_app.command("list")
     def list_(
         ctx: typer.Context,
+        person: str | None = typer.Option(
+            None, "--person", metavar="EMAIL", help="Whose claims (default: the workspace's)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
-        """List the workspace's claims."""
-        from perfpacket.claims import claim_to_dict, load_claims
+        """List one person's claims."""
+        from perfpacket.claims import claim_to_dict, load_claims, resolve_person
 
-        with workspace_from(ctx).open_store() as store, store.session() as session:
-            claims = load_claims(session)
+        ws = workspace_from(ctx)
+        with ws.open_store() as store, store.session() as session:
+            claims = (
+                load_claims(session, resolve_person(session, person, ws.person))
+                if _has_people(session)
+                else []
+            )
             data = [claim_to_dict(c) for c in claims]
             table = _table(claims)
         if as_json:
@@ -90,13 +109,21 @@ def register(app: typer.Typer) -> None:
     def show(
         ctx: typer.Context,
         slug: str = typer.Argument(..., help="The claim's slug."),
+        person: str | None = typer.Option(
+            None, "--person", metavar="EMAIL", help="Whose claim (default: the workspace's)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
         """Show one claim: estimate, interval, method, value formula and evidence."""
-        from perfpacket.claims import claim_to_dict, get_claim
+        from perfpacket.claims import claim_to_dict, get_claim, resolve_person
 
-        with workspace_from(ctx).open_store() as store, store.session() as session:
-            claim = get_claim(session, slug)
+        ws = workspace_from(ctx)
+        with ws.open_store() as store, store.session() as session:
+            if not _has_people(session):
+                raise NotFoundError(
+                    f"no claim '{slug}'", hint="no claims yet: run `perfpacket claims suggest`"
+                )
+            claim = get_claim(session, resolve_person(session, person, ws.person), slug)
             data = claim_to_dict(claim)
             estimate = format_number(claim, claim.estimate)
             interval = format_interval(claim)

@@ -35,13 +35,19 @@ def register(app: typer.Typer) -> None:
         ignore: list[str] = typer.Option(
             [], "--ignore", metavar="RULES", help="Skip these rules (names or codes)."
         ),
+        person: str | None = typer.Option(
+            None,
+            "--person",
+            metavar="EMAIL",
+            help="Whose claims to check against (default: the packet's person).",
+        ),
     ) -> None:
         """Read a packet the way a calibration committee does; exit 1 if problems remain."""
         from perfpacket.lint import lint_path
         from perfpacket.lint.output import as_json, as_sarif, as_text
 
         db = ctx.find_root().obj.get("db")
-        result = lint_path(packet, _names(select), _names(ignore), db)
+        result = lint_path(packet, _names(select), _names(ignore), db, person)
         if fmt is Format.JSON:
             print_json(as_json(result))
         elif fmt is Format.SARIF:

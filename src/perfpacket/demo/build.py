@@ -240,10 +240,10 @@ def build_demo(out: Path, progress: Progress | None = None) -> DemoResult:
         packet_md = out / "packet.md"
         packet_md.write_text(PACKET_MARKDOWN, encoding="utf-8")
         with store.session() as session:
-            claims = load_claims(session)
             front = parse_packet(PACKET_MARKDOWN, "packet.md").front_matter
             ana = session.get(Person, people["ana"].id)
             assert ana is not None
+            claims = load_claims(session, ana)
             context = build_context(session, ana, claims, role=str(front.get("role")))
             html = render_packet_html(PACKET_MARKDOWN, claims, "packet.md", context)
             session.add(

@@ -21,8 +21,11 @@ __all__ = [
 ]
 
 
-def _workspace_context(path: Path, db: str | None) -> tuple[LintContext, dict[str, Any]]:
-    """Claims and feedback from the workspace around ``path``; bare mode when there is none."""
+def _workspace_context(
+    path: Path, db: str | None, front_matter: dict[str, Any], person: str | None
+) -> tuple[LintContext, dict[str, Any]]:
+    """The packet's person's claims and feedback from the workspace around ``path``; bare mode
+    when there is none. A workspace with no people yet has no claims to resolve."""
     from perfpacket.workspace import find_workspace
 
     try:
@@ -31,11 +34,16 @@ def _workspace_context(path: Path, db: str | None) -> tuple[LintContext, dict[st
         return LintContext(), {}
     from sqlalchemy import select
 
-    from perfpacket.store.models import Claim, Feedback
+    from perfpacket.claims.service import load_claims, packet_person
+    from perfpacket.store.models import Feedback, Person
 
     with ws.open_store() as store, store.session() as session:
-        claims = {c.slug: c for c in session.scalars(select(Claim))}
-        feedback = [(f.author_name, f.author_function) for f in session.scalars(select(Feedback))]
+        if session.scalars(select(Person.id).limit(1)).first() is None:
+            return LintContext(claims={}, feedback=[]), dict(ws.config.get("lint", {}))
+        who = packet_person(session, front_matter, person, ws.person)
+        claims = {c.slug: c for c in load_claims(session, who)}
+        mine = select(Feedback).where(Feedback.person_id == who.id)
+        feedback = [(f.author_name, f.author_function) for f in session.scalars(mine)]
         session.expunge_all()
     return LintContext(claims=claims, feedback=feedback), dict(ws.config.get("lint", {}))
 
@@ -45,6 +53,7 @@ def lint_path(
     select: list[str] | None = None,
     ignore: list[str] | None = None,
     db: str | None = None,
+    person: str | None = None,
 ) -> LintResult:
     """Lint one packet file, with the settings of the workspace it is in, if any."""
     try:
@@ -57,8 +66,8 @@ def lint_path(
         raise InputError(
             f"'{path}' byte {exc.start}: not UTF-8 text", hint="save it as UTF-8"
         ) from None
-    ctx, config = _workspace_context(path, db)
     doc = parse_document(source, str(path))
+    ctx, config = _workspace_context(path, db, doc.front_matter, person)
     return lint_document(
         doc,
         ctx,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import TypeVar
@@ -41,6 +42,15 @@ def gateway_telemetry(ctx: RecipeContext, column: str) -> Iterator[tuple[Release
     for source in ctx.telemetry:
         if has_column(source, column):
             yield change, source
+
+
+def telemetry_slug(ctx: RecipeContext, base: str, source: TelemetrySource) -> str:
+    """A telemetry claim's slug: the plain name when one source feeds the recipes, else the
+    name with its source's, so two sources give two claims instead of the last one winning."""
+    if len(ctx.telemetry) <= 1:
+        return base
+    tail = re.sub(r"[^a-z0-9]+", "-", source.name.lower()).strip("-") or str(source.id)
+    return f"{base}-{tail}"
 
 
 def before_after_assumption(change_at: datetime) -> str:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
-from perfpacket.claims.recipes._query import before_after_assumption, gateway_telemetry
+from perfpacket.claims.recipes._query import (
+    before_after_assumption,
+    gateway_telemetry,
+    telemetry_slug,
+)
 from perfpacket.claims.value import priced
 from perfpacket.stats import Direction, newcombe_diff_interval, welch_diff_interval
 from perfpacket.store.models import Release, TelemetrySource
@@ -41,7 +45,7 @@ class CostEfficiencyRecipe:
                 )
             claims.append(
                 ClaimDraft(
-                    slug="cost-per-1k-requests",
+                    slug=telemetry_slug(ctx, "cost-per-1k-requests", source),
                     title=f"LLM cost per 1k requests after {change.version}",
                     recipe=self.name,
                     metric="cost per 1k requests",
@@ -76,15 +80,15 @@ class CostEfficiencyRecipe:
                 )
             )
             if has_column(source, "input_tokens") and has_column(source, "output_tokens"):
-                claims.append(self._tokens(source, change))
+                claims.append(self._tokens(ctx, source, change))
             if has_column(source, "cached_tokens"):
-                claims.append(self._cache_hits(source, change))
+                claims.append(self._cache_hits(ctx, source, change))
         return claims
 
-    def _tokens(self, source: TelemetrySource, change: Release) -> ClaimDraft:
+    def _tokens(self, ctx: RecipeContext, source: TelemetrySource, change: Release) -> ClaimDraft:
         before, after = moments_by_period(source, "total_tokens", change.released_at)
         return ClaimDraft(
-            slug="tokens-per-request",
+            slug=telemetry_slug(ctx, "tokens-per-request", source),
             title=f"Tokens per LLM request after {change.version}",
             recipe=self.name,
             metric="tokens per request",
@@ -109,11 +113,13 @@ class CostEfficiencyRecipe:
             },
         )
 
-    def _cache_hits(self, source: TelemetrySource, change: Release) -> ClaimDraft:
+    def _cache_hits(
+        self, ctx: RecipeContext, source: TelemetrySource, change: Release
+    ) -> ClaimDraft:
         before, after = counts_by_period(source, "cache_hit", change.released_at)
         result = newcombe_diff_interval(after.matched, after.total, before.matched, before.total)
         return ClaimDraft(
-            slug="prefix-cache-hit-rate",
+            slug=telemetry_slug(ctx, "prefix-cache-hit-rate", source),
             title=f"Prefix-cache hit rate after {change.version}",
             recipe=self.name,
             metric="cache hit rate",

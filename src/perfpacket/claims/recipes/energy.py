@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
-from perfpacket.claims.recipes._query import before_after_assumption, gateway_telemetry
+from perfpacket.claims.recipes._query import (
+    before_after_assumption,
+    gateway_telemetry,
+    telemetry_slug,
+)
 from perfpacket.claims.value import priced
 from perfpacket.stats import Direction, welch_diff_interval
 from perfpacket.telemetry.metrics import moments_by_period
@@ -48,7 +52,7 @@ class EnergyRecipe:
                 )
             claims.append(
                 ClaimDraft(
-                    slug="energy-per-request",
+                    slug=telemetry_slug(ctx, "energy-per-request", source),
                     title=f"Energy per LLM request after {change.version}",
                     recipe=self.name,
                     metric="energy per request",

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
-from perfpacket.claims.recipes._query import before_after_assumption, gateway_telemetry
+from perfpacket.claims.recipes._query import (
+    before_after_assumption,
+    gateway_telemetry,
+    telemetry_slug,
+)
 from perfpacket.stats import Direction, quantile_diff_from_summaries
 from perfpacket.stats.quantile import joint_level
 from perfpacket.telemetry.metrics import quantiles_by_period
@@ -28,7 +32,7 @@ class LatencyRecipe:
             )
             claims.append(
                 ClaimDraft(
-                    slug="p95-latency",
+                    slug=telemetry_slug(ctx, "p95-latency", source),
                     title=f"p95 latency of LLM requests after {change.version}",
                     recipe=self.name,
                     metric="p95 request latency",

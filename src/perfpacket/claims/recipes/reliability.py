@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft, Comparison
 from perfpacket.claims.recipe import RecipeContext
-from perfpacket.claims.recipes._query import gateway_telemetry
+from perfpacket.claims.recipes._query import gateway_telemetry, telemetry_slug
 from perfpacket.stats import Direction, judged_against, wilson_interval
 from perfpacket.telemetry.metrics import error_counts_by_period
 
@@ -28,7 +28,7 @@ class ReliabilityRecipe:
             burn = (rate.estimate or 0.0) / slo.value
             claims.append(
                 ClaimDraft(
-                    slug="gateway-error-rate",
+                    slug=telemetry_slug(ctx, "gateway-error-rate", source),
                     title="LLM gateway error rate against its SLO since the routing change",
                     recipe=self.name,
                     metric="error rate",
