@@ -73,7 +73,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "incidents": list(s.scalars(select(Incident).order_by(Incident.opened_at))),
             "email": person.email,
             "identities": {person.email, *(i.value for i in person.identities)},
-            "parquet": source.uri.removeprefix("file://"),
+            # stored relative to the workspace, so a copied workspace reads its own file
+            "parquet": str(out / source.uri),
         }
         for claim in data["claims"].values():
             s.expunge(claim)

@@ -17,6 +17,7 @@ from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.value import ValueModel, load_value_model
 from perfpacket.errors import NotFoundError
 from perfpacket.store.models import Claim, ClaimEvidence, Person, TelemetrySource
+from perfpacket.telemetry.tables import located
 
 
 def propose_claims(
@@ -30,7 +31,10 @@ def propose_claims(
         session=session,
         person=person,
         value_model=value_model or load_value_model(workspace_root),
-        telemetry=list(session.scalars(select(TelemetrySource).order_by(TelemetrySource.id))),
+        telemetry=[
+            located(s, workspace_root)
+            for s in session.scalars(select(TelemetrySource).order_by(TelemetrySource.id))
+        ],
         workspace_root=workspace_root,
     )
     drafts: list[ClaimDraft] = []

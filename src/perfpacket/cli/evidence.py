@@ -65,6 +65,7 @@ def register(app: typer.Typer) -> None:
         reports = []
         ws = workspace_from(ctx)
         options["telemetry_dir"] = str(ws.state_dir / "telemetry")
+        options["workspace_root"] = str(ws.root)
         with ws.open_store() as store:
             for path in paths:
                 columns = (

@@ -37,6 +37,7 @@ from perfpacket.store.models import (
     Source,
     TelemetrySource,
 )
+from perfpacket.telemetry.tables import stored_uri
 from perfpacket.workspace import STATE_DIR, init_workspace
 
 DEMO_MARKER = "demo"
@@ -223,7 +224,7 @@ def build_demo(out: Path, progress: Progress | None = None) -> DemoResult:
             session.add(
                 TelemetrySource(
                     name="gateway_requests",
-                    uri=str(telemetry_path),
+                    uri=stored_uri(telemetry_path, workspace.root)[0],
                     format="parquet",
                     columns={"timestamp": "ts", "cost_usd": "cost_usd"},
                     row_count=rows,

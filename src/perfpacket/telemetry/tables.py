@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from perfpacket.errors import InputError
@@ -42,6 +43,36 @@ def _backend(url: str) -> Any:
 def _file_table(fmt: str, uri: str) -> Any:
     name = "telemetry_" + hashlib.sha256(f"{fmt}:{uri}".encode()).hexdigest()[:16]
     return getattr(_duckdb(), _READERS[fmt])(uri, table_name=name)
+
+
+def stored_uri(path: Path, workspace_root: Path | None) -> tuple[str, bool]:
+    """How a file source's location is stored: relative to the workspace when the file is
+    inside it, so a copied or moved workspace keeps reading its own files; absolute otherwise.
+    Returns (uri, inside)."""
+    resolved = path.resolve()
+    if workspace_root is not None:
+        try:
+            return resolved.relative_to(workspace_root.resolve()).as_posix(), True
+        except ValueError:
+            pass
+    return str(resolved), False
+
+
+def located(source: TelemetrySource, workspace_root: Path | None) -> TelemetrySource:
+    """The source with its file found from the workspace: a relative uri is resolved against
+    ``workspace_root`` (a copy, never written back). Other sources are returned as they are."""
+    if source.format not in _READERS or Path(source.uri).is_absolute() or workspace_root is None:
+        return source
+    return TelemetrySource(
+        id=source.id,
+        name=source.name,
+        uri=str((workspace_root / source.uri).resolve()),
+        format=source.format,
+        columns=dict(source.columns),
+        row_count=source.row_count,
+        sha256=source.sha256,
+        registered_at=source.registered_at,
+    )
 
 
 def open_table(source: TelemetrySource) -> Any:

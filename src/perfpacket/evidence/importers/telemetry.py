@@ -32,7 +32,7 @@ from perfpacket.telemetry.status import (
     error_rule,
     parse_error_values,
 )
-from perfpacket.telemetry.tables import LOGICAL_COLUMNS
+from perfpacket.telemetry.tables import LOGICAL_COLUMNS, stored_uri
 
 # A span is a GenAI operation when it names one of these; spans that merely carry propagated
 # context (gen_ai.conversation.id on an HTTP call) are not.
@@ -212,7 +212,14 @@ class TelemetryImporter:
             select(TelemetrySource).where(TelemetrySource.name == name)
         ).first()
         entry = existing or TelemetrySource(name=name)
-        entry.uri, entry.format, entry.columns = str(Path(uri).resolve()), fmt, columns
+        root = options.get("workspace_root")
+        stored, inside = stored_uri(Path(uri), Path(root) if root else None)
+        if root and not inside:
+            report.warnings.append(
+                f"telemetry source '{name}' is outside the workspace and is stored by its "
+                f"absolute path ({stored}); a copied workspace will read that file"
+            )
+        entry.uri, entry.format, entry.columns = stored, fmt, columns
         entry.row_count, entry.sha256 = row_count, source.sha256
         entry.registered_at = datetime.now(UTC)
         session.add(entry)
