@@ -19,7 +19,14 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from perfpacket.store.models import Packet
-from perfpacket.store.team import Candidacy, Cohort, CohortMember, User, WebSession
+from perfpacket.store.team import (
+    Candidacy,
+    Cohort,
+    CohortMember,
+    PacketVersion,
+    User,
+    WebSession,
+)
 from perfpacket.team import accounts, audit
 
 SESSION_COOKIE = "perfpacket_session"
@@ -100,6 +107,60 @@ def candidacy_relation(db: Session, user: User, candidacy: Candidacy) -> str | N
     if candidacy.state != "draft" and _sits_on(db, user, candidacy.cohort_id):
         return f"committee of cohort {candidacy.cohort_id}"
     return None
+
+
+COMMITTEE = "committee of cohort "
+
+
+def committee_cohort(relation: str) -> int | None:
+    """The cohort a committee relation is through, or None for owner, manager and the rest."""
+    return int(relation.removeprefix(COMMITTEE)) if relation.startswith(COMMITTEE) else None
+
+
+@dataclass(frozen=True)
+class ShownPacket:
+    """The packet as this reader may see it. The owner and the owner's manager see the live
+    draft (a manager coaches the draft; that is the policy). A committee member sees only the
+    version submitted to their cohort: never a later draft, never the draft's title."""
+
+    title: str
+    markdown: str
+    front_matter: dict[str, Any]
+    version: int
+    frozen: bool
+    submitted: PacketVersion | None  # the frozen version a committee member reads
+
+
+def shown_packet(db: Session, packet: Packet, relation: str) -> ShownPacket:
+    cohort_id = committee_cohort(relation)
+    if cohort_id is None:
+        from perfpacket.team.packets import is_frozen
+
+        return ShownPacket(
+            packet.title,
+            packet.markdown,
+            dict(packet.front_matter),
+            packet.version,
+            is_frozen(db, packet),
+            None,
+        )
+    version = db.scalars(
+        select(PacketVersion)
+        .join(Candidacy, Candidacy.version_id == PacketVersion.id)
+        .where(Candidacy.packet_id == packet.id, Candidacy.cohort_id == cohort_id)
+    ).first()
+    if version is None:  # the relation exists only through a submitted candidacy
+        raise HTTPException(status_code=404, detail="Not Found")
+    from perfpacket.packet.markdown import parse_packet
+
+    return ShownPacket(
+        version.title,
+        version.markdown,
+        parse_packet(version.markdown, "packet.md").front_matter,
+        version.number,
+        True,
+        version,
+    )
 
 
 def readable_packets(db: Session, user: User) -> list[tuple[Packet, str]]:

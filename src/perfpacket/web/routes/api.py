@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from perfpacket.store.models import Packet
 from perfpacket.store.team import Cohort, Cycle
 from perfpacket.team import cycles, packets
-from perfpacket.web.authz import Access, authorize, db_session, readable_packets
+from perfpacket.web.authz import Access, authorize, db_session, readable_packets, shown_packet
 
 router = APIRouter(prefix="/api", dependencies=[Depends(authorize)], tags=["api"])
 
@@ -79,15 +79,16 @@ class DecisionIn(BaseModel):
 
 
 def _packet_out(db: Session, packet: Packet, relation: str) -> PacketOut:
+    shown = shown_packet(db, packet, relation)
     return PacketOut(
         id=packet.id,
-        title=packet.title,
-        version=packet.version,
+        title=shown.title,
+        version=shown.version,
         relation=relation,
-        updated_at=packet.updated_at,
-        markdown=packet.markdown,
-        front_matter=packet.front_matter,
-        frozen=packets.is_frozen(db, packet),
+        updated_at=shown.submitted.created_at if shown.submitted else packet.updated_at,
+        markdown=shown.markdown,
+        front_matter=shown.front_matter,
+        frozen=shown.frozen,
     )
 
 
@@ -97,12 +98,16 @@ def api_packets(
 ) -> list[PacketSummary]:
     """Packets you may read: your own, your reports', and those before your cohorts."""
     assert access.user is not None
-    return [
-        PacketSummary(
-            id=p.id, title=p.title, version=p.version, relation=rel, updated_at=p.updated_at
+    out = []
+    for p, rel in readable_packets(db, access.user):
+        shown = shown_packet(db, p, rel)  # a committee member lists the submitted title
+        updated = shown.submitted.created_at if shown.submitted else p.updated_at
+        out.append(
+            PacketSummary(
+                id=p.id, title=shown.title, version=shown.version, relation=rel, updated_at=updated
+            )
         )
-        for p, rel in readable_packets(db, access.user)
-    ]
+    return out
 
 
 @router.post("/packets", status_code=201)

@@ -14,9 +14,9 @@ from perfpacket.packet.context import RenderContext, build_context, evidence_lab
 from perfpacket.packet.format import format_claim, format_interval
 from perfpacket.packet.render import render_packet_html
 from perfpacket.store.models import Evidence, Packet, Person
-from perfpacket.store.team import Candidacy, Cohort, CohortMember, User
+from perfpacket.store.team import Candidacy, Cohort, CohortMember, PacketVersion, User
 from perfpacket.team import cycles, packets
-from perfpacket.web.authz import Access, authorize, db_session
+from perfpacket.web.authz import Access, authorize, db_session, shown_packet
 from perfpacket.web.pages import ENV, distribution_chart, render
 
 router = APIRouter(dependencies=[Depends(authorize)], include_in_schema=False)
@@ -139,6 +139,9 @@ def _full_packet(db: Session, packet: Packet) -> str:
 def packet_page(
     packet_id: int, access: Access = Depends(authorize), db: Session = Depends(db_session)
 ) -> Response:
+    shown = shown_packet(db, access.resource, access.relation)
+    if shown.submitted is not None:  # a committee member: the version before their cohort
+        return HTMLResponse(_frozen_packet(shown.submitted))
     return HTMLResponse(_full_packet(db, access.resource))
 
 
@@ -252,10 +255,14 @@ def candidacy_page(
 
 @router.get("/candidacies/{candidacy_id}/packet", response_class=HTMLResponse)
 def candidacy_packet(candidacy_id: int, access: Access = Depends(authorize)) -> Response:
-    version = access.resource.version
+    return HTMLResponse(_frozen_packet(access.resource.version))
+
+
+def _frozen_packet(version: PacketVersion) -> str:
+    """A submitted version as the committee reads it: its own Markdown and claim snapshot."""
     claims = packets.claims_from_snapshot(version.claims)
     ctx = RenderContext(assessment=version.assessment or None)
-    return HTMLResponse(render_packet_html(version.markdown, claims, version.title, ctx))
+    return render_packet_html(version.markdown, claims, version.title, ctx)
 
 
 def _rate(db: Session, access: Access, kind: str, rating: str, reason: str) -> Response:
