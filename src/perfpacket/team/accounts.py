@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from perfpacket.errors import InputError, NotFoundError
 from perfpacket.store.models import Person
 from perfpacket.store.team import ROLES, ApiToken, LoginAttempt, User, WebSession
+from perfpacket.team.text import MAX_EMAIL, MAX_NAME, MAX_PASSWORD, check_text
 
 MIN_PASSWORD = 10
 SESSION_LIFETIME = timedelta(hours=12)
@@ -46,7 +47,8 @@ def add_user(
     manager_email: str | None = None,
 ) -> User:
     """A new account, linked to the person with that email (created if needed)."""
-    email = email.strip().lower()
+    email = check_text(email, "email", MAX_EMAIL).strip().lower()
+    check_text(name, "name", MAX_NAME)
     if "@" not in email:
         raise InputError(f"'{email}' is not an email address", hint="give the user's work email")
     if role not in ROLES:
@@ -118,7 +120,8 @@ def _recent_failures(session: Session, key: str, since: datetime) -> int:
 
 def authenticate(session: Session, email: str, password: str, client: str) -> LoginResult:
     """Check a password, refusing to check at all once too many attempts have failed."""
-    email = email.strip().lower()
+    email = check_text(email, "email", MAX_EMAIL).strip().lower()
+    check_text(password, "password", MAX_PASSWORD)
     keys = (f"account:{email}", f"client:{client}")
     since = now() - LOGIN_WINDOW
     if (

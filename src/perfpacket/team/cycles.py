@@ -19,6 +19,7 @@ from perfpacket.store.team import (
 )
 from perfpacket.team import audit
 from perfpacket.team.accounts import find_user, now
+from perfpacket.team.text import MAX_NAME, MAX_REASON, check_text
 
 # Which states an admin may move a whole cohort between, and what each step is called.
 COHORT_STEPS = {
@@ -45,7 +46,7 @@ def create_cycle(
     """A cycle and its cohorts; each cohort is ``{"name", "members": [emails], "blind"}``."""
     from perfpacket.ladder.schema import load_ladder
 
-    name = name.strip()
+    name = check_text(name, "name", MAX_NAME).strip()
     if not name:
         raise InputError("field 'name' is empty", hint="name the cycle, e.g. '2026 H2'")
     if session.scalars(select(Cycle).where(Cycle.name == name)).first():
@@ -56,7 +57,8 @@ def create_cycle(
     cycle = Cycle(name=name, ladder=ladder, role=role, created_at=now())
     session.add(cycle)
     for i, spec in enumerate(cohorts):
-        cohort_name = str(spec.get("name", "")).strip()
+        cohort_name = check_text(str(spec.get("name", "")), f"cohorts[{i}].name", MAX_NAME)
+        cohort_name = cohort_name.strip()
         if not cohort_name:
             raise InputError(f"field 'cohorts[{i}].name' is empty", hint="name each cohort")
         members = []
@@ -107,7 +109,7 @@ def advance_cohort(session: Session, cohort: Cohort, step: str, actor: User) -> 
 
 
 def _reason(reason: str) -> str:
-    reason = reason.strip()
+    reason = check_text(reason, "reason", MAX_REASON).strip()
     if len(reason) < MIN_REASON:
         raise InputError(
             f"field 'reason' has {len(reason)} characters; at least {MIN_REASON} are needed",

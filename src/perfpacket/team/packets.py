@@ -17,6 +17,7 @@ from perfpacket.packet.markdown import parse_packet, render_body
 from perfpacket.store.models import Claim, Feedback, Packet
 from perfpacket.store.team import Candidacy, Cohort, PacketVersion, User
 from perfpacket.team.accounts import now
+from perfpacket.team.text import check_text
 
 MAX_MARKDOWN = 500_000
 MAX_TITLE = 300
@@ -24,6 +25,8 @@ _CLAIM_COLUMNS = [c.key for c in Claim.__table__.columns]
 
 
 def _check(title: str, markdown: str) -> None:
+    check_text(title, "title", MAX_TITLE)
+    check_text(markdown, "markdown", MAX_MARKDOWN)
     if not title.strip():
         raise InputError("field 'title' is empty", hint="give the packet a title")
     if len(title) > MAX_TITLE:

@@ -110,6 +110,7 @@ def candidacy_relation(db: Session, user: User, candidacy: Candidacy) -> str | N
 
 
 COMMITTEE = "committee of cohort "
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: the largest PostgreSQL can hold
 
 
 def committee_cohort(relation: str) -> int | None:
@@ -362,9 +363,11 @@ def authorize(
     assert user is not None
     resource = None
     if policy.resource:
-        raw = request.path_params.get(policy.resource, "")
+        raw = str(request.path_params.get(policy.resource, ""))
         model = _LOADERS[policy.resource]
-        resource = db.get(model, int(raw)) if str(raw).isdigit() else None
+        # An id no row can have (above PostgreSQL's INTEGER, or SQLite's 64 bits) is simply
+        # not found; it must never reach the database driver.
+        resource = db.get(model, int(raw)) if raw.isdigit() and 0 < int(raw) <= MAX_ID else None
         if resource is None:
             raise HTTPException(404, "not found")
     relation = policy.check(db, user, resource)

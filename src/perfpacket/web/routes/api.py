@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session, selectinload
 from perfpacket.store.models import Packet
 from perfpacket.store.team import Cohort, Cycle
 from perfpacket.team import cycles, packets
-from perfpacket.web.authz import Access, authorize, db_session, readable_packets, shown_packet
+from perfpacket.web.authz import (
+    MAX_ID,
+    Access,
+    authorize,
+    db_session,
+    readable_packets,
+    shown_packet,
+)
 
 router = APIRouter(prefix="/api", dependencies=[Depends(authorize)], tags=["api"])
 
@@ -42,7 +49,7 @@ class Created(BaseModel):
 
 
 class SubmitIn(BaseModel):
-    cohort_id: int
+    cohort_id: int = Field(ge=1, le=MAX_ID)
 
 
 class CandidacyOut(BaseModel):

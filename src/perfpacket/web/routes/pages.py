@@ -16,7 +16,7 @@ from perfpacket.packet.render import render_packet_html
 from perfpacket.store.models import Evidence, Packet, Person
 from perfpacket.store.team import Candidacy, Cohort, CohortMember, PacketVersion, User
 from perfpacket.team import cycles, packets
-from perfpacket.web.authz import Access, authorize, db_session, shown_packet
+from perfpacket.web.authz import MAX_ID, Access, authorize, db_session, shown_packet
 from perfpacket.web.pages import ENV, distribution_chart, render
 
 router = APIRouter(dependencies=[Depends(authorize)], include_in_schema=False)
@@ -199,7 +199,7 @@ def packet_preview(
 @router.post("/packets/{packet_id}/submit")
 def packet_submit(
     packet_id: int,
-    cohort_id: int = Form(...),
+    cohort_id: int = Form(..., ge=1, le=MAX_ID),
     access: Access = Depends(authorize),
     db: Session = Depends(db_session),
 ) -> Response:
