@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -107,7 +107,10 @@ def api_packets(
     assert access.user is not None
     out = []
     for p, rel in readable_packets(db, access.user):
-        shown = shown_packet(db, p, rel)  # a committee member lists the submitted title
+        try:
+            shown = shown_packet(db, p, rel)  # a committee member lists the submitted title
+        except HTTPException:
+            continue  # no version before this reader's cohort: nothing of it to list
         updated = shown.submitted.created_at if shown.submitted else p.updated_at
         out.append(
             PacketSummary(
