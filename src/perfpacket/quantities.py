@@ -128,7 +128,10 @@ def _token_start(text: str, at: int) -> int:
 
 
 def _is_identifier(text: str, start: int) -> bool:
-    """A number inside a name: gpt-4o, claude-3-5-sonnet, v2.3, p95, Q3, #123, a URL."""
+    """A number inside a name: gpt-4o, claude-3-5-sonnet, v2.3, p95, Q3, #123, a URL, or the
+    argument of something written as code, alert(2)."""
+    if start >= 2 and text[start - 1] == "(" and text[start - 2].isalnum():
+        return True
     token = text[_token_start(text, start) : start + 1].lstrip(_OPENERS)
     if token.startswith("#"):
         return True

@@ -111,3 +111,8 @@ def test_intervals_are_told_apart_from_zero_and_from_their_estimate() -> None:
     assert format_interval(close) == "95% CI \u22128.04 pp to \u22128.00 pp"
     # enough digits already: nothing added
     assert format_interval(_claim()) == "95% CI \u221214.5 pp to \u22121.8 pp"
+
+
+def test_a_call_written_as_text_is_not_a_quantity() -> None:
+    assert find_quantities("<script>alert(2)</script> and f(3)") == []
+    assert [q.text for q in find_quantities("a gain (12%) this cycle")] == ["12%"]

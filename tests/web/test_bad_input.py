@@ -62,3 +62,44 @@ def test_login_with_bad_text_is_refused_not_a_500(world: World) -> None:
         headers=form,
     )
     assert surrogate.status_code in {401, 422}
+
+
+def test_a_packet_that_would_not_build_cannot_be_submitted(world: World) -> None:
+    ben = world.session_client("ben")
+    pid = world.ids["ben_packet"]
+    text = "---\nperson: Ben Ito\n---\n# Summary\n\nI cut latency by 40% for four teams.\n"
+    assert (
+        ben.put(f"/api/packets/{pid}", json={"title": "Ben", "markdown": text}).status_code == 200
+    )
+    r = ben.post(f"/api/packets/{pid}/submit", json={"cohort_id": world.ids["senior"]})
+    assert r.status_code == 422
+    assert "'packet.md' line 6: '40%' is not bound to a claim" in r.json()["error"]
+    text = "---\nperson: Ben Ito\n---\n# Summary\n\nLatency changed by {{ claim.nope }}.\n"
+    assert (
+        ben.put(f"/api/packets/{pid}", json={"title": "Ben", "markdown": text}).status_code == 200
+    )
+    r = ben.post(f"/api/packets/{pid}/submit", json={"cohort_id": world.ids["senior"]})
+    assert r.status_code == 422 and "line 6: unknown claim 'nope'" in r.json()["error"]
+
+
+def test_one_version_goes_before_one_cohort_of_a_cycle(world: World) -> None:
+    ana = world.session_client("ana")
+    # Version 1 of Ana's packet is before the Staff cohort of this cycle already.
+    r = ana.post(
+        f"/api/packets/{world.ids['ana_packet']}/submit", json={"cohort_id": world.ids["senior"]}
+    )
+    assert r.status_code == 409
+    assert "this version is already before cohort 'Staff' of this cycle" in r.json()["error"]
+
+
+def test_the_preview_keeps_rendering_with_an_unknown_reference_marked(world: World) -> None:
+    ana = world.client("ana")
+    pid = world.ids["ana_packet"]
+    edit = ana.get(f"/packets/{pid}/edit")
+    text = "# Summary\n\nThe gate changed escapes by {{ claim.nope }}, and the text goes on.\n"
+    r = ana.post(
+        f"/packets/{pid}/preview", data={"markdown": text, "csrf_token": csrf_of(edit.text)}
+    )
+    assert r.status_code == 200
+    assert '<mark class="problem" title="names no claim">{{ claim.nope }}</mark>' in r.text
+    assert "and the text goes on" in r.text

@@ -81,6 +81,12 @@ def test_review_flow_in_a_browser(server: str, world: World, db_url: str) -> Non
         expect(page.locator("#lint .diagnostic code", has_text="PP106").first).to_be_visible()
         expect(page.locator("#rendered .prose")).to_contain_text("<script>alert(2)</script>")
         shot("02-live-lint")
+        # A number no claim computes cannot be submitted: Ben takes it out first.
+        editor.fill(
+            "---\nperson: Ben Ito\n---\n\n# Summary\n\n"
+            "I worked on many things and improved latency.\n\n"
+            '<img src=x onerror="alert(1)"> <script>alert(2)</script>\n'
+        )
         page.get_by_role("button", name="Save").click()
         expect(page.locator(".saved")).to_have_text("saved")
         page.get_by_label("Cohort").select_option(label="2026 H2 · Senior")

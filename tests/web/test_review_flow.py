@@ -182,8 +182,11 @@ def test_editor_preview_shows_lint_findings(world: World) -> None:
     broken = ana.post(
         f"/packets/{world.ids['ana_packet']}/preview", data={"markdown": "{{ claim.nope }}\n"}
     )
-    error = BeautifulSoup(broken.text, "html.parser").select_one("#lint .error")
-    assert error is not None and "unknown claim 'nope'" in error.text
+    # The preview keeps rendering: the unknown reference is marked, and lint names it.
+    soup = BeautifulSoup(broken.text, "html.parser")
+    marked = soup.select_one("#rendered mark.problem")
+    assert marked is not None and marked.text == "{{ claim.nope }}"
+    assert "'{{ claim.nope }}' names no claim" in soup.select_one("#lint").text  # type: ignore[union-attr]
 
 
 def test_nobody_rates_their_own_candidacy(world: World) -> None:

@@ -7,29 +7,7 @@ from pathlib import Path
 import typer
 
 from perfpacket.cli._app import say, workspace_from
-from perfpacket.errors import InputError, UnboundNumbersError
-
-# How many unbound numbers the refusal lists before it says "and N more".
-LISTED = 10
-
-
-def refuse_unbound(text: str, path: str) -> None:
-    """Refuse a packet whose prose states a number no claim computes, naming each."""
-    from perfpacket.lint import parse_document
-    from perfpacket.lint.rules.unbound_number import unbound_quantities
-
-    found = unbound_quantities(parse_document(text, path))
-    if not found:
-        return
-    lines = [u.describe(path) for u in found[:LISTED]]
-    if len(found) > LISTED:
-        lines.append(f"and {len(found) - LISTED} more")
-    raise UnboundNumbersError(
-        f"{len(found)} number{'s' if len(found) != 1 else ''} not bound to a claim:\n  "
-        + "\n  ".join(lines),
-        hint="reference the claim that computes each ({{ claim.SLUG }}), reword it, or build "
-        "with --allow-unbound to render them marked",
-    )
+from perfpacket.errors import InputError
 
 
 def register(app: typer.Typer) -> None:
@@ -69,6 +47,8 @@ def register(app: typer.Typer) -> None:
                 f"'{packet}' byte {exc.start}: not UTF-8 text", hint="save the file as UTF-8"
             ) from None
         if not allow_unbound:
+            from perfpacket.lint.rules.unbound_number import refuse_unbound
+
             refuse_unbound(text, str(packet))
         ws = workspace_from(ctx)
         front = parse_packet(text, str(packet)).front_matter

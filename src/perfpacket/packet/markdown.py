@@ -16,6 +16,7 @@ from perfpacket.errors import InputError
 from perfpacket.packet.format import (
     ATTRIBUTES,
     direction_conflict,
+    format_attribute,
     format_reference,
     verb_direction,
 )
@@ -76,6 +77,9 @@ def mark_unbound(text: str) -> tuple[str, int]:
     return "".join(out), count
 
 
+PROBLEM_MARK = '<mark class="problem" title="{1}">{0}</mark>'
+
+
 @dataclass
 class RenderedBody:
     html: str
@@ -98,11 +102,16 @@ def _markdown(marks: list[int]) -> MarkdownIt:
 
 
 def render_body(
-    parsed: ParsedPacket, claims: Sequence[Claim], source_name: str = "packet"
+    parsed: ParsedPacket,
+    claims: Sequence[Claim],
+    source_name: str = "packet",
+    mark_problems: bool = False,
 ) -> RenderedBody:
     """The body as HTML, each claim reference a link to its claim with the formatted number,
-    and every quantity no claim computes marked. A verb that contradicts the sign of the
-    number after it ("cut" on a rise) is refused."""
+    and every quantity no claim computes marked. A reference that names no claim, or a verb
+    that contradicts the sign of the number after it ("cut" on a rise), is refused; with
+    ``mark_problems`` (the live preview) it is shown marked instead, so the page keeps
+    rendering while the person types."""
     by_slug = {c.slug: c for c in claims}
     replacements: list[str] = []
     # A per-render nonce keeps prose that happens to look like a placeholder from matching.
@@ -112,6 +121,9 @@ def render_body(
         line = parsed.body_line_offset + parsed.body.count("\n", 0, m.start()) + 1
         slug, attribute = m.group(1), m.group(2)
         claim = by_slug.get(slug)
+        if claim is None and mark_problems:
+            replacements.append(PROBLEM_MARK.format(html.escape(m.group(0)), "names no claim"))
+            return f"PPCLAIMREF{nonce}N{len(replacements) - 1}X"
         if claim is None:
             known = ", ".join(sorted(by_slug)) or "none"
             raise InputError(
@@ -126,6 +138,10 @@ def render_body(
         before = parsed.body[max(0, m.start() - 300) : m.start()]
         if attribute in (None, "estimate"):
             conflict = direction_conflict(claim, verb_direction(before))
+            if conflict and mark_problems:
+                text = html.escape(format_attribute(claim, attribute))
+                replacements.append(PROBLEM_MARK.format(text, html.escape(conflict)))
+                return f"PPCLAIMREF{nonce}N{len(replacements) - 1}X"
             if conflict:
                 raise InputError(
                     f"'{source_name}' line {line}: {conflict}",

@@ -117,7 +117,8 @@ def preview(session: Session, person_id: int | None, markdown: str) -> Preview:
     ctx = LintContext(claims={c.slug: c for c in claims}, feedback=feedback)
     try:
         result = lint_document(parse_document(markdown, "packet.md"), ctx)
-        body = render_body(parse_packet(markdown, "packet.md"), claims, "packet.md").html
+        parsed = parse_packet(markdown, "packet.md")
+        body = render_body(parsed, claims, "packet.md", mark_problems=True).html
     except PerfpacketError as exc:
         return Preview(None, exc.message + (f" ({exc.hint})" if exc.hint else ""))
     return Preview(body, None, result.diagnostics, result.skipped)
@@ -176,6 +177,16 @@ def summarise(
     }
 
 
+def check_submittable(packet: Packet, claims: list[Claim]) -> None:
+    """What `perfpacket build` refuses, a submission refuses: a reference that names no claim
+    of this person, a verb that contradicts its number, a number no claim computes. Each error
+    names the line."""
+    from perfpacket.lint.rules.unbound_number import refuse_unbound
+
+    render_body(parse_packet(packet.markdown, "packet.md"), claims, "packet.md")
+    refuse_unbound(packet.markdown, "packet.md")
+
+
 def submit_packet(session: Session, packet: Packet, user: User, cohort: Cohort) -> Candidacy:
     """Freeze the packet's current version and put it before the cohort."""
     candidacy = session.scalars(
@@ -191,8 +202,26 @@ def submit_packet(session: Session, packet: Packet, user: User, cohort: Cohort) 
             PacketVersion.packet_id == packet.id, PacketVersion.number == packet.version
         )
     ).first()
+    if version is not None:
+        # One version goes before one cohort of a cycle (a new version may go elsewhere).
+        elsewhere = session.scalars(
+            select(Candidacy)
+            .join(Cohort, Cohort.id == Candidacy.cohort_id)
+            .where(
+                Candidacy.version_id == version.id,
+                Cohort.cycle_id == cohort.cycle_id,
+                Cohort.id != cohort.id,
+                Candidacy.state != "draft",
+            )
+        ).first()
+        if elsewhere is not None:
+            raise ConflictError(
+                f"this version is already before cohort '{elsewhere.cohort.name}' of this cycle",
+                hint="a cycle reads one version once: edit the packet to submit a new version",
+            )
     if version is None:
         claims = person_claims(session, packet.person_id)
+        check_submittable(packet, claims)
         cycle = cohort.cycle
         assessment, summary = summarise(session, packet, claims, cycle.ladder, cycle.role)
         version = PacketVersion(

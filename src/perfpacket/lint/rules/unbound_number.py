@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from perfpacket.errors import UnboundNumbersError
 from perfpacket.lint.document import Document, Sentence
 from perfpacket.lint.engine import BaseRule, Diagnostic, LintContext
 from perfpacket.quantities import find_quantities
@@ -58,6 +59,28 @@ def unbound_quantities(doc: Document) -> list[Unbound]:
     return found
 
 
+# How many unbound numbers the refusal lists before it says "and N more".
+LISTED = 10
+
+
+def refuse_unbound(text: str, path: str) -> None:
+    """Refuse a packet whose prose states a number no claim computes, naming each."""
+    from perfpacket.lint.document import parse_document
+
+    found = unbound_quantities(parse_document(text, path))
+    if not found:
+        return
+    lines = [u.describe(path) for u in found[:LISTED]]
+    if len(found) > LISTED:
+        lines.append(f"and {len(found) - LISTED} more")
+    raise UnboundNumbersError(
+        f"{len(found)} number{'s' if len(found) != 1 else ''} not bound to a claim:\n  "
+        + "\n  ".join(lines),
+        hint="reference the claim that computes each ({{ claim.SLUG }}), reword it, or build "
+        "with --allow-unbound to render them marked",
+    )
+
+
 class UnboundNumber(BaseRule):
     name = "unbound-number"
     code = "PP106"
@@ -80,12 +103,15 @@ class UnboundNumber(BaseRule):
                     listed = ", ".join(f"'{u.text}'" for u in found)
                     verb = "is" if len(found) == 1 else "are"
                     yield self.at(s, f"{listed} {verb} not bound to a claim")
-                if ctx.claims is None:
-                    continue  # without a workspace, references cannot be checked
-                for slug, _attribute in s.refs:
-                    if slug not in ctx.claims:
-                        yield self.at(
-                            s,
-                            f"'{{{{ claim.{slug} }}}}' names no claim",
-                            "see `perfpacket claims list` for the claims this workspace has",
-                        )
+        if ctx.claims is None:
+            return  # without a workspace, references cannot be checked
+        # Every reference in the body, wherever it stands (a paragraph of one reference too).
+        from perfpacket.packet.markdown import parse_packet
+
+        for line, slug, _attribute in parse_packet(doc.source, doc.path).references:
+            if slug not in ctx.claims:
+                yield self.at_line(
+                    line,
+                    f"'{{{{ claim.{slug} }}}}' names no claim",
+                    "see `perfpacket claims list` for the claims this workspace has",
+                )
