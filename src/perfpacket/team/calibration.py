@@ -53,6 +53,30 @@ def pseudonym(candidacy_id: int, cohort_id: int) -> str:
     return f"Candidate {tag}"
 
 
+BLIND_NOTE = (
+    "> Blind review: the candidate's name is replaced by {label}. The prose may still "
+    "identify them.\n\n"
+)
+
+
+def blinded(markdown: str, title: str, names: list[str], label: str) -> tuple[str, str]:
+    """A packet as a blind committee receives it: every form of the candidate's name (full,
+    first, last, email) replaced by the pseudonym in the front matter, headings and prose, the
+    title replaced, and a note that the prose may still identify the candidate."""
+    import re
+
+    from perfpacket.packet.markdown import FRONT_MATTER
+
+    forms = sorted({n for name in names if name for n in (name, *name.split())}, key=len)
+    text = markdown
+    for form in reversed(forms):  # longest first: "Ana Okafor" before "Ana"
+        if len(form) > 1:
+            text = re.sub(rf"(?<![\w@.]){re.escape(form)}(?![\w@])", label, text)
+    match = FRONT_MATTER.match(text)
+    head, body = (text[: match.end()], text[match.end() :]) if match else ("", text)
+    return head + BLIND_NOTE.format(label=label) + body, f"{label}: packet"
+
+
 def calibration(session: Session, cohort: Cohort, blind: bool) -> dict[str, Any]:
     """Everything the calibration page and ``/api/calibration/{cohort}`` show."""
     candidacies = list(

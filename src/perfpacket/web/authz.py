@@ -145,23 +145,38 @@ def shown_packet(db: Session, packet: Packet, relation: str) -> ShownPacket:
             is_frozen(db, packet),
             None,
         )
-    version = db.scalars(
-        select(PacketVersion)
+    found = db.execute(
+        select(PacketVersion, Candidacy)
         .join(Candidacy, Candidacy.version_id == PacketVersion.id)
         .where(Candidacy.packet_id == packet.id, Candidacy.cohort_id == cohort_id)
     ).first()
-    if version is None:  # the relation exists only through a submitted candidacy
+    if found is None:  # the relation exists only through a submitted candidacy
         raise HTTPException(status_code=404, detail="Not Found")
+    version, candidacy = found
     from perfpacket.packet.markdown import parse_packet
 
+    title, markdown = version.title, version.markdown
+    if candidacy.cohort.blind:
+        title, markdown = committee_copy(candidacy, markdown, title)
     return ShownPacket(
-        version.title,
-        version.markdown,
-        parse_packet(version.markdown, "packet.md").front_matter,
+        title,
+        markdown,
+        parse_packet(markdown, "packet.md").front_matter,
         version.number,
         True,
         version,
     )
+
+
+def committee_copy(candidacy: Candidacy, markdown: str, title: str) -> tuple[str, str]:
+    """(title, markdown) of a submitted packet for a blind cohort's committee: pseudonymised."""
+    from perfpacket.team.calibration import blinded, pseudonym
+
+    person = candidacy.user
+    names = [person.name, person.email]
+    label = pseudonym(candidacy.id, candidacy.cohort_id)
+    blind_markdown, blind_title = blinded(markdown, title, names, label)
+    return blind_title, blind_markdown
 
 
 def readable_packets(db: Session, user: User) -> list[tuple[Packet, str]]:

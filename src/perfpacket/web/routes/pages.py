@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -16,7 +16,15 @@ from perfpacket.packet.render import render_packet_html
 from perfpacket.store.models import Evidence, Packet, Person
 from perfpacket.store.team import Candidacy, Cohort, CohortMember, PacketVersion, User
 from perfpacket.team import cycles, packets
-from perfpacket.web.authz import MAX_ID, Access, authorize, db_session, shown_packet
+from perfpacket.web.authz import (
+    MAX_ID,
+    Access,
+    authorize,
+    committee_cohort,
+    committee_copy,
+    db_session,
+    shown_packet,
+)
 from perfpacket.web.pages import ENV, distribution_chart, render
 
 router = APIRouter(dependencies=[Depends(authorize)], include_in_schema=False)
@@ -141,7 +149,7 @@ def packet_page(
 ) -> Response:
     shown = shown_packet(db, access.resource, access.relation)
     if shown.submitted is not None:  # a committee member: the version before their cohort
-        return HTMLResponse(_frozen_packet(shown.submitted))
+        return HTMLResponse(_frozen_packet(shown.submitted, shown.markdown, shown.title))
     return HTMLResponse(_full_packet(db, access.resource))
 
 
@@ -255,14 +263,22 @@ def candidacy_page(
 
 @router.get("/candidacies/{candidacy_id}/packet", response_class=HTMLResponse)
 def candidacy_packet(candidacy_id: int, access: Access = Depends(authorize)) -> Response:
-    return HTMLResponse(_frozen_packet(access.resource.version))
+    candidacy: Candidacy = access.resource
+    version = candidacy.version
+    if version is None:  # a draft candidacy has nothing frozen to show
+        raise HTTPException(status_code=404, detail="Not Found")
+    title, markdown = version.title, version.markdown
+    if committee_cohort(access.relation) is not None and candidacy.cohort.blind:
+        title, markdown = committee_copy(candidacy, markdown, title)
+    return HTMLResponse(_frozen_packet(version, markdown, title))
 
 
-def _frozen_packet(version: PacketVersion) -> str:
-    """A submitted version as the committee reads it: its own Markdown and claim snapshot."""
+def _frozen_packet(version: PacketVersion, markdown: str, title: str) -> str:
+    """A submitted version as the committee reads it: its Markdown (pseudonymised for a
+    blind cohort) and its own claim snapshot."""
     claims = packets.claims_from_snapshot(version.claims)
     ctx = RenderContext(assessment=version.assessment or None)
-    return render_packet_html(version.markdown, claims, version.title, ctx)
+    return render_packet_html(markdown, claims, title, ctx)
 
 
 def _rate(db: Session, access: Access, kind: str, rating: str, reason: str) -> Response:
