@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from perfpacket.cli import build_app
 from perfpacket.store import open_store
 from perfpacket.store.team import User
-from perfpacket.team.accounts import find_user
+from perfpacket.team.accounts import find_user, list_tokens
 from perfpacket.web.app import create_app
 
 PASSWORD = "a long enough password\n"
@@ -62,6 +62,32 @@ def test_users_add_list_and_token(runner: CliRunner, db_url: str) -> None:
         client = TestClient(create_app(store))
         r = client.get("/api/packets", headers={"authorization": f"Bearer {token}"})
         assert (r.status_code, r.json()) == (200, [])
+    # Tokens can be listed (hashes only) and revoked; a revoked token is refused at once.
+    second = runner.invoke(app, ["--db", db_url, "users", "token", "ana@example.com"])
+    listed = runner.invoke(app, ["--db", db_url, "users", "token", "ana@example.com", "--list"])
+    assert listed.exit_code == 0 and token not in listed.stdout
+    with open_store(db_url) as store, store.session() as s:
+        ids = [t.id for t in list_tokens(s, "ana@example.com")]
+    assert len(ids) == 2 and all(str(i) in listed.stdout for i in ids)
+    first_id = str(ids[0])
+    revoked = runner.invoke(
+        app, ["--db", db_url, "users", "token", "ana@example.com", "--revoke", first_id]
+    )
+    assert revoked.exit_code == 0 and revoked.stdout.strip() == "Revoked 1 token of ana@example.com"
+    missing = runner.invoke(
+        app, ["--db", db_url, "users", "token", "ana@example.com", "--revoke", "999"]
+    )
+    assert missing.exit_code == 2 and "ana@example.com has no token 999" in missing.stderr
+    with open_store(db_url) as store:
+        client = TestClient(create_app(store))
+        headers = {"authorization": f"Bearer {token}"}
+        assert client.get("/api/packets", headers=headers).status_code == 401
+        headers = {"authorization": f"Bearer {second.stdout.strip()}"}
+        assert client.get("/api/packets", headers=headers).status_code == 200
+    everything = runner.invoke(
+        app, ["--db", db_url, "users", "token", "ana@example.com", "--revoke", "all"]
+    )
+    assert everything.stdout.strip() == "Revoked 1 token of ana@example.com"
 
 
 def test_users_add_errors(runner: CliRunner, db_url: str) -> None:

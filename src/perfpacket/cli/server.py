@@ -52,13 +52,35 @@ def register(app: typer.Typer) -> None:
 
     @users_app.command("token")
     def users_token(
-        ctx: typer.Context, email: str = typer.Argument(..., help="Whose token.")
+        ctx: typer.Context,
+        email: str = typer.Argument(..., help="Whose token."),
+        list_: bool = typer.Option(False, "--list", help="List their tokens instead."),
+        revoke: str | None = typer.Option(
+            None, "--revoke", metavar="ID|all", help="Revoke one token by id, or all of them."
+        ),
     ) -> None:
-        """Print a new API token for ``Authorization: Bearer`` (shown once; only a hash is kept)."""
+        """Print a new API token for ``Authorization: Bearer`` (shown once; only a hash is
+        kept); or list or revoke a user's tokens."""
         from perfpacket.store import open_store
-        from perfpacket.team.accounts import issue_token
+        from perfpacket.team.accounts import issue_token, list_tokens, revoke_token
 
+        if revoke is not None and not (revoke == "all" or revoke.isdigit()):
+            raise InputError(f"--revoke '{revoke}' is not a token id", hint="give an id or all")
         with open_store(_database_url(ctx)) as store, store.session() as session:
+            if list_:
+                rows = [
+                    (str(t.id), t.created_at.isoformat(timespec="seconds"), t.token_hash[:12])
+                    for t in list_tokens(session, email)
+                ]
+                table = Table("id", "created", "hash (first 12)")
+                for row in rows:
+                    table.add_row(*row)
+                console.print(table)
+                return
+            if revoke is not None:
+                n = revoke_token(session, email, None if revoke == "all" else int(revoke))
+                say(f"Revoked {n} token{'s' if n != 1 else ''} of {email}")
+                return
             token = issue_token(session, email)
         say(token)
 

@@ -101,6 +101,39 @@ def issue_token(session: Session, email: str) -> str:
     return token
 
 
+def list_tokens(session: Session, email: str) -> list[ApiToken]:
+    """A user's API tokens (only their hashes are kept), oldest first."""
+    user = find_user(session, email)
+    stmt = select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+    return list(session.scalars(stmt))
+
+
+def revoke_token(session: Session, email: str, token_id: int | None) -> int:
+    """Revoke one of a user's tokens by id, or all of them (``token_id`` None); audited. The
+    next request with a revoked token is refused. Returns how many were revoked."""
+    from perfpacket.team import audit
+
+    user = find_user(session, email)
+    tokens = [t for t in list_tokens(session, email) if token_id is None or t.id == token_id]
+    if token_id is not None and not tokens:
+        known = ", ".join(str(t.id) for t in list_tokens(session, email)) or "none"
+        raise NotFoundError(
+            f"{email} has no token {token_id}", hint=f"their tokens: {known} (`users token --list`)"
+        )
+    for t in tokens:
+        session.delete(t)
+    audit.record(
+        session,
+        None,
+        "revoke_tokens",
+        f"user:{user.id}",
+        "admin",
+        {"tokens": [t.id for t in tokens]},
+    )
+    session.flush()
+    return len(tokens)
+
+
 def user_for_token(session: Session, token: str) -> User | None:
     row = session.scalars(select(ApiToken).where(ApiToken.token_hash == digest(token))).first()
     return session.get(User, row.user_id) if row else None
