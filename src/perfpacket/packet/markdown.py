@@ -130,6 +130,10 @@ def render_body(
                 f"'{source_name}' line {line}: unknown claim '{slug}'",
                 hint=f"known claims: {known}",
             )
+        if attribute is not None and attribute not in ATTRIBUTES and mark_problems:
+            why = "no such field; use one of: " + ", ".join(ATTRIBUTES)
+            replacements.append(PROBLEM_MARK.format(html.escape(m.group(0)), why))
+            return f"PPCLAIMREF{nonce}N{len(replacements) - 1}X"
         if attribute is not None and attribute not in ATTRIBUTES:
             raise InputError(
                 f"'{source_name}' line {line}: claim '{slug}' has no field '{attribute}'",
