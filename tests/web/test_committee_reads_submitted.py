@@ -51,3 +51,15 @@ def test_another_cohorts_committee_still_cannot_read_it(world: World) -> None:
     cora = world.session_client("cora")
     assert cora.get(f"/api/packets/{pid}").status_code == 404
     assert pid not in {p["id"] for p in cora.get("/api/packets").json()}
+
+
+def test_a_submission_is_audited(world: World) -> None:
+    from sqlalchemy import select
+
+    from perfpacket.store.team import AuditEvent
+
+    with world.store.session() as s:
+        events = s.scalars(select(AuditEvent).where(AuditEvent.action == "submit")).all()
+        assert [(e.target, e.detail["version"]) for e in events] == [
+            (f"candidacy:{world.ids['candidacy']}", 1)
+        ]

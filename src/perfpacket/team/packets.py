@@ -244,6 +244,16 @@ def submit_packet(session: Session, packet: Packet, user: User, cohort: Cohort) 
     candidacy.state = "submitted"
     candidacy.submitted_at = now()
     session.flush()
+    from perfpacket.team import audit
+
+    audit.record(
+        session,
+        user,
+        "submit",
+        f"candidacy:{candidacy.id}",
+        "candidate",
+        {"cohort": cohort.id, "packet": packet.id, "version": version.number},
+    )
     from perfpacket.team.cycles import touch
 
     touch(session, cohort.id)
