@@ -5,36 +5,11 @@ footer says "every number is computed" only when that is true."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
-from typing import Any
 
-import pytest
-from typer.testing import CliRunner
-
-from perfpacket.cli import build_app
-from perfpacket.demo import build_demo
+from tests.cli.conftest import cli
 
 FOOTER_TRUE = "Every number above is computed from imported evidence"
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("build") / "demo"
-    build_demo(out)
-    return out
-
-
-@pytest.fixture
-def demo(pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    copy = tmp_path / "demo"
-    shutil.copytree(pristine, copy)
-    monkeypatch.chdir(copy)
-    return copy
-
-
-def cli(*args: str) -> Any:
-    return CliRunner().invoke(build_app(), list(args))
 
 
 UNBOUND = """---

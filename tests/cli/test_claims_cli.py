@@ -3,39 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 from sqlalchemy import select
-from typer.testing import CliRunner
 
-from perfpacket.cli import build_app
-from perfpacket.demo import build_demo
 from perfpacket.store.models import Claim, Release
 from perfpacket.workspace import find_workspace
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("claims") / "demo"
-    build_demo(out)
-    return out
-
-
-@pytest.fixture
-def demo(pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of the demo workspace, as the current directory."""
-    copy = tmp_path / "demo"
-    shutil.copytree(pristine, copy)
-    monkeypatch.chdir(copy)
-    return copy
-
-
-def cli(*args: str) -> Any:
-    return CliRunner().invoke(build_app(), list(args))
+from tests.cli.conftest import cli
 
 
 def test_suggest_yields_claims_from_at_least_eight_recipes(demo: Path) -> None:
@@ -270,3 +246,13 @@ def test_ab_recipe_reads_better_and_checks_the_split(
         for a in skewed["assumptions"]
     )
     assert cli("claims", "verify").exit_code == 0
+
+
+def test_recipes_name_no_partner_the_evidence_does_not_hold(demo: Path) -> None:
+    """Without the person's claims.yaml, the only partners are the adopting teams the
+    evidence records (enablement); the demo's partners are Ana's own edits."""
+    (demo / "claims.yaml").unlink()
+    assert cli("claims", "suggest").exit_code == 0
+    claims = json.loads(cli("claims", "list", "--json").stdout)
+    with_partners = {c["slug"] for c in claims if c["attribution"].get("partners")}
+    assert with_partners == {"reviews-given"}

@@ -10,10 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from perfpacket.cli import build_app
-from perfpacket.demo import build_demo
+from tests.cli.conftest import cli
 
 BOB = "bob.reyes@example.com"
 BOB_AB = f"""\
@@ -26,17 +24,6 @@ BOB_INCIDENTS = "id,severity,opened_at,resolved_at,responders\n" + "".join(
     f"B-{i},P2,2026-10-0{i}T00:00:00Z,2026-10-0{i}T0{i}:00:00Z,{BOB}\n" for i in range(1, 6)
 )
 ANA_SLUG = "incident-mttr"
-
-
-def cli(*args: str) -> Any:
-    return CliRunner().invoke(build_app(), list(args))
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("two") / "demo"
-    build_demo(out)
-    return out
 
 
 @pytest.fixture

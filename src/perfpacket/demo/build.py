@@ -233,6 +233,7 @@ def build_demo(out: Path, progress: Progress | None = None) -> DemoResult:
                 )
             )
             session.flush()
+            _write_partner_edits(workspace.root)
             suggest_claims(session, people["ana"], workspace.root)
 
         say("Writing the packet")
@@ -266,3 +267,33 @@ def build_demo(out: Path, progress: Progress | None = None) -> DemoResult:
     packet_pdf = out / "packet.pdf"
     render_packet_pdf(html, str(packet_pdf))
     return DemoResult(out, packet_md, packet_html, packet_pdf, count)
+
+
+# Who Ana worked with on each claim. Recipes claim no partners (the evidence does not name
+# them); the person says so in claims.yaml, as any user would, and the packet shows it.
+DEMO_PARTNERS = {
+    "eval-regression-rate": ["ML platform", "SRE"],
+    "qa-cycle-time": ["QA"],
+    "retrieval-offline-lift": ["Search"],
+    "support-answer-prompt-v2-lift": ["Product", "Data science"],
+    "budget-guard-blocked-spend": ["FinOps", "Gateway team"],
+    "cost-per-1k-requests": ["Gateway team"],
+    "p95-latency": ["Gateway team"],
+    "gateway-error-rate": ["SRE"],
+    "kill-switch-incidents-averted": ["SRE"],
+    "incident-mttr": ["SRE"],
+    "feature-health-support-answer-decay": ["Assistant team"],
+}
+
+
+def _write_partner_edits(root: Path) -> None:
+    """The demo person's own edits to claims.yaml: the partners of each claim."""
+    import yaml
+
+    from perfpacket.claims.overrides import CLAIMS_FILE
+
+    entries = [
+        {"slug": slug, "attribution": {"partners": partners}}
+        for slug, partners in DEMO_PARTNERS.items()
+    ]
+    (root / CLAIMS_FILE).write_text(yaml.safe_dump({"claims": entries}, sort_keys=False))

@@ -109,7 +109,7 @@ class ABLiftRecipe:
                     if isinstance(treatment, Proportion)
                     else None,
                     value=value,
-                    attribution={"role": "led", "partners": ["Product", "Data science"]},
+                    attribution={"role": "led"},
                     dimensions=self.dimensions,
                     assumptions=(
                         *(value.assumptions if value else ()),

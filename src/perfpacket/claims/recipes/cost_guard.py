@@ -69,7 +69,7 @@ class CostGuardRecipe:
                 result=result,
                 scale=DAYS_PER_MONTH,
                 value=value,
-                attribution={"role": "built", "partners": ["FinOps", "Gateway team"]},
+                attribution={"role": "built"},
                 dimensions=self.dimensions,
                 assumptions=value.assumptions if value else (),
                 evidence_ids=tuple(e.id for e in blocks),

@@ -75,7 +75,7 @@ class DecayPreventionRecipe:
                         baseline=fit.slope_before,
                         current=fit.slope_after,
                         value=preserved,
-                        attribution={"role": "led", "partners": ["Assistant team"]},
+                        attribution={"role": "led"},
                         dimensions=self.dimensions,
                         assumptions=(
                             "without the sustain work the pre-existing trend would have continued",

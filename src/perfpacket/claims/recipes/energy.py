@@ -63,7 +63,7 @@ class EnergyRecipe:
                     baseline=before.mean,
                     current=after.mean,
                     value=value,
-                    attribution={"role": "led", "partners": ["Gateway team"]},
+                    attribution={"role": "led"},
                     dimensions=self.dimensions,
                     assumptions=(
                         *(value.assumptions if value else ()),

@@ -45,7 +45,7 @@ class IncidentResponseRecipe:
                 result=result,
                 baseline=target.value,
                 current=raw.estimate,
-                attribution={"role": "contributed", "partners": ["SRE"]},
+                attribution={"role": "contributed"},
                 dimensions=self.dimensions,
                 assumptions=(f"target: {target.source}",),
                 evidence_ids=tuple(i.id for i in incidents),

@@ -88,7 +88,7 @@ class KillSwitchRecipe:
                 comparison=Comparison.COUNTERFACTUAL,
                 result=result,
                 value=value,
-                attribution={"role": "built", "partners": ["SRE"]},
+                attribution={"role": "built"},
                 dimensions=self.dimensions,
                 assumptions=assumptions,
                 evidence_ids=tuple(x.id for x in (*trips, *base, *incidents)),

@@ -42,7 +42,7 @@ class LatencyRecipe:
                     result=result,
                     baseline=before.estimate,
                     current=after.estimate,
-                    attribution={"role": "led", "partners": ["Gateway team"]},
+                    attribution={"role": "led"},
                     dimensions=self.dimensions,
                     assumptions=(before_after_assumption(change.released_at),),
                     evidence_ids=(change.id,),

@@ -46,7 +46,7 @@ class QualityLiftRecipe:
                     scale=100.0,
                     baseline=100 * sum(before) / len(before) if before else None,
                     current=100 * sum(after) / len(after) if after else None,
-                    attribution={"role": "led", "partners": ["Search"]},
+                    attribution={"role": "led"},
                     dimensions=self.dimensions,
                     assumptions=("the eval items represent production queries",),
                     evidence_ids=(base.id, new.id),

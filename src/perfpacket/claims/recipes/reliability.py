@@ -39,7 +39,7 @@ class ReliabilityRecipe:
                     scale=100.0,
                     baseline=slo.value * 100,
                     current=(rate.estimate or 0.0) * 100,
-                    attribution={"role": "led", "partners": ["SRE"]},
+                    attribution={"role": "led"},
                     dimensions=self.dimensions,
                     assumptions=(f"SLO: {slo.source}", f"errors: {rule.description}"),
                     evidence_ids=(change.id,),
