@@ -64,9 +64,10 @@ def test_migrations_create_every_model_table_and_reach_head(db_url: str) -> None
         assert set(Base.metadata.tables) <= tables
         assert {"app_user", "web_session", "candidacy", "rating", "audit_event"} <= tables
         assert "alembic_version" in tables
-        assert store.current_revision() == "0003"
+        assert "login_attempt" not in tables  # replaced by the atomic login_limit counters
+        assert store.current_revision() == "0004"
         store.upgrade()  # a second upgrade is a no-op
-        assert store.current_revision() == "0003"
+        assert store.current_revision() == "0004"
     finally:
         store.close()
 

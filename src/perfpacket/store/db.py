@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import threading
 from collections.abc import Iterator
@@ -19,6 +20,11 @@ from perfpacket.errors import StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _SQLITE_WRITERS = threading.Lock()
+# A transaction begun with this execution option is a write transaction from its first
+# statement (BEGIN IMMEDIATE on SQLite).
+_WRITE = "perfpacket_write"
+# How long a SQLite writer waits for another process's write to finish before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def normalise_url(url: str) -> str:
@@ -53,6 +59,7 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     # With WAL, NORMAL never corrupts the file and skips an fsync per commit (a commit may be
     # lost at power failure, never half-applied): the team server commits on every audited read.
@@ -61,7 +68,21 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A write transaction takes the write lock at BEGIN, waiting (busy_timeout) if another
+    # connection holds it. Begun deferred, a transaction that read first and writes later
+    # fails at once with "database is locked" when another write committed in between: its
+    # snapshot is stale, and SQLite cannot wait that out.
+    write = connection.get_execution_options().get(_WRITE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def begin_write(session: Session) -> None:
+    """Commit what ``session`` has done so far and begin a write transaction: on SQLite it
+    holds the write lock from its first statement, so no read in it can be too old to write.
+    Call it before a unit of work that reads and then writes."""
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={_WRITE: True})
 
 
 def _alembic_config(engine: Engine) -> Any:
@@ -87,16 +108,22 @@ class Store:
         with self._factory() as session, session.begin():
             yield session
 
+    @property
+    def sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
     @contextmanager
-    def short_write(self) -> Iterator[None]:
-        """Around a brief write transaction. SQLite has one write lock per file and makes a
-        waiting writer sleep in growing steps, so writers of one process queue on a lock of
-        ours instead; PostgreSQL needs nothing."""
-        if self.engine.dialect.name != "sqlite":
+    def write_now(self, session: Session) -> Iterator[None]:
+        """A brief write committed at once, inside a unit of work that otherwise only reads
+        (an audited read, an anonymous session): what it read so far is committed first.
+        SQLite has one write lock per file and makes a waiting writer sleep in growing steps,
+        so such writers of one process queue on a lock of ours instead."""
+        session.commit()
+        lock = _SQLITE_WRITERS if self.sqlite else contextlib.nullcontext()
+        with lock:
+            begin_write(session)
             yield
-            return
-        with _SQLITE_WRITERS:
-            yield
+            session.commit()
 
     def new_session(self) -> Session:
         """A session whose transactions the caller commits (the web server: one per request)."""

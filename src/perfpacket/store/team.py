@@ -65,14 +65,17 @@ class WebSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
-class LoginAttempt(Base):
-    """Failed logins, by account and by client address, for rate limiting across instances."""
+class LoginLimit(Base):
+    """Login attempts in the current window, by account and by client address. Each attempt
+    adds one in a single atomic statement before its password is checked (see
+    ``accounts.authenticate``), so parallel guesses cannot run past the limit, across
+    processes and instances alike."""
 
-    __tablename__ = "login_attempt"
+    __tablename__ = "login_limit"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(400), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    attempts: Mapped[int] = mapped_column(Integer)
 
 
 class PacketVersion(Base):

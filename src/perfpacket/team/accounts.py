@@ -9,12 +9,14 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from perfpacket.errors import InputError, NotFoundError
+from perfpacket.store.db import begin_write
 from perfpacket.store.models import Person
-from perfpacket.store.team import ROLES, ApiToken, LoginAttempt, User, WebSession
+from perfpacket.store.team import ROLES, ApiToken, LoginLimit, User, WebSession
 from perfpacket.team.text import MAX_EMAIL, MAX_NAME, MAX_PASSWORD, check_text
 
 MIN_PASSWORD = 10
@@ -146,33 +148,71 @@ class LoginResult:
     retry_after: int = 0
 
 
-def _recent_failures(session: Session, key: str, since: datetime) -> int:
-    stmt = select(func.count()).where(LoginAttempt.key == key, LoginAttempt.at >= since)
-    return int(session.scalar(stmt) or 0)
+def _count_attempt(session: Session, key: str, at: datetime) -> tuple[int, datetime]:
+    """Add this attempt to ``key``'s window in one atomic statement (an upsert that starts a new
+    window once the old one is over); returns the attempts so far, this one included, and
+    when the window started. Parallel requests each get their own count, on any backend."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    expired = LoginLimit.window_start < at - LOGIN_WINDOW
+    stmt = (
+        insert(LoginLimit)
+        .values(key=key, window_start=at, attempts=1)
+        .on_conflict_do_update(
+            index_elements=[LoginLimit.key],
+            set_={
+                # Both read the row as it was before this statement.
+                "attempts": case((expired, 1), else_=LoginLimit.attempts + 1),
+                "window_start": case((expired, at), else_=LoginLimit.window_start),
+            },
+        )
+        .returning(LoginLimit.attempts, LoginLimit.window_start)
+    )
+    attempts, started = session.execute(stmt).one()
+    return int(attempts), started
+
+
+def _take_back(session: Session, keys: list[str]) -> None:
+    """Undo one counted attempt on each of ``keys`` (a refused or a successful one)."""
+    session.execute(
+        update(LoginLimit)
+        .where(LoginLimit.key.in_(keys), LoginLimit.attempts > 0)
+        .values(attempts=LoginLimit.attempts - 1)
+    )
 
 
 def authenticate(session: Session, email: str, password: str, client: str) -> LoginResult:
-    """Check a password, refusing to check at all once too many attempts have failed."""
+    """Check a password, unless too many attempts have failed in the window.
+
+    The attempt is counted and committed *before* the password is checked, so however many
+    guesses arrive at once, no more than the limit are ever checked. An attempt refused for
+    being over a limit takes its count back at once, as does a correct password (which also
+    clears the account's count): what remains counted are the failed checks, and a guessing
+    burst at one account does not lock its address out of the others. Commits the session."""
     email = check_text(email, "email", MAX_EMAIL).strip().lower()
     check_text(password, "password", MAX_PASSWORD)
-    keys = (f"account:{email}", f"client:{client}")
-    since = now() - LOGIN_WINDOW
-    if (
-        _recent_failures(session, keys[0], since) >= LOGIN_FAILURES_PER_ACCOUNT
-        or _recent_failures(session, keys[1], since) >= LOGIN_FAILURES_PER_CLIENT
-    ):
-        return LoginResult(None, limited=True, retry_after=int(LOGIN_WINDOW.total_seconds()))
+    at = now()
+    account, address = f"account:{email}", f"client:{client}"
+    counted: list[str] = []
+    for key, limit in ((account, LOGIN_FAILURES_PER_ACCOUNT), (address, LOGIN_FAILURES_PER_CLIENT)):
+        attempts, started = _count_attempt(session, key, at)
+        counted.append(key)
+        if attempts > limit:
+            _take_back(session, counted)
+            session.commit()
+            retry = int((started + LOGIN_WINDOW - at).total_seconds())
+            return LoginResult(None, limited=True, retry_after=max(1, retry))
+    begin_write(session)  # the counts are on record before the password is checked
     user = session.scalars(select(User).where(User.email == email)).first()
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
-        user = None
-    if user is None:
-        session.add_all(LoginAttempt(key=k, at=now()) for k in keys)
+        return LoginResult(None)
+    if user is None:  # the dummy hash's own phrase: still no account
         return LoginResult(None)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))
+    session.execute(delete(LoginLimit).where(LoginLimit.key == account))
+    _take_back(session, [address])
     return LoginResult(user)
 
 
@@ -207,4 +247,4 @@ def end_session(session: Session, cookie: str) -> None:
 
 def purge_expired(session: Session) -> None:
     session.execute(delete(WebSession).where(WebSession.expires_at <= now()))
-    session.execute(delete(LoginAttempt).where(LoginAttempt.at < now() - LOGIN_WINDOW))
+    session.execute(delete(LoginLimit).where(LoginLimit.window_start < now() - LOGIN_WINDOW))

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+import perfpacket.stats  # noqa: F401  (see below)
 from perfpacket import __version__
 from perfpacket.errors import ConflictError, NotFoundError, PerfpacketError
 from perfpacket.store import Store, open_store
@@ -22,6 +23,8 @@ from perfpacket.web.authz import ROUTES, NotSignedInError
 from perfpacket.web.cache import CalibrationCache
 from perfpacket.web.pages import render
 
+# Pages read claims whose types live in perfpacket.stats, which brings scipy and statsmodels:
+# imported with the app, as a worker starts, instead of in its first reader's request (a second).
 STATIC = Path(__file__).parent / "static"
 # Pages load nothing from elsewhere and run no inline script; HTMX comes from /static.
 CSP = (

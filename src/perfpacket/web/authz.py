@@ -28,11 +28,11 @@ from perfpacket.store.team import (
     WebSession,
 )
 from perfpacket.team import accounts, audit
+from perfpacket.web.transaction import READ_METHODS, db_session
 
 SESSION_COOKIE = "perfpacket_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class NotSignedInError(Exception):
@@ -308,19 +308,6 @@ _LOADERS: dict[str, type[Any]] = {
 # --- the request-time check ------------------------------------------------------------------
 
 
-def db_session(request: Request) -> Any:
-    """One session per request: committed when the route returns, rolled back if it raises."""
-    db = request.app.state.store.new_session()
-    try:
-        yield db
-        db.commit()
-    except BaseException:
-        db.rollback()
-        raise
-    finally:
-        db.close()
-
-
 def _identify(request: Request, db: Session) -> tuple[User | None, WebSession | None, bool]:
     """The user, their browser session (if by cookie), and whether a bearer token was used."""
     header = request.headers.get("authorization", "")
@@ -392,11 +379,8 @@ def authorize(
         target = f"{(policy.resource or '').removesuffix('_id')}:{getattr(resource, 'id', '')}"
         # Committed before anything is shown, so a read is on record even if the response never
         # arrives. It is a transaction of its own on the request's connection (a second
-        # connection per request could exhaust the pool under load); starting it with the write
-        # keeps SQLite from refusing to upgrade an older read snapshot.
-        db.commit()
-        with request.app.state.store.short_write():
+        # connection per request could exhaust the pool under load).
+        with request.app.state.store.write_now(db):
             audit.record(db, user, "read", target, relation, {"path": request.url.path})
-            db.commit()
     access.resource, access.relation = resource, relation
     return access

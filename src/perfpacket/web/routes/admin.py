@@ -9,10 +9,16 @@ from sqlalchemy.orm import Session, selectinload
 
 from perfpacket.store.team import ROLES, Candidacy, Cohort, Cycle
 from perfpacket.team import accounts, audit, cycles
-from perfpacket.web.authz import Access, authorize, db_session
+from perfpacket.web.authz import Access, authorize
 from perfpacket.web.pages import render
+from perfpacket.web.transaction import CommitBeforeRespond, db_session
 
-router = APIRouter(prefix="/admin", dependencies=[Depends(authorize)], include_in_schema=False)
+router = APIRouter(
+    route_class=CommitBeforeRespond,
+    prefix="/admin",
+    dependencies=[Depends(authorize)],
+    include_in_schema=False,
+)
 
 
 @router.get("/users", response_class=HTMLResponse)

@@ -17,12 +17,14 @@ from perfpacket.web.authz import (
     MAX_ID,
     Access,
     authorize,
-    db_session,
     readable_packets,
     shown_packet,
 )
+from perfpacket.web.transaction import CommitBeforeRespond, db_session
 
-router = APIRouter(prefix="/api", dependencies=[Depends(authorize)], tags=["api"])
+router = APIRouter(
+    route_class=CommitBeforeRespond, prefix="/api", dependencies=[Depends(authorize)], tags=["api"]
+)
 
 
 class PacketIn(BaseModel):

@@ -7,10 +7,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from perfpacket.team import accounts
-from perfpacket.web.authz import SESSION_COOKIE, Access, authorize, db_session
+from perfpacket.web.authz import SESSION_COOKIE, Access, authorize
 from perfpacket.web.pages import render
+from perfpacket.web.transaction import CommitBeforeRespond, db_session
 
-router = APIRouter(dependencies=[Depends(authorize)], include_in_schema=False)
+router = APIRouter(
+    route_class=CommitBeforeRespond, dependencies=[Depends(authorize)], include_in_schema=False
+)
 
 
 def set_session_cookie(request: Request, response: Response, cookie: str) -> None:
@@ -43,9 +46,10 @@ def login_form(
     if access.user is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
     cookie = None
-    if access.session_row is None:
-        accounts.purge_expired(db)
-        cookie, row = accounts.start_session(db, None)
+    if access.session_row is None:  # an anonymous session, to carry the form's CSRF token
+        with request.app.state.store.write_now(db):
+            accounts.purge_expired(db)
+            cookie, row = accounts.start_session(db, None)
         request.state.csrf = row.csrf_token
     response = render(request, "login.html", {"next": _safe_next(next), "error": None})
     if cookie:

@@ -22,12 +22,14 @@ from perfpacket.web.authz import (
     authorize,
     committee_cohort,
     committee_copy,
-    db_session,
     shown_packet,
 )
 from perfpacket.web.pages import ENV, distribution_chart, render
+from perfpacket.web.transaction import CommitBeforeRespond, db_session
 
-router = APIRouter(dependencies=[Depends(authorize)], include_in_schema=False)
+router = APIRouter(
+    route_class=CommitBeforeRespond, dependencies=[Depends(authorize)], include_in_schema=False
+)
 
 NEW_PACKET = """---
 person: {name}
