@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime
 
 import typer
 from rich.table import Table
@@ -18,6 +19,10 @@ def _database_url(ctx: typer.Context) -> str:
     root = ctx.find_root()
     db = root.obj.get("db") if isinstance(root.obj, dict) else None
     return db or os.environ.get(DATABASE_ENV) or workspace_from(ctx).database_url
+
+
+def _when(at: datetime | None, missing: str = "") -> str:
+    return at.isoformat(timespec="seconds") if at else missing
 
 
 def register(app: typer.Typer) -> None:
@@ -58,6 +63,9 @@ def register(app: typer.Typer) -> None:
         revoke: str | None = typer.Option(
             None, "--revoke", metavar="ID|all", help="Revoke one token by id, or all of them."
         ),
+        days: int = typer.Option(
+            90, "--days", help="Days a new token is valid; 0 for one that never expires."
+        ),
     ) -> None:
         """Print a new API token for ``Authorization: Bearer`` (shown once; only a hash is
         kept); or list or revoke a user's tokens."""
@@ -69,10 +77,16 @@ def register(app: typer.Typer) -> None:
         with open_store(_database_url(ctx)) as store, store.session() as session:
             if list_:
                 rows = [
-                    (str(t.id), t.created_at.isoformat(timespec="seconds"), t.token_hash[:12])
+                    (
+                        str(t.id),
+                        _when(t.created_at),
+                        _when(t.expires_at, "never"),
+                        _when(t.last_used_at, "never"),
+                        t.token_hash[:12],
+                    )
                     for t in list_tokens(session, email)
                 ]
-                table = Table("id", "created", "hash (first 12)")
+                table = Table("id", "created", "expires", "last used", "hash (first 12)")
                 for row in rows:
                     table.add_row(*row)
                 console.print(table)
@@ -81,8 +95,70 @@ def register(app: typer.Typer) -> None:
                 n = revoke_token(session, email, None if revoke == "all" else int(revoke))
                 say(f"Revoked {n} token{'s' if n != 1 else ''} of {email}")
                 return
-            token = issue_token(session, email)
+            token = issue_token(session, email, days or None)
         say(token)
+
+    @users_app.command("deactivate")
+    def users_deactivate(
+        ctx: typer.Context, email: str = typer.Argument(..., help="Whose account.")
+    ) -> None:
+        """Deactivate an account: it cannot sign in, and its sessions and tokens end at once.
+        Its packets, ratings and history stay."""
+        from perfpacket.store import open_store
+        from perfpacket.team.accounts import deactivate_user
+
+        with open_store(_database_url(ctx)) as store, store.session() as session:
+            user = deactivate_user(session, email)
+            say(f"deactivated {user.email}; their sessions and tokens have ended")
+
+    @users_app.command("activate")
+    def users_activate(
+        ctx: typer.Context, email: str = typer.Argument(..., help="Whose account.")
+    ) -> None:
+        """Let a deactivated account sign in again."""
+        from perfpacket.store import open_store
+        from perfpacket.team.accounts import activate_user
+
+        with open_store(_database_url(ctx)) as store, store.session() as session:
+            user = activate_user(session, email)
+            say(f"activated {user.email}")
+
+    @users_app.command("role")
+    def users_role(
+        ctx: typer.Context,
+        email: str = typer.Argument(..., help="Whose account."),
+        role: str = typer.Argument(..., help="engineer, manager, committee or admin."),
+    ) -> None:
+        """Change an account's role (its open sessions end, so the next page shows the new one)."""
+        from perfpacket.store import open_store
+        from perfpacket.team.accounts import set_role
+
+        with open_store(_database_url(ctx)) as store, store.session() as session:
+            user = set_role(session, email, role)
+            say(f"{user.email} is now {user.role}")
+
+    @users_app.command("password")
+    def users_password(
+        ctx: typer.Context,
+        email: str = typer.Argument(..., help="Whose account."),
+        password_stdin: bool = typer.Option(
+            False, "--password-stdin", help="Read the new password from standard input."
+        ),
+    ) -> None:
+        """Set a new password for an account (an admin's reset); its open sessions end."""
+        from perfpacket.store import open_store
+        from perfpacket.team.accounts import set_password
+
+        if not password_stdin:
+            raise InputError(
+                "no password given",
+                hint='pipe it in: echo "$PASSWORD" | perfpacket users password EMAIL '
+                "--password-stdin",
+            )
+        password = sys.stdin.readline().rstrip("\r\n")
+        with open_store(_database_url(ctx)) as store, store.session() as session:
+            user = set_password(session, email, password)
+            say(f"set a new password for {user.email}; their sessions have ended")
 
     @users_app.command("list")
     def users_list(
@@ -94,21 +170,25 @@ def register(app: typer.Typer) -> None:
         from perfpacket.team.accounts import list_users
 
         with open_store(_database_url(ctx)) as store, store.session() as session:
-            rows = [
+            rows: list[dict[str, str | bool | None]] = [
                 {
                     "email": u.email,
                     "name": u.name,
                     "role": u.role,
                     "manager": u.manager.email if u.manager else None,
+                    "active": u.deactivated_at is None,
                 }
                 for u in list_users(session)
             ]
         if as_json:
             print_json(rows)
             return
-        table = Table("email", "name", "role", "manager")
+        table = Table("email", "name", "role", "manager", "active")
         for r in rows:
-            table.add_row(r["email"], r["name"], r["role"], r["manager"] or "")
+            email, name, role, manager = (
+                str(r[k] or "") for k in ("email", "name", "role", "manager")
+            )
+            table.add_row(email, name, role, manager, "yes" if r["active"] else "no")
         console.print(table)
 
     @app.command("serve")

@@ -33,6 +33,9 @@ class User(Base):
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set when an admin deactivates the account: it cannot sign in, and its sessions and
+    # tokens are gone.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
     person: Mapped[Person] = relationship()
     manager: Mapped[User | None] = relationship(remote_side=[id])
@@ -47,6 +50,8 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class WebSession(Base):

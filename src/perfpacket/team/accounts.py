@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,6 +27,10 @@ LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_FAILURES_PER_ACCOUNT = 5
 LOGIN_FAILURES_PER_CLIENT = 20
 TOKEN_PREFIX = "pp_"
+TOKEN_DAYS = 90  # how long a new API token is valid unless told otherwise
+MAX_TOKEN_DAYS = 3650
+# A token's last use is written at most this often (a write on every API read would be waste).
+TOKEN_USE_RESOLUTION = timedelta(minutes=10)
 
 _hasher = PasswordHasher()
 # Verifying against this when the email is unknown keeps the answer time the same either way.
@@ -95,11 +100,25 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.email)))
 
 
-def issue_token(session: Session, email: str) -> str:
-    """A new API token for ``Authorization: Bearer``; shown once, stored as a hash."""
+def issue_token(session: Session, email: str, days: int | None = TOKEN_DAYS) -> str:
+    """A new API token for ``Authorization: Bearer``, valid for ``days`` (None: until revoked);
+    shown once, stored as a hash."""
     user = find_user(session, email)
+    if user.deactivated_at is not None:
+        raise InputError(
+            f"{user.email} is deactivated", hint=f"`perfpacket users activate {email}`"
+        )
+    if days is not None and not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InputError(
+            f"--days {days} is out of range",
+            hint=f"give 1 to {MAX_TOKEN_DAYS} days, or --days 0 for a token that never expires",
+        )
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=digest(token), created_at=now()))
+    at = now()
+    expires = at + timedelta(days=days) if days is not None else None
+    session.add(
+        ApiToken(user_id=user.id, token_hash=digest(token), created_at=at, expires_at=expires)
+    )
     return token
 
 
@@ -136,9 +155,93 @@ def revoke_token(session: Session, email: str, token_id: int | None) -> int:
     return len(tokens)
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == digest(token))).first()
-    return session.get(User, row.user_id) if row else None
+def token_user(session: Session, token: str) -> tuple[ApiToken | None, User | None]:
+    """The live token (not expired) and its active user, or (None, None)."""
+    stmt = (
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == digest(token), User.deactivated_at.is_(None))
+    )
+    found = session.execute(stmt).first()
+    if found is None:
+        return None, None
+    row, user = found
+    if row.expires_at is not None and row.expires_at <= now():
+        return None, None
+    return row, user
+
+
+def token_used_long_ago(row: ApiToken) -> bool:
+    """Whether the token's last use is stale enough to write down again."""
+    return row.last_used_at is None or now() - row.last_used_at >= TOKEN_USE_RESOLUTION
+
+
+def _audited(session: Session, actor: User | None, action: str, user: User, **detail: Any) -> None:
+    from perfpacket.team import audit
+
+    audit.record(session, actor, action, f"user:{user.id}", "admin", detail or None)
+
+
+def _end_everything(session: Session, user: User) -> None:
+    """Every session and token of ``user`` ends now."""
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+
+
+def deactivate_user(session: Session, email: str, actor: User | None = None) -> User:
+    """The account can no longer sign in; its sessions and API tokens end at once. Its
+    packets, ratings and audit history stay."""
+    user = find_user(session, email)
+    if actor is not None and actor.id == user.id:
+        raise InputError("you cannot deactivate your own account", hint="ask another admin")
+    if user.deactivated_at is None:
+        user.deactivated_at = now()
+    _end_everything(session, user)
+    _audited(session, actor, "deactivate_user", user)
+    session.flush()
+    return user
+
+
+def activate_user(session: Session, email: str, actor: User | None = None) -> User:
+    """Let a deactivated account sign in again (with a new password or token)."""
+    user = find_user(session, email)
+    user.deactivated_at = None
+    _audited(session, actor, "activate_user", user)
+    session.flush()
+    return user
+
+
+def set_role(session: Session, email: str, role: str, actor: User | None = None) -> User:
+    """Change the account's role; its sessions end, so the next page is seen in the new role."""
+    user = find_user(session, email)
+    if role not in ROLES:
+        raise InputError(f"role '{role}' is not a role", hint="use one of: " + ", ".join(ROLES))
+    if actor is not None and actor.id == user.id and role != "admin":
+        raise InputError("you cannot take away your own admin role", hint="ask another admin")
+    before = user.role
+    user.role = role
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    _audited(session, actor, "set_role", user, before=before, after=role)
+    session.flush()
+    return user
+
+
+def set_password(session: Session, email: str, password: str, actor: User | None = None) -> User:
+    """An admin sets a new password: the account's sessions end (tokens stay: revoke them with
+    ``users token --revoke all`` if the account was compromised)."""
+    check_text(password, "password", MAX_PASSWORD)
+    if len(password) < MIN_PASSWORD:
+        raise InputError(
+            f"the password is {len(password)} characters; at least {MIN_PASSWORD} are needed",
+            hint="pipe a longer password to --password-stdin",
+        )
+    user = find_user(session, email)
+    user.password_hash = _hasher.hash(password)
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    session.execute(delete(LoginLimit).where(LoginLimit.key == f"account:{user.email}"))
+    _audited(session, actor, "set_password", user)
+    session.flush()
+    return user
 
 
 @dataclass(frozen=True)
@@ -202,7 +305,9 @@ def authenticate(session: Session, email: str, password: str, client: str) -> Lo
             retry = int((started + LOGIN_WINDOW - at).total_seconds())
             return LoginResult(None, limited=True, retry_after=max(1, retry))
     begin_write(session)  # the counts are on record before the password is checked
-    user = session.scalars(select(User).where(User.email == email)).first()
+    user = session.scalars(
+        select(User).where(User.email == email, User.deactivated_at.is_(None))
+    ).first()
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
@@ -235,7 +340,11 @@ def find_session(session: Session, cookie: str) -> tuple[WebSession | None, User
     stmt = (
         select(WebSession, User)
         .outerjoin(User, User.id == WebSession.user_id)
-        .where(WebSession.id == digest(cookie), WebSession.expires_at > now())
+        .where(
+            WebSession.id == digest(cookie),
+            WebSession.expires_at > now(),
+            User.deactivated_at.is_(None),
+        )
     )
     found = session.execute(stmt).first()
     return (found[0], found[1]) if found else (None, None)

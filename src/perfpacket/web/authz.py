@@ -279,6 +279,7 @@ ROUTES: dict[str, str] = {
     "calibration_page": "cohort:committee",
     "admin_users": "admin",
     "admin_user_add": "admin",
+    "admin_user_change": "admin",
     "admin_cycles": "admin",
     "admin_cycle_add": "admin",
     "admin_cohort_step": "cohort:admin",
@@ -305,6 +306,16 @@ _LOADERS: dict[str, type[Any]] = {
 }
 
 
+# Who may read the record a path names: decides between 403 and 404 for a refused write.
+_READERS: dict[str, Check] = {
+    "packet_id": packet_relation,
+    "candidacy_id": candidacy_relation,
+    "cohort_id": lambda db, user, cohort: (
+        _cohort_committee(db, user, cohort) or _admin(db, user, cohort)
+    ),
+}
+
+
 # --- the request-time check ------------------------------------------------------------------
 
 
@@ -312,9 +323,12 @@ def _identify(request: Request, db: Session) -> tuple[User | None, WebSession | 
     """The user, their browser session (if by cookie), and whether a bearer token was used."""
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        user = accounts.user_for_token(db, header[7:].strip())
-        if user is None:
+        token, user = accounts.token_user(db, header[7:].strip())
+        if token is None or user is None:  # unknown, revoked, expired, or its user deactivated
             raise NotSignedInError
+        if accounts.token_used_long_ago(token):
+            with request.app.state.store.write_now(db):
+                token.last_used_at = accounts.now()
         return user, None, True
     cookie = request.cookies.get(SESSION_COOKIE)
     row, user = accounts.find_session(db, cookie) if cookie else (None, None)
@@ -374,7 +388,12 @@ def authorize(
             raise HTTPException(404, "not found")
     relation = policy.check(db, user, resource)
     if relation is None:
-        raise HTTPException(403 if write else 404, "not allowed" if write else "not found")
+        # Refused: 403 only when the user may at least read the record; otherwise 404 for a
+        # write too, so that nobody learns by writing which ids exist.
+        readable = policy.resource is not None and _READERS[policy.resource](db, user, resource)
+        if write and (policy.resource is None or readable):
+            raise HTTPException(403, "not allowed")
+        raise HTTPException(404, "not found")
     if policy.audit_reads and not write and relation not in {"owner", "candidate"}:
         target = f"{(policy.resource or '').removesuffix('_id')}:{getattr(resource, 'id', '')}"
         # Committed before anything is shown, so a read is on record even if the response never

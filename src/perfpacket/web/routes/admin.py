@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
@@ -36,6 +38,32 @@ def admin_user_add(
     db: Session = Depends(db_session),
 ) -> Response:
     accounts.add_user(db, email, name, role, password, manager or None)
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+AccountChange = Literal["deactivate", "activate", "role", "password"]
+
+
+@router.post("/users/change")
+def admin_user_change(
+    email: str = Form(...),
+    change: AccountChange = Form(...),
+    role: str = Form(""),
+    password: str = Form(""),
+    access: Access = Depends(authorize),
+    db: Session = Depends(db_session),
+) -> Response:
+    """Deactivate or activate an account, change its role or set its password; audited with
+    the admin as the actor."""
+    actor = access.user
+    if change == "deactivate":
+        accounts.deactivate_user(db, email, actor)
+    elif change == "activate":
+        accounts.activate_user(db, email, actor)
+    elif change == "role":
+        accounts.set_role(db, email, role, actor)
+    else:
+        accounts.set_password(db, email, password, actor)
     return RedirectResponse("/admin/users", status_code=303)
 
 
