@@ -14,8 +14,6 @@ from _harness import Result, best_of, demo_workspace
 
 
 def run(tmp: Path) -> list[Result]:
-    from perfpacket.claims import load_claims
-    from perfpacket.packet import render_packet_html
     from perfpacket.workspace import find_workspace
 
     ws = demo_workspace(tmp)
@@ -23,16 +21,16 @@ def run(tmp: Path) -> list[Result]:
     store = find_workspace(ws).open_store()
 
     from perfpacket.claims import resolve_person
-    from perfpacket.packet.context import build_context
+    from perfpacket.packet import parse_packet
     from perfpacket.packet.render import render_packet_pdf
+    from perfpacket.snapshot import build_snapshot, choose_target
 
     def html() -> str:
         # The whole of `perfpacket build`: claims, assessment, plan, context, render.
         with store.session() as session:
             person = resolve_person(session, None, "ana.okafor@example.com")
-            claims = load_claims(session, person)
-            ctx = build_context(session, person, claims)
-            return render_packet_html(text, claims, "packet.md", ctx)
+            target = choose_target(parse_packet(text, "packet.md").front_matter)
+            return build_snapshot(session, person, text, target).html
 
     def ours() -> None:
         html()

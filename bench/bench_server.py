@@ -32,6 +32,7 @@ def _populate(url: str, demo: Path) -> tuple[int, str]:
     """A cohort of CANDIDATES submitted packets; returns its id and a committee session cookie."""
     from sqlalchemy import select
 
+    from perfpacket.snapshot import claim_row, claims_from_rows
     from perfpacket.store import open_store
     from perfpacket.store.models import Claim
     from perfpacket.store.team import RATINGS, Candidacy
@@ -39,7 +40,7 @@ def _populate(url: str, demo: Path) -> tuple[int, str]:
     from perfpacket.workspace import find_workspace
 
     with find_workspace(demo).open_store() as demo_store, demo_store.session() as s:
-        template = [packets.snapshot_claim(c) for c in s.scalars(select(Claim))]
+        template = [claim_row(c) for c in s.scalars(select(Claim))]
     text = (demo / "packet.md").read_text(encoding="utf-8")
     rng = random.Random(7)
     with open_store(url) as store, store.session() as s:
@@ -57,7 +58,7 @@ def _populate(url: str, demo: Path) -> tuple[int, str]:
                 s, f"c{i}@example.com", f"Candidate {i}", "engineer", "x" * 12, manager.email
             )
             for row in template:
-                claim = packets.claims_from_snapshot([{**row, "id": None}])[0]
+                claim = claims_from_rows([{**row, "id": None}])[0]
                 claim.person_id = user.person_id
                 if claim.estimate is not None:
                     claim.estimate *= rng.uniform(0.7, 1.3)

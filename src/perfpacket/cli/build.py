@@ -19,7 +19,12 @@ def register(app: typer.Typer) -> None:
             None, "--html", metavar="OUT", help="HTML output (default: PACKET with .html)."
         ),
         pdf: Path | None = typer.Option(None, "--pdf", metavar="OUT", help="Also write a PDF."),
-        ladder: str = typer.Option("ai-engineering", "--ladder", help="Ladder for the brief."),
+        ladder: str | None = typer.Option(
+            None,
+            "--ladder",
+            help="Ladder for the brief (default: the front matter's, the workspace's, then "
+            "the built-in one).",
+        ),
         person: str | None = typer.Option(
             None,
             "--person",
@@ -33,10 +38,10 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Render a packet: one self-contained HTML file (and a PDF), claims resolved."""
-        from perfpacket.claims import load_claims, packet_person
-        from perfpacket.packet import parse_packet, render_packet_html
-        from perfpacket.packet.context import build_context
+        from perfpacket.claims import packet_person
+        from perfpacket.packet import parse_packet
         from perfpacket.packet.render import render_packet_pdf
+        from perfpacket.snapshot import build_snapshot, choose_target
 
         try:
             text = packet.read_text(encoding="utf-8")
@@ -52,11 +57,10 @@ def register(app: typer.Typer) -> None:
             refuse_unbound(text, str(packet))
         ws = workspace_from(ctx)
         front = parse_packet(text, str(packet)).front_matter
+        target = choose_target(front, ws.config, ladder)
         with ws.open_store() as store, store.session() as session:
             who = packet_person(session, front, person, ws.person)
-            claims = load_claims(session, who)
-            context = build_context(session, who, claims, ladder, str(front.get("role") or ""))
-            rendered = render_packet_html(text, claims, str(packet), context)
+            rendered = build_snapshot(session, who, text, target, str(packet)).html
         out = html or packet.with_suffix(".html")
         out.write_text(rendered, encoding="utf-8")
         say(f"Wrote {out}")

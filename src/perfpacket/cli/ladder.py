@@ -9,28 +9,24 @@ import typer
 from rich.table import Table
 
 from perfpacket.cli._app import console, print_json, say, workspace_from
-
-DEFAULT_LADDER = "ai-engineering"
-DEFAULT_ROLE = "staff-applied-ai-engineer"
+from perfpacket.ladder.schema import DEFAULT_LADDER
 
 
 def _assessment(
-    ctx: typer.Context, ladder_name: str, role: str | None, person: str | None
+    ctx: typer.Context, ladder_name: str | None, role: str | None, person: str | None
 ) -> tuple[Any, Any]:
+    """The person's assessment, with the ladder and role chosen as for their packet
+    (perfpacket.snapshot.choose_target): the options, the workspace's [packet] table, the
+    ladder's default role."""
     from perfpacket.claims import resolve_person
-    from perfpacket.ladder.assess import assess
-    from perfpacket.ladder.schema import load_ladder
-    from perfpacket.ladder.service import gather
+    from perfpacket.snapshot import assess_person, choose_target
 
-    ladder = load_ladder(ladder_name)
-    if role is None and ladder_name == DEFAULT_LADDER:
-        role = DEFAULT_ROLE
     ws = workspace_from(ctx)
+    target = choose_target({}, ws.config, ladder_name, role)
     with ws.open_store() as store, store.session() as session:
         who = resolve_person(session, person, ws.person)
-        claims, records = gather(session, who)
-        email = who.email
-    return ladder, assess(ladder, role, email, claims, records)
+        result = assess_person(session, who, target)
+    return target.ladder, result
 
 
 def register(app: typer.Typer) -> None:
@@ -122,7 +118,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def assess(
         ctx: typer.Context,
-        ladder: str = typer.Option(DEFAULT_LADDER, "--ladder", help="A built-in ladder or a file."),
+        ladder: str | None = typer.Option(
+            None, "--ladder", help="A built-in ladder or a file (default: the workspace's)."
+        ),
         role: str | None = typer.Option(None, "--role", help="The role to assess against."),
         person: str | None = typer.Option(None, "--person", metavar="EMAIL"),
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
@@ -163,7 +161,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def plan(
         ctx: typer.Context,
-        ladder: str = typer.Option(DEFAULT_LADDER, "--ladder", help="A built-in ladder or a file."),
+        ladder: str | None = typer.Option(
+            None, "--ladder", help="A built-in ladder or a file (default: the workspace's)."
+        ),
         role: str | None = typer.Option(None, "--role", help="The role to grow towards."),
         person: str | None = typer.Option(None, "--person", metavar="EMAIL"),
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),

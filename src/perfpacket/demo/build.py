@@ -14,13 +14,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from perfpacket import __version__
-from perfpacket.claims import load_claims, suggest_claims
+from perfpacket.claims import suggest_claims
 from perfpacket.demo import dataset as ds
 from perfpacket.demo.gitrepo import write_repository
 from perfpacket.errors import WorkspaceError
-from perfpacket.packet import parse_packet, render_packet_html
-from perfpacket.packet.context import build_context
+from perfpacket.packet import parse_packet
 from perfpacket.packet.render import render_packet_pdf
+from perfpacket.snapshot import build_snapshot, choose_target
 from perfpacket.store.models import (
     Artifact,
     Change,
@@ -245,9 +245,9 @@ def build_demo(out: Path, progress: Progress | None = None) -> DemoResult:
             front = parse_packet(PACKET_MARKDOWN, "packet.md").front_matter
             ana = session.get(Person, people["ana"].id)
             assert ana is not None
-            claims = load_claims(session, ana)
-            context = build_context(session, ana, claims, role=str(front.get("role")))
-            html = render_packet_html(PACKET_MARKDOWN, claims, "packet.md", context)
+            target = choose_target(front, workspace.config)
+            snapshot = build_snapshot(session, ana, PACKET_MARKDOWN, target)
+            html = snapshot.html
             session.add(
                 Packet(
                     person_id=people["ana"].id,
@@ -258,7 +258,7 @@ def build_demo(out: Path, progress: Progress | None = None) -> DemoResult:
                     updated_at=now,
                 )
             )
-            count = len(claims)
+            count = len(snapshot.claims)
     finally:
         store.close()
     packet_html = out / "packet.html"

@@ -87,6 +87,8 @@ class Ladder(Strict):
     name: str
     title: str
     source: str = ""
+    # The role a packet is assessed against when neither it nor the workspace names one.
+    default_role: str | None = None
     domains: list[Domain]
     levels: list[Level]
     roles: list[Role]
@@ -97,7 +99,7 @@ class Ladder(Strict):
 
     def role(self, role_id: str | None) -> Role:
         if role_id is None:
-            return self.roles[0]
+            role_id = self.default_role or self.roles[0].id
         for role in self.roles:
             if role.id == role_id:
                 return role
@@ -183,6 +185,15 @@ def check_ladder(ladder: Ladder, file: str, root: yaml.Node | None) -> list[Ladd
     duplicates([d.id for d in ladder.domains], ("domains",), "domain")
     duplicates([lv.id for lv in ladder.levels], ("levels",), "level")
     duplicates([r.id for r in ladder.roles], ("roles",), "role")
+    if ladder.default_role is not None and ladder.default_role not in {r.id for r in ladder.roles}:
+        problems.append(
+            LadderProblem(
+                file,
+                at("default_role"),
+                f"default_role '{ladder.default_role}' is not one of the roles: "
+                + ", ".join(r.id for r in ladder.roles),
+            )
+        )
     domain_ids = {d.id for d in ladder.domains}
     for i, domain in enumerate(ladder.domains):
         numbers = sorted(level.level for level in domain.levels)
@@ -252,6 +263,7 @@ def check_ladder(ladder: Ladder, file: str, root: yaml.Node | None) -> list[Ladd
 
 
 BUILTIN = Path(__file__).parent / "builtin"
+DEFAULT_LADDER = "ai-engineering"  # the built-in ladder used when nothing names another
 
 
 def builtin_ladders() -> dict[str, Path]:

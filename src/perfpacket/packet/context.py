@@ -1,4 +1,4 @@
-"""What a rendered packet shows beyond its prose, gathered from the store once.
+"""What a rendered packet shows beyond its prose (gathered by perfpacket.snapshot).
 
 Rendering reads this and the claims; it never recomputes a number.
 """
@@ -7,11 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from perfpacket.store.models import (
     Artifact,
@@ -23,7 +19,6 @@ from perfpacket.store.models import (
     Feedback,
     GuardEvent,
     Incident,
-    Person,
     Release,
     Review,
 )
@@ -123,54 +118,3 @@ def currency_summary(claims: Sequence[Claim]) -> dict[str, dict[str, Any]]:
         "shipped": group([c for c in valued if not is_prevented(c)]),
         "prevented": group([c for c in valued if is_prevented(c)]),
     }
-
-
-def build_context(
-    session: Session,
-    person: Person,
-    claims: Sequence[Claim],
-    ladder: str = "ai-engineering",
-    role: str | None = None,
-    workspace_root: Path | None = None,
-) -> RenderContext:
-    from perfpacket.ladder.assess import assess
-    from perfpacket.ladder.plan import plan
-    from perfpacket.ladder.schema import load_ladder
-    from perfpacket.ladder.service import gather
-
-    ctx = RenderContext()
-    ladder_obj = load_ladder(ladder)
-    role_ids = {r.id for r in ladder_obj.roles}
-    facts, records = gather(session, person)
-    result = assess(ladder_obj, role if role in role_ids else None, person.email, facts, records)
-    ctx.assessment = result.to_dict()
-    ctx.plan = plan(ladder_obj, result)
-    ctx.feedback = [
-        {
-            "author": f.author_name,
-            "function": f.author_function,
-            "text": f.text,
-            "date": f.given_at.date().isoformat(),
-        }
-        for f in session.scalars(
-            select(Feedback).where(Feedback.person_id == person.id).order_by(Feedback.given_at)
-        )
-    ]
-    repos = sorted(set(session.scalars(select(Change.repo).where(Change.person_id == person.id))))
-    repos += sorted(
-        set(session.scalars(select(Review.repo).where(Review.person_id == person.id))) - set(repos)
-    )
-    teams: set[str] = set()
-    for incident in session.scalars(select(Incident).where(Incident.person_id == person.id)):
-        teams.update(incident.teams)
-    for artifact in session.scalars(select(Artifact).where(Artifact.person_id == person.id)):
-        teams.update(artifact.adopters)
-    partners = sorted({p for c in claims for p in c.attribution.get("partners", [])})
-    ctx.reach = {"teams": sorted(teams), "repositories": repos, "partners": partners}
-    for claim in claims:
-        shown = [
-            {"id": e.id, "kind": e.kind, "label": evidence_label(e)}
-            for e in claim.evidence[:APPENDIX_PER_CLAIM]
-        ]
-        ctx.evidence[claim.slug] = {"shown": shown, "total": len(claim.evidence)}
-    return ctx

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from perfpacket.ladder.schema import DEFAULT_LADDER
 from perfpacket.store.models import Base, Json, Person, UTCDateTime
 
 ROLES = ("engineer", "manager", "committee", "admin")
@@ -100,6 +101,9 @@ class PacketVersion(Base):
     assessment: Mapped[dict[str, Any]] = mapped_column(Json, default=dict, deferred=True)
     summary: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The whole packet as the engineer previewed it at submission (perfpacket.snapshot:
+    # versioned, hashed); what the committee's page serves. None for older versions.
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(Json, default=None, deferred=True)
 
 
 class Cycle(Base):
@@ -107,7 +111,7 @@ class Cycle(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    ladder: Mapped[str] = mapped_column(String(200), default="ai-engineering")
+    ladder: Mapped[str] = mapped_column(String(200), default=DEFAULT_LADDER)
     role: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

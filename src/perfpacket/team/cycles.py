@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from perfpacket.errors import ConflictError, InputError
+from perfpacket.ladder.schema import DEFAULT_LADDER
 from perfpacket.store.team import (
     DECISIONS,
     RATINGS,
@@ -40,7 +41,7 @@ def create_cycle(
     session: Session,
     name: str,
     cohorts: list[dict[str, Any]],
-    ladder: str = "ai-engineering",
+    ladder: str = DEFAULT_LADDER,
     role: str | None = None,
 ) -> Cycle:
     """A cycle and its cohorts; each cohort is ``{"name", "members": [emails], "blind"}``."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -14,14 +13,14 @@ from perfpacket.lint import Diagnostic, LintContext, lint_document, parse_docume
 from perfpacket.packet.context import currency_summary
 from perfpacket.packet.format import format_claim, format_interval
 from perfpacket.packet.markdown import parse_packet, render_body
-from perfpacket.store.models import Claim, Feedback, Packet
+from perfpacket.snapshot import PacketSnapshot
+from perfpacket.store.models import Claim, Feedback, Packet, Person
 from perfpacket.store.team import Candidacy, Cohort, PacketVersion, User
 from perfpacket.team.accounts import now
 from perfpacket.team.text import check_text
 
 MAX_MARKDOWN = 500_000
 MAX_TITLE = 300
-_CLAIM_COLUMNS = [c.key for c in Claim.__table__.columns]
 
 
 def _check(title: str, markdown: str) -> None:
@@ -81,24 +80,6 @@ def person_claims(session: Session, person_id: int | None) -> list[Claim]:
     return list(session.scalars(select(Claim).where(Claim.person_id == person_id)))
 
 
-def snapshot_claim(claim: Claim) -> dict[str, Any]:
-    out = {}
-    for key in _CLAIM_COLUMNS:
-        value = getattr(claim, key)
-        out[key] = value.isoformat() if isinstance(value, datetime) else value
-    return out
-
-
-def claims_from_snapshot(rows: list[dict[str, Any]]) -> list[Claim]:
-    """Claims as frozen in a version (not attached to any session)."""
-    claims = []
-    for row in rows:
-        data = dict(row)
-        data["computed_at"] = datetime.fromisoformat(data["computed_at"])
-        claims.append(Claim(**data))
-    return claims
-
-
 @dataclass
 class Preview:
     html: str | None
@@ -124,22 +105,10 @@ def preview(session: Session, person_id: int | None, markdown: str) -> Preview:
     return Preview(body, None, result.diagnostics, result.skipped)
 
 
-def summarise(
-    session: Session, packet: Packet, claims: list[Claim], ladder: str, role: str | None
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The assessment, and what calibration compares: dimension ratings with evidence counts
-    and the intervals of the claims behind them, impact in one currency, level readiness."""
-    from perfpacket.ladder.assess import assess
-    from perfpacket.ladder.schema import load_ladder
-    from perfpacket.ladder.service import gather
-    from perfpacket.store.models import Person
-
-    person = session.get(Person, packet.person_id)
-    assert person is not None
-    ladder_obj = load_ladder(ladder)
-    role_id = role if role in {r.id for r in ladder_obj.roles} else None
-    facts, records = gather(session, person)
-    result = assess(ladder_obj, role_id, person.email, facts, records).to_dict()
+def summarise(result: dict[str, Any], claims: list[Claim]) -> dict[str, Any]:
+    """What calibration compares, from a snapshot's assessment and claims: dimension ratings
+    with evidence counts and the intervals of the claims behind them, impact in one currency,
+    level readiness."""
     by_slug = {c.slug: c for c in claims}
     dimensions = []
     for dim in result["dimensions"]:
@@ -163,7 +132,7 @@ def summarise(
             }
         )
     currency = currency_summary(claims)
-    return result, {
+    return {
         "ladder": result["ladder"],
         "role": result["role"],
         "score": result["score"],
@@ -175,6 +144,19 @@ def summarise(
             for kind, group in currency.items()
         },
     }
+
+
+def packet_snapshot(
+    session: Session, packet: Packet, ladder: str | None = None, role: str | None = None
+) -> PacketSnapshot:
+    """The packet's snapshot as its owner previews it (``ladder`` and ``role`` as a cycle
+    names them, else from the front matter and the ladder's default)."""
+    from perfpacket.snapshot import build_snapshot, choose_target
+
+    person = session.get(Person, packet.person_id)
+    assert person is not None
+    target = choose_target(packet.front_matter, None, ladder, role, "the cycle's role")
+    return build_snapshot(session, person, packet.markdown, target)
 
 
 def check_submittable(packet: Packet, claims: list[Claim]) -> None:
@@ -222,16 +204,17 @@ def submit_packet(session: Session, packet: Packet, user: User, cohort: Cohort) 
     if version is None:
         claims = person_claims(session, packet.person_id)
         check_submittable(packet, claims)
-        cycle = cohort.cycle
-        assessment, summary = summarise(session, packet, claims, cycle.ladder, cycle.role)
+        snapshot = packet_snapshot(session, packet, cohort.cycle.ladder, cohort.cycle.role)
+        assessment = snapshot.context["assessment"]
         version = PacketVersion(
             packet_id=packet.id,
             number=packet.version,
             title=packet.title,
             markdown=packet.markdown,
-            claims=[snapshot_claim(c) for c in claims],
+            claims=list(snapshot.claims),
             assessment=assessment,
-            summary=summary,
+            summary=summarise(assessment, claims),
+            snapshot=snapshot.to_json(),
             created_at=now(),
         )
         session.add(version)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from perfpacket.ladder.schema import DEFAULT_LADDER
 from perfpacket.store.models import Packet
 from perfpacket.store.team import Cohort, Cycle
 from perfpacket.team import cycles, packets
@@ -68,7 +69,7 @@ class CohortIn(BaseModel):
 
 class CycleIn(BaseModel):
     name: str
-    ladder: str = "ai-engineering"
+    ladder: str = DEFAULT_LADDER
     role: str | None = None
     cohorts: list[CohortIn]
 

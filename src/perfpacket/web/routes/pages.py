@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -10,10 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from perfpacket.packet.context import RenderContext, build_context, evidence_label
+from perfpacket.packet.context import RenderContext, evidence_label
 from perfpacket.packet.format import format_claim, format_interval
 from perfpacket.packet.render import render_packet_html
-from perfpacket.store.models import Evidence, Packet, Person
+from perfpacket.snapshot import SOURCE_NAME, PacketSnapshot, claims_from_rows, render_snapshot
+from perfpacket.store.models import Evidence, Packet
 from perfpacket.store.team import Candidacy, Cohort, CohortMember, PacketVersion, User
 from perfpacket.team import cycles, packets
 from perfpacket.web.authz import (
@@ -138,11 +140,8 @@ def packet_create(
 
 
 def _full_packet(db: Session, packet: Packet) -> str:
-    person = db.get(Person, packet.person_id)
-    assert person is not None
-    claims = packets.person_claims(db, person.id)
-    ctx = build_context(db, person, claims)
-    return render_packet_html(packet.markdown, claims, packet.title, ctx)
+    """The packet as its owner previews it: the same snapshot a submission would freeze."""
+    return packets.packet_snapshot(db, packet).html
 
 
 @router.get("/packets/{packet_id}", response_class=HTMLResponse)
@@ -237,6 +236,7 @@ def _candidacy_context(db: Session, access: Access) -> dict[str, Any]:
     )
     blind = committee and c.cohort.blind
     return {
+        "frozen": _frozen_note(db, c),
         "c": c,
         "relation": relation,
         "committee": committee,
@@ -251,6 +251,17 @@ def _candidacy_context(db: Session, access: Access) -> dict[str, Any]:
             (r for r in c.ratings if r.rater_id == user.id and r.kind == "committee"), None
         ),
     }
+
+
+def _frozen_note(db: Session, c: Candidacy) -> dict[str, Any] | None:
+    """How old the submitted snapshot is, and which of its claims the store now holds
+    differently (what `claims verify` would show has moved since submission)."""
+    if c.version is None or not c.version.snapshot:
+        return None
+    snapshot = PacketSnapshot.from_json(c.version.snapshot)
+    age = datetime.now(UTC) - snapshot.taken_at
+    changed = snapshot.changed_claims(packets.person_claims(db, c.user.person_id))
+    return {"taken": snapshot.taken_at, "days": age.days, "changed": changed}
 
 
 @router.get("/candidacies/{candidacy_id}", response_class=HTMLResponse)
@@ -276,9 +287,16 @@ def candidacy_packet(candidacy_id: int, access: Access = Depends(authorize)) -> 
 
 
 def _frozen_packet(version: PacketVersion, markdown: str, title: str) -> str:
-    """A submitted version as the committee reads it: its Markdown (pseudonymised for a
-    blind cohort) and its own claim snapshot."""
-    claims = packets.claims_from_snapshot(version.claims)
+    """A submitted version as the committee reads it: the snapshot stored at submission, as
+    the engineer previewed it byte for byte; for a blind cohort, its pseudonymised Markdown
+    over the same frozen claims and context. Versions from before snapshots were kept are
+    rendered from their claim snapshot and assessment."""
+    if version.snapshot:
+        snapshot = PacketSnapshot.from_json(version.snapshot)
+        if markdown == snapshot.markdown:
+            return snapshot.html
+        return render_snapshot(snapshot, markdown, SOURCE_NAME)
+    claims = claims_from_rows(version.claims)
     ctx = RenderContext(assessment=version.assessment or None)
     return render_packet_html(markdown, claims, title, ctx)
 
