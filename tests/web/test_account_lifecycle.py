@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from perfpacket.cli import build_app
 from perfpacket.store.team import ApiToken, AuditEvent
 from perfpacket.team import accounts
+from perfpacket.team.clock import now
 from tests.web.conftest import PASSWORD, World, csrf_of, login
 
 
@@ -128,7 +129,7 @@ def test_tokens_expire_and_record_their_last_use(world: World) -> None:
     with world.store.session() as s:
         row = s.scalars(select(ApiToken).where(ApiToken.token_hash == accounts.digest(token))).one()
         assert row.last_used_at is not None
-        row.expires_at = accounts.now() - timedelta(seconds=1)
+        row.expires_at = now() - timedelta(seconds=1)
     assert _bearer(world, token) == 401
     forever = _token(world, "ana@example.com", days=None)
     assert _bearer(world, forever) == 200

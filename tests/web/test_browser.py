@@ -5,6 +5,7 @@ decides with reasons; the decision is released. Screenshots go to test-artifacts
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -81,18 +82,32 @@ def test_review_flow_in_a_browser(server: str, world: World, db_url: str) -> Non
         expect(page.locator("#lint .diagnostic code", has_text="PP106").first).to_be_visible()
         expect(page.locator("#rendered .prose")).to_contain_text("<script>alert(2)</script>")
         shot("02-live-lint")
-        # A number no claim computes cannot be submitted: Ben takes it out first.
-        editor.fill(
+        # A number no claim computes cannot be submitted: the editor says so, with the line,
+        # and keeps (and saves) what Ben wrote.
+        page.get_by_label("Cohort").select_option(label="2026 H2 · Senior")
+        page.get_by_role("button", name="Save and submit packet").click()
+        expect(page.locator("#submit-error")).to_contain_text("not bound to a claim")
+        expect(page.get_by_label("Markdown")).to_have_value(re.compile("latency by 40%"))
+        shot("03-not-submittable")
+        # Ben takes the number out and saves; then adds a line and submits without saving:
+        # what is on screen is what is submitted.
+        editor = page.get_by_label("Markdown")
+        fixed = (
             "---\nperson: Ben Ito\n---\n\n# Summary\n\n"
             "I worked on many things and improved latency.\n\n"
             '<img src=x onerror="alert(1)"> <script>alert(2)</script>\n'
         )
-        page.get_by_role("button", name="Save").click()
+        editor.fill(fixed)
+        page.get_by_role("button", name="Save", exact=True).click()
         expect(page.locator(".saved")).to_have_text("saved")
+        page.get_by_label("Markdown").fill(fixed + "\nI also wrote the runbook.\n")
         page.get_by_label("Cohort").select_option(label="2026 H2 · Senior")
-        page.get_by_role("button", name="Submit packet").click()
+        page.get_by_role("button", name="Save and submit packet").click()
         expect(page.locator(".state")).to_have_text("submitted")
-        shot("03-submitted")
+        shot("04-submitted")
+        page.get_by_role("link", name="read the submitted packet").click()
+        expect(page.locator("body")).to_contain_text("I also wrote the runbook.")
+        page.go_back()
         _sign_out(page)
 
         # Ada opens calibration for the Senior cohort.
@@ -103,17 +118,17 @@ def test_review_flow_in_a_browser(server: str, world: World, db_url: str) -> Non
         expect(page.locator("table.cohorts tr", has_text="Senior")).to_contain_text(
             "in calibration: 1"
         )
-        shot("04-admin-cycles")
+        shot("05-admin-cycles")
         _sign_out(page)
 
         # Cora rates and decides, each with a written reason.
         _sign_in(page, server, "cora@example.com")
         page.get_by_role("link", name="2026 H2 · Senior").click()
         expect(page.get_by_role("heading", name="Rater leniency")).to_be_visible()
-        shot("05-calibration")
+        shot("06-calibration")
         page.get_by_role("link", name="Blind mode").click()
         expect(page.locator("table.calibration tbody th")).not_to_contain_text("Ben")
-        shot("06-calibration-blind")
+        shot("07-calibration-blind")
         page.locator("table.calibration tbody th a").click()
         rating = page.locator("#rating-form")
         rating.get_by_label("Rating").select_option("exceeds")
@@ -127,7 +142,7 @@ def test_review_flow_in_a_browser(server: str, world: World, db_url: str) -> Non
         decision.get_by_label("Reason").fill(REASON)
         decision.get_by_role("button", name="Record decision").click()
         expect(page.locator(".decision")).to_contain_text("promote")
-        shot("07-decided")
+        shot("08-decided")
         page.get_by_role("link", name="Home").click()
         page.get_by_role("link", name="2026 H2 · Senior").click()
         expect(page.locator("table.calibration tbody tr").last).to_contain_text("promote")
@@ -143,6 +158,6 @@ def test_review_flow_in_a_browser(server: str, world: World, db_url: str) -> Non
         _sign_in(page, server, "ben@example.com")
         page.get_by_role("link", name="2026 H2 · Senior").click()
         expect(page.locator(".decision")).to_have_text(f"promote: {REASON}")
-        shot("08-released")
+        shot("09-released")
         browser.close()
     assert dialogs == [], "a script in packet text ran"

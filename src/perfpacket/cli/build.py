@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from perfpacket.cli._app import say, workspace_from
+from perfpacket.cli._io import say, workspace_from
 from perfpacket.errors import InputError
 
 

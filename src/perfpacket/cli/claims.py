@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from perfpacket.cli._app import console, print_json, say, workspace_from
+from perfpacket.cli._io import console, print_json, say, workspace_from
 from perfpacket.errors import NotFoundError
 from perfpacket.packet.format import (
     format_constant,

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from perfpacket.cli._app import err_console, say
+from perfpacket.cli._io import err_console, say
 
 
 def register(app: typer.Typer) -> None:

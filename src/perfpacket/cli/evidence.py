@@ -16,7 +16,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from perfpacket.cli._app import console, err_console, print_json, say, workspace_from
+from perfpacket.cli._io import console, err_console, print_json, say, workspace_from
 from perfpacket.errors import InputError
 from perfpacket.evidence.load import import_path
 from perfpacket.evidence.people import add_person, link_identity, list_people

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from perfpacket.cli._app import console, print_json, say, workspace_from
+from perfpacket.cli._io import console, print_json, say, workspace_from
 from perfpacket.ladder.schema import DEFAULT_LADDER
 
 

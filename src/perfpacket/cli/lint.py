@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from perfpacket.cli._app import print_json, say
+from perfpacket.cli._io import print_json, say
 
 
 class Format(StrEnum):

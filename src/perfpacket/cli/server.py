@@ -9,7 +9,7 @@ from datetime import datetime
 import typer
 from rich.table import Table
 
-from perfpacket.cli._app import console, err_console, print_json, say, shown_url, workspace_from
+from perfpacket.cli._io import console, err_console, print_json, say, shown_url, workspace_from
 from perfpacket.errors import InputError
 from perfpacket.workspace import DATABASE_ENV
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from perfpacket.cli._app import print_json, say
+from perfpacket.cli._io import print_json, say
 from perfpacket.errors import InputError
 
 if TYPE_CHECKING:

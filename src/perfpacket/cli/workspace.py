@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from perfpacket.cli._app import say, shown_url
+from perfpacket.cli._io import say, shown_url
 from perfpacket.workspace import init_workspace
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from perfpacket.errors import InputError
-from perfpacket.packet.markdown import FRONT_MATTER
+from perfpacket.frontmatter import FRONT_MATTER
 
 # Words that point a topic at the evidence recipes and kinds perfpacket already maps.
 KEYWORDS: dict[str, tuple[str, ...]] = {

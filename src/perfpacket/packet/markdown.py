@@ -13,6 +13,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from perfpacket.errors import InputError
+from perfpacket.frontmatter import FRONT_MATTER
 from perfpacket.packet.format import (
     ATTRIBUTES,
     direction_conflict,
@@ -25,7 +26,6 @@ from perfpacket.store.models import Claim
 
 CLAIM_REF = re.compile(r"\{\{\s*claim\.([a-z0-9][a-z0-9-]*)(?:\.([a-z_]+))?\s*\}\}")
 # YAML front matter between two '---' lines at the top of a file (packets, feedback, ladders).
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 
 
 @dataclass

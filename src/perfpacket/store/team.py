@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from perfpacket.ladder.schema import DEFAULT_LADDER
 from perfpacket.store.models import Base, Json, Person, UTCDateTime
 
 ROLES = ("engineer", "manager", "committee", "admin")
@@ -111,7 +110,7 @@ class Cycle(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    ladder: Mapped[str] = mapped_column(String(200), default=DEFAULT_LADDER)
+    ladder: Mapped[str] = mapped_column(String(200))
     role: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

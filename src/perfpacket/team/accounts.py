@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -18,6 +18,8 @@ from perfpacket.errors import InputError, NotFoundError
 from perfpacket.store.db import begin_write
 from perfpacket.store.models import Person
 from perfpacket.store.team import ROLES, ApiToken, LoginLimit, User, WebSession
+from perfpacket.team import audit
+from perfpacket.team.clock import now
 from perfpacket.team.text import MAX_EMAIL, MAX_NAME, MAX_PASSWORD, check_text
 
 MIN_PASSWORD = 10
@@ -35,10 +37,6 @@ TOKEN_USE_RESOLUTION = timedelta(minutes=10)
 _hasher = PasswordHasher()
 # Verifying against this when the email is unknown keeps the answer time the same either way.
 _DUMMY_HASH = _hasher.hash("not a password anyone has")
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def digest(secret: str) -> str:
@@ -132,8 +130,6 @@ def list_tokens(session: Session, email: str) -> list[ApiToken]:
 def revoke_token(session: Session, email: str, token_id: int | None) -> int:
     """Revoke one of a user's tokens by id, or all of them (``token_id`` None); audited. The
     next request with a revoked token is refused. Returns how many were revoked."""
-    from perfpacket.team import audit
-
     user = find_user(session, email)
     tokens = [t for t in list_tokens(session, email) if token_id is None or t.id == token_id]
     if token_id is not None and not tokens:
@@ -177,8 +173,6 @@ def token_used_long_ago(row: ApiToken) -> bool:
 
 
 def _audited(session: Session, actor: User | None, action: str, user: User, **detail: Any) -> None:
-    from perfpacket.team import audit
-
     audit.record(session, actor, action, f"user:{user.id}", "admin", detail or None)
 
 

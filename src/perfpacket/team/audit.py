@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from perfpacket.store.team import AuditEvent, User
-from perfpacket.team.accounts import now
+from perfpacket.team.clock import now
 
 
 def record(

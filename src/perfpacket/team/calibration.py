@@ -65,7 +65,7 @@ def blinded(markdown: str, title: str, names: list[str], label: str) -> tuple[st
     title replaced, and a note that the prose may still identify the candidate."""
     import re
 
-    from perfpacket.packet.markdown import FRONT_MATTER
+    from perfpacket.frontmatter import FRONT_MATTER
 
     forms = sorted({n for name in names if name for n in (name, *name.split())}, key=len)
     text = markdown

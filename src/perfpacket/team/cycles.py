@@ -19,7 +19,8 @@ from perfpacket.store.team import (
     User,
 )
 from perfpacket.team import audit
-from perfpacket.team.accounts import find_user, now
+from perfpacket.team.accounts import find_user
+from perfpacket.team.clock import now
 from perfpacket.team.text import MAX_NAME, MAX_REASON, check_text
 
 # Which states an admin may move a whole cohort between, and what each step is called.

@@ -16,7 +16,7 @@ from perfpacket.packet.markdown import parse_packet, render_body
 from perfpacket.snapshot import PacketSnapshot
 from perfpacket.store.models import Claim, Feedback, Packet, Person
 from perfpacket.store.team import Candidacy, Cohort, PacketVersion, User
-from perfpacket.team.accounts import now
+from perfpacket.team.clock import now
 from perfpacket.team.text import check_text
 
 MAX_MARKDOWN = 500_000

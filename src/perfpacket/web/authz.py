@@ -28,6 +28,7 @@ from perfpacket.store.team import (
     WebSession,
 )
 from perfpacket.team import accounts, audit
+from perfpacket.team.clock import now
 from perfpacket.web.transaction import READ_METHODS, db_session
 
 SESSION_COOKIE = "perfpacket_session"
@@ -328,7 +329,7 @@ def _identify(request: Request, db: Session) -> tuple[User | None, WebSession | 
             raise NotSignedInError
         if accounts.token_used_long_ago(token):
             with request.app.state.store.write_now(db):
-                token.last_used_at = accounts.now()
+                token.last_used_at = now()
         return user, None, True
     cookie = request.cookies.get(SESSION_COOKIE)
     row, user = accounts.find_session(db, cookie) if cookie else (None, None)

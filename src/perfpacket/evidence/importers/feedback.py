@@ -17,7 +17,7 @@ import yaml
 from perfpacket.errors import InputError
 from perfpacket.evidence.importers._common import parse_time, read_text, sha256_file
 from perfpacket.evidence.records import ImportContext, Record
-from perfpacket.packet.markdown import FRONT_MATTER
+from perfpacket.frontmatter import FRONT_MATTER
 
 SUFFIXES = {".md", ".markdown", ".yaml", ".yml"}
 REQUIRED = ("author", "function", "date")

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from perfpacket.errors import ConflictError, PerfpacketError
 from perfpacket.packet.context import RenderContext, evidence_label
 from perfpacket.packet.format import format_claim, format_interval
 from perfpacket.packet.render import render_packet_html
@@ -159,14 +160,14 @@ def _cohorts(db: Session) -> list[Cohort]:
     return list(db.scalars(select(Cohort).options(selectinload(Cohort.cycle)).order_by(Cohort.id)))
 
 
-@router.get("/packets/{packet_id}/edit", response_class=HTMLResponse)
-def packet_edit(
+def _editor(
     request: Request,
-    packet_id: int,
-    access: Access = Depends(authorize),
-    db: Session = Depends(db_session),
+    db: Session,
+    packet: Packet,
+    submit_error: str | None = None,
+    status: int = 200,
+    cohort_id: int | None = None,
 ) -> Response:
-    packet: Packet = access.resource
     shown = packets.preview(db, packet.person_id, packet.markdown)
     return render(
         request,
@@ -177,8 +178,21 @@ def packet_edit(
             "frozen": packets.is_frozen(db, packet),
             "cohorts": _cohorts(db),
             "saved": request.query_params.get("saved"),
+            "submit_error": submit_error,
+            "chosen_cohort": cohort_id,
         },
+        status,
     )
+
+
+@router.get("/packets/{packet_id}/edit", response_class=HTMLResponse)
+def packet_edit(
+    request: Request,
+    packet_id: int,
+    access: Access = Depends(authorize),
+    db: Session = Depends(db_session),
+) -> Response:
+    return _editor(request, db, access.resource)
 
 
 @router.post("/packets/{packet_id}")
@@ -207,14 +221,33 @@ def packet_preview(
 
 @router.post("/packets/{packet_id}/submit")
 def packet_submit(
+    request: Request,
     packet_id: int,
     cohort_id: int = Form(..., ge=1, le=MAX_ID),
+    title: str | None = Form(None),
+    markdown: str | None = Form(None),
     access: Access = Depends(authorize),
     db: Session = Depends(db_session),
 ) -> Response:
-    cohort = cycles.find_cohort(db, cohort_id)
+    """Submit what is on screen: the editor sends its title and text with the submission, and
+    unsaved text is saved first. A packet that cannot be submitted comes back to the editor
+    with the reason (422), its text saved and nothing submitted."""
+    packet: Packet = access.resource
     assert access.user is not None
-    candidacy = packets.submit_packet(db, access.resource, access.user, cohort)
+    if markdown is not None:
+        text = markdown.replace("\r\n", "\n")
+        if text != packet.markdown or (title is not None and title.strip() != packet.title):
+            packets.update_packet(db, packet, title if title is not None else packet.title, text)
+    cohort = cycles.find_cohort(db, cohort_id)
+    try:
+        with db.begin_nested():  # a refused submission leaves no trace but the save
+            candidacy = packets.submit_packet(db, packet, access.user, cohort)
+    except PerfpacketError as exc:
+        if markdown is None:  # not from the editor (a script): the plain error answer
+            raise
+        reason = exc.message + (f" ({exc.hint})" if exc.hint else "")
+        status = 409 if isinstance(exc, ConflictError) else 422
+        return _editor(request, db, packet, reason, status, cohort_id)
     return _see_other(f"/candidacies/{candidacy.id}")
 
 

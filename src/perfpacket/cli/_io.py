@@ -1,0 +1,44 @@
+"""What every command uses to print and to find its workspace. Imports nothing from the
+commands, so that each command can import it without a loop through the root command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import typer
+from rich.console import Console
+from sqlalchemy.engine import make_url
+
+from perfpacket.errors import PerfpacketError
+from perfpacket.workspace import Workspace, find_workspace
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def say(text: str) -> None:
+    """Plain text to stdout: no markup, no highlighting, no wrapping that would break paths."""
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def print_error(exc: PerfpacketError) -> None:
+    err_console.print(f"Error: {exc.message}", markup=False, highlight=False, soft_wrap=True)
+    if exc.hint:
+        err_console.print(f"Hint: {exc.hint}", markup=False, highlight=False, soft_wrap=True)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def shown_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def workspace_from(ctx: typer.Context) -> Workspace:
+    """The workspace around the current directory, with the root ``--db`` applied."""
+    root = ctx.find_root()
+    db = root.obj.get("db") if isinstance(root.obj, dict) else None
+    return find_workspace(db_override=db)
