@@ -21,6 +21,16 @@ def _database_url(ctx: typer.Context) -> str:
     return db or os.environ.get(DATABASE_ENV) or workspace_from(ctx).database_url
 
 
+def _stdin_password(given: bool, usage: str) -> str:
+    """The password piped to standard input; never taken from an argument."""
+    if not given:
+        raise InputError(
+            "no password given",
+            hint=f'pipe it in: echo "$PASSWORD" | perfpacket users {usage} --password-stdin',
+        )
+    return sys.stdin.readline().rstrip("\r\n")
+
+
 def _when(at: datetime | None, missing: str = "") -> str:
     return at.isoformat(timespec="seconds") if at else missing
 
@@ -44,13 +54,7 @@ def register(app: typer.Typer) -> None:
         from perfpacket.store import open_store
         from perfpacket.team.accounts import add_user
 
-        if not password_stdin:
-            raise InputError(
-                "no password given",
-                hint='pipe it in: echo "$PASSWORD" | perfpacket users add '
-                "EMAIL --name NAME --role ROLE --password-stdin",
-            )
-        password = sys.stdin.readline().rstrip("\r\n")
+        password = _stdin_password(password_stdin, "add EMAIL --name NAME --role ROLE")
         with open_store(_database_url(ctx)) as store, store.session() as session:
             user = add_user(session, email, name, role, password, manager)
             say(f"added {user.email} ({user.role})")
@@ -149,13 +153,7 @@ def register(app: typer.Typer) -> None:
         from perfpacket.store import open_store
         from perfpacket.team.accounts import set_password
 
-        if not password_stdin:
-            raise InputError(
-                "no password given",
-                hint='pipe it in: echo "$PASSWORD" | perfpacket users password EMAIL '
-                "--password-stdin",
-            )
-        password = sys.stdin.readline().rstrip("\r\n")
+        password = _stdin_password(password_stdin, "password EMAIL")
         with open_store(_database_url(ctx)) as store, store.session() as session:
             user = set_password(session, email, password)
             say(f"set a new password for {user.email}; their sessions have ended")

@@ -118,12 +118,18 @@ class Store:
         (an audited read, an anonymous session): what it read so far is committed first.
         SQLite has one write lock per file and makes a waiting writer sleep in growing steps,
         so such writers of one process queue on a lock of ours instead."""
+        # A write transaction (a write request's) is begun again afterwards, as it was.
+        resume = session.in_transaction() and bool(
+            session.connection().get_execution_options().get(_WRITE, False)
+        )
         session.commit()
         lock = _SQLITE_WRITERS if self.sqlite else contextlib.nullcontext()
         with lock:
             begin_write(session)
             yield
             session.commit()
+        if resume:
+            begin_write(session)
 
     def new_session(self) -> Session:
         """A session whose transactions the caller commits (the web server: one per request)."""

@@ -2,7 +2,8 @@
 
 Each route names a policy in :data:`ROUTES`; :func:`authorize` runs before every route,
 loads the record its path names, and asks the policy for the relation that allows the
-request. A read that is not allowed answers 404 (so nobody learns what exists), a write 403.
+request. A read that is not allowed answers 404 (so nobody learns what exists); a write 403
+to someone who may read the record, and 404 to everyone else (so writes cannot probe ids).
 Reading someone else's packet is written to the audit log with the relation that allowed it.
 Admins manage users and cycles but read packets only through one of the other relations.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from fastapi import Depends, HTTPException, Request
@@ -51,6 +53,46 @@ class Viewer:
     csrf: str
 
 
+class RelationKind(StrEnum):
+    """How a user stands to what they ask for: the reason a request is allowed."""
+
+    PUBLIC = "public"
+    SIGNED_IN = "signed in"
+    ADMIN = "admin"
+    OWNER = "owner"
+    CANDIDATE = "candidate"
+    MANAGER = "manager"
+    COMMITTEE = "committee"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relation, with the cohort a committee member reads through. ``str()`` is how the
+    audit log and the API name it ("owner", "committee of cohort 3")."""
+
+    kind: RelationKind
+    cohort_id: int | None = None
+
+    @classmethod
+    def committee_of(cls, cohort_id: int) -> Relation:
+        return cls(RelationKind.COMMITTEE, cohort_id)
+
+    @property
+    def committee(self) -> bool:
+        return self.kind is RelationKind.COMMITTEE
+
+    def __str__(self) -> str:
+        return f"committee of cohort {self.cohort_id}" if self.committee else self.kind.value
+
+
+PUBLIC = Relation(RelationKind.PUBLIC)
+SIGNED_IN = Relation(RelationKind.SIGNED_IN)
+ADMIN = Relation(RelationKind.ADMIN)
+OWNER = Relation(RelationKind.OWNER)
+CANDIDATE = Relation(RelationKind.CANDIDATE)
+MANAGER = Relation(RelationKind.MANAGER)
+
+
 @dataclass
 class Access:
     """What :func:`authorize` found: who asks, the record, and the relation that allowed it."""
@@ -58,7 +100,7 @@ class Access:
     user: User | None
     session_row: WebSession | None
     resource: Any = None
-    relation: str = "public"
+    relation: Relation = PUBLIC
     viewer: Viewer | None = None
 
 
@@ -91,32 +133,31 @@ def _committee_for_packet(db: Session, user: User, packet_id: int) -> Cohort | N
     return db.scalars(stmt).first()
 
 
-def packet_relation(db: Session, user: User, packet: Packet) -> str | None:
+def packet_relation(db: Session, user: User, packet: Packet) -> Relation | None:
     if packet.person_id == user.person_id:
-        return "owner"
+        return OWNER
     if _manages(db, user, packet.person_id):
-        return "manager"
+        return MANAGER
     cohort = _committee_for_packet(db, user, packet.id)
-    return f"committee of cohort {cohort.id}" if cohort else None
+    return Relation.committee_of(cohort.id) if cohort else None
 
 
-def candidacy_relation(db: Session, user: User, candidacy: Candidacy) -> str | None:
+def candidacy_relation(db: Session, user: User, candidacy: Candidacy) -> Relation | None:
     if candidacy.user_id == user.id:
-        return "candidate"
+        return CANDIDATE
     if _manages(db, user, candidacy.user.person_id):
-        return "manager"
+        return MANAGER
     if candidacy.state != "draft" and _sits_on(db, user, candidacy.cohort_id):
-        return f"committee of cohort {candidacy.cohort_id}"
+        return Relation.committee_of(candidacy.cohort_id)
     return None
 
 
-COMMITTEE = "committee of cohort "
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: the largest PostgreSQL can hold
 
 
-def committee_cohort(relation: str) -> int | None:
+def committee_cohort(relation: Relation) -> int | None:
     """The cohort a committee relation is through, or None for owner, manager and the rest."""
-    return int(relation.removeprefix(COMMITTEE)) if relation.startswith(COMMITTEE) else None
+    return relation.cohort_id if relation.committee else None
 
 
 @dataclass(frozen=True)
@@ -133,7 +174,7 @@ class ShownPacket:
     submitted: PacketVersion | None  # the frozen version a committee member reads
 
 
-def shown_packet(db: Session, packet: Packet, relation: str) -> ShownPacket:
+def shown_packet(db: Session, packet: Packet, relation: Relation) -> ShownPacket:
     cohort_id = committee_cohort(relation)
     if cohort_id is None:
         from perfpacket.team.packets import is_frozen
@@ -180,14 +221,14 @@ def committee_copy(candidacy: Candidacy, markdown: str, title: str) -> tuple[str
     return blind_title, blind_markdown
 
 
-def readable_packets(db: Session, user: User) -> list[tuple[Packet, str]]:
+def readable_packets(db: Session, user: User) -> list[tuple[Packet, Relation]]:
     """Packets the user may read, each with its relation (what ``GET /api/packets`` lists)."""
-    out: dict[int, tuple[Packet, str]] = {}
+    out: dict[int, tuple[Packet, Relation]] = {}
     for p in db.scalars(select(Packet).where(Packet.person_id == user.person_id)):
-        out[p.id] = (p, "owner")
+        out[p.id] = (p, OWNER)
     reports = select(User.person_id).where(User.manager_id == user.id)
     for p in db.scalars(select(Packet).where(Packet.person_id.in_(reports))):
-        out.setdefault(p.id, (p, "manager"))
+        out.setdefault(p.id, (p, MANAGER))
     committee = (
         select(Packet, Candidacy.cohort_id)
         .join(Candidacy, Candidacy.packet_id == Packet.id)
@@ -195,13 +236,13 @@ def readable_packets(db: Session, user: User) -> list[tuple[Packet, str]]:
         .where(CohortMember.user_id == user.id, Candidacy.state != "draft")
     )
     for p, cohort_id in db.execute(committee):
-        out.setdefault(p.id, (p, f"committee of cohort {cohort_id}"))
+        out.setdefault(p.id, (p, Relation.committee_of(cohort_id)))
     return sorted(out.values(), key=lambda item: item[0].id)
 
 
 # --- policies --------------------------------------------------------------------------------
 
-Check = Callable[[Session, User, Any], "str | None"]
+Check = Callable[[Session, User, Any], "Relation | None"]
 
 
 @dataclass(frozen=True)
@@ -213,31 +254,31 @@ class Policy:
     audit_reads: bool = False
 
 
-def _signed_in(_db: Session, _user: User, _r: Any) -> str:
-    return "signed in"
+def _signed_in(_db: Session, _user: User, _r: Any) -> Relation:
+    return SIGNED_IN
 
 
-def _admin(_db: Session, user: User, _r: Any) -> str | None:
-    return "admin" if user.role == "admin" else None
+def _admin(_db: Session, user: User, _r: Any) -> Relation | None:
+    return ADMIN if user.role == "admin" else None
 
 
-def _packet_owner(db: Session, user: User, packet: Packet) -> str | None:
-    return "owner" if packet_relation(db, user, packet) == "owner" else None
+def _packet_owner(db: Session, user: User, packet: Packet) -> Relation | None:
+    return OWNER if packet_relation(db, user, packet) == OWNER else None
 
 
-def _candidacy_manager(db: Session, user: User, c: Candidacy) -> str | None:
-    return "manager" if _manages(db, user, c.user.person_id) else None
+def _candidacy_manager(db: Session, user: User, c: Candidacy) -> Relation | None:
+    return MANAGER if _manages(db, user, c.user.person_id) else None
 
 
-def _candidacy_committee(db: Session, user: User, c: Candidacy) -> str | None:
-    return f"committee of cohort {c.cohort_id}" if _sits_on(db, user, c.cohort_id) else None
+def _candidacy_committee(db: Session, user: User, c: Candidacy) -> Relation | None:
+    return Relation.committee_of(c.cohort_id) if _sits_on(db, user, c.cohort_id) else None
 
 
-def _cohort_committee(db: Session, user: User, cohort: Cohort) -> str | None:
-    return f"committee of cohort {cohort.id}" if _sits_on(db, user, cohort.id) else None
+def _cohort_committee(db: Session, user: User, cohort: Cohort) -> Relation | None:
+    return Relation.committee_of(cohort.id) if _sits_on(db, user, cohort.id) else None
 
 
-def _cohort_admin(_db: Session, user: User, _cohort: Cohort) -> str | None:
+def _cohort_admin(_db: Session, user: User, _cohort: Cohort) -> Relation | None:
     return _admin(_db, user, _cohort)
 
 
@@ -395,12 +436,12 @@ def authorize(
         if write and (policy.resource is None or readable):
             raise HTTPException(403, "not allowed")
         raise HTTPException(404, "not found")
-    if policy.audit_reads and not write and relation not in {"owner", "candidate"}:
+    if policy.audit_reads and not write and relation not in {OWNER, CANDIDATE}:
         target = f"{(policy.resource or '').removesuffix('_id')}:{getattr(resource, 'id', '')}"
         # Committed before anything is shown, so a read is on record even if the response never
         # arrives. It is a transaction of its own on the request's connection (a second
         # connection per request could exhaust the pool under load).
         with request.app.state.store.write_now(db):
-            audit.record(db, user, "read", target, relation, {"path": request.url.path})
+            audit.record(db, user, "read", target, str(relation), {"path": request.url.path})
     access.resource, access.relation = resource, relation
     return access

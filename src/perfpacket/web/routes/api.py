@@ -17,6 +17,7 @@ from perfpacket.team import cycles, packets
 from perfpacket.web.authz import (
     MAX_ID,
     Access,
+    Relation,
     authorize,
     readable_packets,
     shown_packet,
@@ -88,13 +89,13 @@ class DecisionIn(BaseModel):
     reason: str
 
 
-def _packet_out(db: Session, packet: Packet, relation: str) -> PacketOut:
+def _packet_out(db: Session, packet: Packet, relation: Relation) -> PacketOut:
     shown = shown_packet(db, packet, relation)
     return PacketOut(
         id=packet.id,
         title=shown.title,
         version=shown.version,
-        relation=relation,
+        relation=str(relation),
         updated_at=shown.submitted.created_at if shown.submitted else packet.updated_at,
         markdown=shown.markdown,
         front_matter=shown.front_matter,
@@ -117,7 +118,11 @@ def api_packets(
         updated = shown.submitted.created_at if shown.submitted else p.updated_at
         out.append(
             PacketSummary(
-                id=p.id, title=shown.title, version=shown.version, relation=rel, updated_at=updated
+                id=p.id,
+                title=shown.title,
+                version=shown.version,
+                relation=str(rel),
+                updated_at=updated,
             )
         )
     return out
@@ -221,7 +226,13 @@ def api_rating(
 ) -> dict[str, str]:
     assert access.user is not None
     r = cycles.rate(
-        db, access.resource, access.user, "committee", body.rating, body.reason, access.relation
+        db,
+        access.resource,
+        access.user,
+        "committee",
+        body.rating,
+        body.reason,
+        str(access.relation),
     )
     return {"rating": r.rating}
 
@@ -234,5 +245,7 @@ def api_decision(
     db: Session = Depends(db_session),
 ) -> dict[str, str]:
     assert access.user is not None
-    c = cycles.decide(db, access.resource, access.user, body.decision, body.reason, access.relation)
+    c = cycles.decide(
+        db, access.resource, access.user, body.decision, body.reason, str(access.relation)
+    )
     return {"state": c.state}

@@ -20,6 +20,7 @@ from perfpacket.store.models import Evidence, Packet
 from perfpacket.store.team import Candidacy, Cohort, CohortMember, PacketVersion, User
 from perfpacket.team import cycles, packets
 from perfpacket.web.authz import (
+    MANAGER,
     MAX_ID,
     Access,
     authorize,
@@ -254,24 +255,25 @@ def packet_submit(
 def _candidacy_context(db: Session, access: Access) -> dict[str, Any]:
     c: Candidacy = access.resource
     relation = access.relation
-    committee = relation.startswith("committee")
+    committee = relation.committee
     user = access.user
     assert user is not None and c.version is not None
     shown_ratings = [
         r
         for r in c.ratings
-        if committee or (relation == "manager" and r.kind == "manager" and r.rater_id == user.id)
+        if committee or (relation == MANAGER and r.kind == "manager" and r.rater_id == user.id)
     ]
     decision_visible = (
         committee
         or c.state == "released"
-        or (relation == "manager" and c.state in {"decided", "released"})
+        or (relation == MANAGER and c.state in {"decided", "released"})
     )
     blind = committee and c.cohort.blind
     return {
         "frozen": _frozen_note(db, c),
         "c": c,
         "relation": relation,
+        "manager": relation == MANAGER,
         "committee": committee,
         "name": None if blind else c.user.name,
         "summary": c.version.summary,
@@ -337,7 +339,7 @@ def _frozen_packet(version: PacketVersion, markdown: str, title: str) -> str:
 def _rate(db: Session, access: Access, kind: str, rating: str, reason: str) -> Response:
     """A manager review or a committee rating (the routes differ in who may use them)."""
     assert access.user is not None
-    cycles.rate(db, access.resource, access.user, kind, rating, reason, access.relation)
+    cycles.rate(db, access.resource, access.user, kind, rating, reason, str(access.relation))
     return _see_other(f"/candidacies/{access.resource.id}")
 
 
@@ -372,7 +374,7 @@ def decision_save(
     db: Session = Depends(db_session),
 ) -> Response:
     assert access.user is not None
-    cycles.decide(db, access.resource, access.user, decision, reason, access.relation)
+    cycles.decide(db, access.resource, access.user, decision, reason, str(access.relation))
     return _see_other(f"/candidacies/{candidacy_id}")
 
 
