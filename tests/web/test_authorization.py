@@ -41,6 +41,7 @@ EXPECTED: dict[str, set[str | None]] = {
     "candidacy_page": PACKET_READERS,
     "candidacy_packet": PACKET_READERS,
     "review_save": {"mia"},
+    "candidacy_withdraw": {"ana"},
     "rating_save": {"cal"},
     "decision_save": {"cal"},
     "calibration_page": {"cal"},
@@ -62,6 +63,7 @@ EXPECTED: dict[str, set[str | None]] = {
     "api_cohort_step": {"ada"},
     "api_calibration": {"cal"},
     "api_rating": {"cal"},
+    "api_withdraw": {"ana"},
     "api_decision": {"cal"},
 }
 
@@ -96,7 +98,14 @@ PAYLOADS: dict[str, dict[str, object]] = {
     "api_decision": {"json": {"decision": "promote", "reason": REASON}},
 }
 # Actions an allowed caller can only take once the world is in the right state.
-CONFLICT_OK = {"packet_submit", "api_packet_submit", "admin_cohort_step", "api_cohort_step"}
+CONFLICT_OK = {
+    "packet_submit",
+    "api_packet_submit",
+    "admin_cohort_step",
+    "api_cohort_step",
+    "candidacy_withdraw",  # Ana's candidacy is in calibration: too late to withdraw
+    "api_withdraw",
+}
 
 
 def _routes() -> list[tuple[str, str, str]]:

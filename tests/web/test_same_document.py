@@ -114,3 +114,33 @@ def test_the_ladder_and_role_are_chosen_in_one_order() -> None:
     broken = ladder.model_copy(update={"default_role": "nobody"})
     problems = check_ladder(broken, "ladder.yaml", None)
     assert any("default_role 'nobody'" in p.message for p in problems)
+
+
+def test_a_withdrawn_submission_leaves_the_committee_and_is_audited(world: World) -> None:
+    from perfpacket.store.team import AuditEvent
+
+    _submit_new_version(world)
+    with world.store.session() as s:
+        candidacy_id = s.scalars(
+            select(Candidacy.id).where(Candidacy.cohort_id == world.ids["senior"])
+        ).one()
+    cora = world.client("cora")
+    assert cora.get(f"/candidacies/{candidacy_id}").status_code == 200
+    ana = world.client("ana")
+    page = ana.get(f"/candidacies/{candidacy_id}")
+    assert "Withdraw this submission" in page.text
+    done = ana.post(
+        f"/candidacies/{candidacy_id}/withdraw", data={"csrf_token": csrf_of(page.text)}
+    )
+    assert done.status_code == 303
+    assert cora.get(f"/candidacies/{candidacy_id}").status_code == 404
+    assert cora.get(f"/packets/{world.ids['ana_packet']}").status_code == 404
+    with world.store.session() as s:
+        actions = [e.action for e in s.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    assert actions[-1] == "withdraw" and "submit" in actions
+    # Ana's Staff candidacy is in calibration: too late.
+    late = ana.post(
+        f"/api/candidacies/{world.ids['candidacy']}/withdraw",
+        headers={"x-csrf-token": csrf_of(page.text)},
+    )
+    assert late.status_code == 409 and "calibration" in late.json()["hint"]

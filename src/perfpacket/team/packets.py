@@ -146,6 +146,31 @@ def summarise(result: dict[str, Any], claims: list[Claim]) -> dict[str, Any]:
     }
 
 
+def withdraw(session: Session, candidacy: Candidacy, user: User) -> Candidacy:
+    """The candidate takes a submitted packet back before calibration starts: the committee
+    no longer sees it (its frozen version stays on record); audited."""
+    if candidacy.state != "submitted":
+        raise ConflictError(
+            f"the candidacy is {candidacy.state.replace('_', ' ')}",
+            hint="a packet can be withdrawn only while it is submitted, before calibration",
+        )
+    candidacy.state = "draft"
+    from perfpacket.team import audit
+    from perfpacket.team.cycles import touch
+
+    audit.record(
+        session,
+        user,
+        "withdraw",
+        f"candidacy:{candidacy.id}",
+        "candidate",
+        {"cohort": candidacy.cohort_id, "packet": candidacy.packet_id},
+    )
+    touch(session, candidacy.cohort_id)
+    session.flush()
+    return candidacy
+
+
 def packet_snapshot(
     session: Session, packet: Packet, ladder: str | None = None, role: str | None = None
 ) -> PacketSnapshot:

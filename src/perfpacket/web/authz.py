@@ -270,6 +270,10 @@ def _candidacy_manager(db: Session, user: User, c: Candidacy) -> Relation | None
     return MANAGER if _manages(db, user, c.user.person_id) else None
 
 
+def _candidacy_candidate(_db: Session, user: User, c: Candidacy) -> Relation | None:
+    return CANDIDATE if c.user_id == user.id else None
+
+
 def _candidacy_committee(db: Session, user: User, c: Candidacy) -> Relation | None:
     return Relation.committee_of(c.cohort_id) if _sits_on(db, user, c.cohort_id) else None
 
@@ -290,6 +294,7 @@ POLICIES: dict[str, Policy] = {
     "packet:owner": Policy(_packet_owner, "packet_id"),
     "candidacy:read": Policy(candidacy_relation, "candidacy_id", audit_reads=True),
     "candidacy:manager": Policy(_candidacy_manager, "candidacy_id"),
+    "candidacy:candidate": Policy(_candidacy_candidate, "candidacy_id"),
     "candidacy:committee": Policy(_candidacy_committee, "candidacy_id"),
     "cohort:committee": Policy(_cohort_committee, "cohort_id", audit_reads=True),
     "cohort:admin": Policy(_cohort_admin, "cohort_id"),
@@ -316,6 +321,7 @@ ROUTES: dict[str, str] = {
     "candidacy_page": "candidacy:read",
     "candidacy_packet": "candidacy:read",
     "review_save": "candidacy:manager",
+    "candidacy_withdraw": "candidacy:candidate",
     "rating_save": "candidacy:committee",
     "decision_save": "candidacy:committee",
     "calibration_page": "cohort:committee",
@@ -338,6 +344,7 @@ ROUTES: dict[str, str] = {
     "api_cohort_step": "cohort:admin",
     "api_calibration": "cohort:committee",
     "api_rating": "candidacy:committee",
+    "api_withdraw": "candidacy:candidate",
     "api_decision": "candidacy:committee",
 }
 

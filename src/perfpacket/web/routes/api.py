@@ -217,6 +217,16 @@ def api_calibration(
     return view
 
 
+@router.post("/candidacies/{candidacy_id}/withdraw")
+def api_withdraw(
+    candidacy_id: int, access: Access = Depends(authorize), db: Session = Depends(db_session)
+) -> CandidacyOut:
+    """The candidate takes a submitted packet back before calibration starts."""
+    assert access.user is not None
+    c = packets.withdraw(db, access.resource, access.user)
+    return CandidacyOut(id=c.id, state=c.state, version=c.version.number if c.version else 0)
+
+
 @router.post("/candidacies/{candidacy_id}/rating")
 def api_rating(
     candidacy_id: int,

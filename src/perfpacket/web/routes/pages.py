@@ -343,6 +343,15 @@ def _rate(db: Session, access: Access, kind: str, rating: str, reason: str) -> R
     return _see_other(f"/candidacies/{access.resource.id}")
 
 
+@router.post("/candidacies/{candidacy_id}/withdraw")
+def candidacy_withdraw(
+    candidacy_id: int, access: Access = Depends(authorize), db: Session = Depends(db_session)
+) -> Response:
+    assert access.user is not None
+    packets.withdraw(db, access.resource, access.user)
+    return _see_other(f"/candidacies/{candidacy_id}")
+
+
 @router.post("/candidacies/{candidacy_id}/review")
 def review_save(
     candidacy_id: int,
