@@ -12,14 +12,13 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from _harness import Result, demo_workspace
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.web.servers
 
 CANDIDATES = 200
 CLIENTS = 20
@@ -123,48 +122,15 @@ def run(tmp: Path) -> list[Result]:
 
 def _measure(url: str, cohort_id: int, cookie: str, tmp: Path, workers: int) -> Result:
     """One server with ``workers`` processes under the load, page against /healthz."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "perfpacket",
-            "--db",
-            url,
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ],
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz") as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.1)
+    from tests.web.servers import served
+
+    with served(url, workers) as base:
         page = f"/cohorts/{cohort_id}/calibration"
         script = tmp / "wrk.lua"
         script.write_text(WRK_SCRIPT % cookie, encoding="utf-8")
         _load(base, page, script, 2)  # warm-up: every worker builds its view once
         baseline, _n = _load(base, "/healthz", script, SECONDS)
         ours, requests = _load(base, page, script, SECONDS)
-    finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:  # open keep-alive connections hold a graceful exit
-            server.kill()
     print(
         f"calibration page: {requests} requests in {SECONDS} s, "
         f"p95 {ours * 1000:.0f} ms, {workers} worker(s), {url.split(':')[0]}"
