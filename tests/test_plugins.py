@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from perfpacket import plugins
 from perfpacket.claims import ClaimDraft, RecipeContext, list_claims, suggest_claims
-from perfpacket.claims.model import Comparison
 from perfpacket.cli import build_app
 from perfpacket.stats import Direction, wilson_interval
 from perfpacket.store import open_store
 from perfpacket.store.models import Person
+from perfpacket.vocab import Comparison
 
 
 class SchemaSafetyRecipe:

@@ -6,9 +6,9 @@ party uses; third parties are found through the ``perfpacket`` entry-point group
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 import pluggy
 
@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     import typer
 
     from perfpacket.claims.recipe import Recipe
+    from perfpacket.evidence.records import Importer
+    from perfpacket.lint.engine import LintRule
+    from perfpacket.snapshot import Renderer
 
 PROJECT = "perfpacket"
 
@@ -23,22 +26,11 @@ hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
-class Importer(Protocol):
-    """Reads one evidence format. ``name`` is the KIND given to ``perfpacket import``."""
+class Named(Protocol):
+    """What every plugin has: the name it is registered and chosen by."""
 
-    name: str
-
-
-class LintRule(Protocol):
-    """A packet lint rule with a stable name."""
-
-    name: str
-
-
-class Renderer(Protocol):
-    """Writes a built packet in one output format (``html``, ``pdf``...)."""
-
-    name: str
+    @property
+    def name(self) -> str: ...
 
 
 class HookSpecs:
@@ -65,14 +57,17 @@ class HookSpecs:
         """Add commands or command groups to the ``perfpacket`` command line."""
 
 
+T = TypeVar("T", bound=Named)
+
+
 @dataclass
-class Registry:
+class Registry(Generic[T]):
     """Named items registered by plugins. A second item under one name is an error."""
 
     kind: str
-    items: dict[str, Any] = field(default_factory=dict)
+    items: dict[str, T] = field(default_factory=dict)
 
-    def add(self, item: Any) -> None:
+    def add(self, item: T) -> None:
         name = getattr(item, "name", None)
         if not isinstance(name, str) or not name:
             raise TypeError(f"a registered {self.kind} needs a non-empty 'name': {item!r}")
@@ -83,10 +78,10 @@ class Registry:
     def names(self) -> list[str]:
         return sorted(self.items)
 
-    def get(self, name: str) -> Any:
+    def get(self, name: str) -> T:
         return self.items[name]
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[T]:
         return iter(self.items.values())
 
     def __contains__(self, name: object) -> bool:
@@ -97,7 +92,7 @@ class Registry:
 # importing git history must not pay for loading the statistics stack.
 _BUILTIN_PLUGINS = {
     "register_recipes": ("perfpacket.claims.recipes",),
-    "register_renderers": ("perfpacket.packet.render",),
+    "register_renderers": ("perfpacket.renderers",),
     "register_importers": ("perfpacket.evidence.importers",),
     "register_lint_rules": ("perfpacket.lint.rules",),
 }
@@ -143,27 +138,26 @@ def _with_builtins(hook_name: str) -> pluggy.PluginManager:
     return pm
 
 
-def _collect(hook_name: str, kind: str) -> Registry:
-    registry = Registry(kind)
+def _collect(hook_name: str, registry: Registry[T]) -> Registry[T]:
     getattr(_with_builtins(hook_name).hook, hook_name)(register=registry.add)
     return registry
 
 
-def importers() -> Registry:
+def importers() -> Registry[Importer]:
     """Every registered importer, by kind name."""
-    return _collect("register_importers", "importer")
+    return _collect("register_importers", Registry["Importer"]("importer"))
 
 
-def recipes() -> Registry:
+def recipes() -> Registry[Recipe]:
     """Every registered recipe, by name."""
-    return _collect("register_recipes", "recipe")
+    return _collect("register_recipes", Registry["Recipe"]("recipe"))
 
 
-def lint_rules() -> Registry:
+def lint_rules() -> Registry[LintRule]:
     """Every registered lint rule, by name."""
-    return _collect("register_lint_rules", "lint rule")
+    return _collect("register_lint_rules", Registry["LintRule"]("lint rule"))
 
 
-def renderers() -> Registry:
+def renderers() -> Registry[Renderer]:
     """Every registered renderer, by format name."""
-    return _collect("register_renderers", "renderer")
+    return _collect("register_renderers", Registry["Renderer"]("renderer"))

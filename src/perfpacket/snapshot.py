@@ -19,14 +19,16 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from perfpacket.errors import InputError, StoreError
+from perfpacket.errors import InputError, StoreError, WorkspaceError
 from perfpacket.ladder.assess import Assessment
 from perfpacket.ladder.schema import DEFAULT_LADDER, Ladder
+from perfpacket.lint.engine import LintContext, LintResult
 from perfpacket.packet.context import APPENDIX_PER_CLAIM, RenderContext, evidence_label
 from perfpacket.store.models import Artifact, Change, Claim, Feedback, Incident, Person, Review
 
@@ -98,6 +100,71 @@ def assess_person(session: Session, person: Person, target: Target) -> Assessmen
 # --- what the page shows beyond the prose ---------------------------------------------------
 
 
+def person_feedback(session: Session, person: Person) -> list[Feedback]:
+    """The written feedback about the person, oldest first."""
+    mine = select(Feedback).where(Feedback.person_id == person.id).order_by(Feedback.given_at)
+    return list(session.scalars(mine))
+
+
+def lint_context(session: Session, person: Person) -> LintContext:
+    """What lint's claim rules read of a person: the claims and feedback their snapshot holds,
+    so lint, the live editor and the built page judge the same claims."""
+    from perfpacket.claims import load_claims
+
+    return LintContext(
+        claims={c.slug: c for c in load_claims(session, person)},
+        feedback=[(f.author_name, f.author_function) for f in person_feedback(session, person)],
+    )
+
+
+def lint_packet(
+    path: Path,
+    select_rules: list[str] | None = None,
+    ignore: list[str] | None = None,
+    db: str | None = None,
+    person: str | None = None,
+) -> LintResult:
+    """Lint one packet file against its person's claims, with the settings of the workspace it
+    is in; in bare mode (no workspace) the claim rules are skipped and say so."""
+    from perfpacket.lint import lint_document, parse_document
+    from perfpacket.workspace import find_workspace
+
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(
+            f"'{path}' does not exist", hint="give the packet's Markdown file"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"'{path}' byte {exc.start}: not UTF-8 text", hint="save it as UTF-8"
+        ) from None
+    doc = parse_document(source, str(path))
+    ctx, config = LintContext(), {}
+    try:
+        ws = find_workspace(path.resolve().parent, db)
+    except WorkspaceError:
+        ws = None
+    if ws is not None:
+        from perfpacket.claims import packet_person
+
+        config = dict(ws.config.get("lint", {}))
+        with ws.open_store() as store, store.session() as session:
+            if session.scalars(select(Person.id).limit(1)).first() is None:
+                ctx = LintContext(claims={}, feedback=[])  # no people yet: no claims to name
+            else:
+                who = packet_person(session, doc.front_matter, person, ws.person)
+                ctx = lint_context(session, who)
+            session.expunge_all()
+    return lint_document(
+        doc,
+        ctx,
+        select=select_rules or list(config.get("select", [])),
+        ignore=[*(ignore or []), *config.get("ignore", [])],
+        severities=dict(config.get("severity", {})),
+    )
+
+
 def build_context(
     session: Session, person: Person, claims: Sequence[Claim], target: Target
 ) -> RenderContext:
@@ -115,9 +182,7 @@ def build_context(
             "text": f.text,
             "date": f.given_at.date().isoformat(),
         }
-        for f in session.scalars(
-            select(Feedback).where(Feedback.person_id == person.id).order_by(Feedback.given_at)
-        )
+        for f in person_feedback(session, person)
     ]
     repos = sorted(set(session.scalars(select(Change.repo).where(Change.person_id == person.id))))
     repos += sorted(
@@ -243,6 +308,18 @@ class PacketSnapshot:
         return sorted(changed + [slug for slug in now if slug not in then])
 
 
+class Renderer(Protocol):
+    """Writes a built packet in one output format: ``perfpacket build --format NAME``."""
+
+    name: str  # the format's name, as given to --format
+    suffix: str  # the output file's suffix, ".html"
+    description: str
+
+    def render(self, snapshot: PacketSnapshot) -> bytes:
+        """The whole output file. A renderer reads the snapshot only: it never recomputes."""
+        ...
+
+
 def build_snapshot(
     session: Session,
     person: Person,
@@ -282,6 +359,7 @@ def render_snapshot(snapshot: PacketSnapshot, markdown: str, source_name: str) -
 __all__ = [
     "DEFAULT_LADDER",
     "PacketSnapshot",
+    "Renderer",
     "Target",
     "assess_person",
     "build_context",
@@ -289,5 +367,8 @@ __all__ = [
     "choose_target",
     "claim_row",
     "claims_from_rows",
+    "lint_context",
+    "lint_packet",
+    "person_feedback",
     "render_snapshot",
 ]

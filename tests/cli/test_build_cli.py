@@ -65,3 +65,56 @@ def test_a_verb_that_contradicts_the_evidence_is_refused(demo: Path) -> None:
     assert "line 3: the prose says it went down, but 'tokens-per-request' rose" in result.stderr
     lint = cli("lint", "p.md")
     assert "the prose says it went down" in lint.stdout
+
+
+def test_every_format_is_the_same_snapshot(demo: Path) -> None:
+    """``--format`` is driven by the registered renderers: the Markdown for an HR tool carries
+    the very words the page shows for each claim, and the JSON is the snapshot whose HTML is
+    the page itself, with a hash that checks."""
+    import json
+
+    from bs4 import BeautifulSoup
+
+    from perfpacket.snapshot import PacketSnapshot
+
+    result = cli("build", "packet.md", "-f", "html", "-f", "markdown", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    html = (demo / "packet.html").read_text()
+    markdown = (demo / "packet.plain.md").read_text()
+    assert (demo / "packet.md").read_text().startswith("---")  # the packet itself is untouched
+    snapshot = PacketSnapshot.from_json(json.loads((demo / "packet.json").read_text()))
+    assert snapshot.html == html
+    assert "{{" not in markdown
+    shown = [a.get_text() for a in BeautifulSoup(html, "html.parser").select("a.claim-ref")]
+    assert shown
+    for text in shown:
+        assert text in markdown
+    # Each cited claim is listed once with its method, so the pasted text stays traceable.
+    assert markdown.count("Method: ") == len(
+        {c["slug"] for c in snapshot.claims}
+        & set(re.findall(r"\{\{\s*claim\.([a-z0-9-]+)", snapshot.markdown))
+    )
+
+
+def test_an_unknown_format_names_the_known_ones(demo: Path) -> None:
+    result = cli("build", "packet.md", "--format", "docx")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == "Error: --format 'docx' is not an output format"
+    assert "formats: html, json, markdown, pdf" in result.stderr
+    assert not (demo / "packet.docx").exists()
+
+
+def test_out_goes_with_one_format(demo: Path) -> None:
+    result = cli("build", "packet.md", "-f", "html", "-f", "json", "--out", "x")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "Error: --out names one file, so it goes with exactly one --format"
+    )
+    result = cli("build", "packet.md", "-f", "markdown", "--out", "brief.txt")
+    assert result.exit_code == 0, result.stderr
+    assert (demo / "brief.txt").read_text().startswith("# ")
+    result = cli("build", "packet.md", "-f", "markdown", "--out", "./packet.md")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "Error: 'packet.md' is the packet itself; building would overwrite it"
+    )

@@ -21,8 +21,9 @@ FLAT = ("tokens-per-request", "incident-mttr")
 
 @pytest.fixture
 def claims_ctx() -> LintContext:
-    claims = [Claim(slug=s, verdict="improved") for s in IMPROVED]
-    # A before/after comparison with no control: causal verbs on it are flagged.
+    # Randomised comparisons, on which causal verbs are fair; the first is a before/after
+    # comparison with no control, so causal verbs on it are flagged.
+    claims = [Claim(slug=s, verdict="improved", comparison="ab") for s in IMPROVED]
     claims[0].comparison = "before_after"
-    claims += [Claim(slug=s, verdict="no_detectable_change") for s in FLAT]
+    claims += [Claim(slug=s, verdict="no_detectable_change", comparison="ab") for s in FLAT]
     return LintContext(claims={c.slug: c for c in claims}, feedback=[])

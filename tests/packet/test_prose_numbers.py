@@ -95,7 +95,9 @@ def test_saves_and_improved_carry_the_sign() -> None:
 
 
 def test_an_interval_across_zero_keeps_its_signs() -> None:
-    flat = _claim(unit="tokens", estimate=2.0, ci_low=-11.0, ci_high=15.0, verdict="no_change")
+    flat = _claim(
+        unit="tokens", estimate=2.0, ci_low=-11.0, ci_high=15.0, verdict="no_detectable_change"
+    )
     text = format_reference(flat, None, "It changed tokens by ")
     assert text == "+2 tokens (95% CI \u221211 tokens to +15 tokens)"
 
@@ -103,7 +105,12 @@ def test_an_interval_across_zero_keeps_its_signs() -> None:
 def test_intervals_are_told_apart_from_zero_and_from_their_estimate() -> None:
     # 0 errors in 1e9 requests: a Wilson upper bound of about 3.8e-7 %, not "0.00% to 0.00%".
     rate = _claim(
-        unit="%", comparison="target", estimate=0.0, ci_low=0.0, ci_high=3.84e-7, verdict="meets"
+        unit="%",
+        comparison="target",
+        estimate=0.0,
+        ci_low=0.0,
+        ci_high=3.84e-7,
+        verdict="meets_target",
     )
     assert format_interval(rate) == "95% CI 0.0000000% to 0.0000004%"
     # an interval end that prints like the estimate gets another decimal

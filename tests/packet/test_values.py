@@ -16,6 +16,7 @@ from perfpacket.ladder.assess import ClaimFact, _kpis
 from perfpacket.ladder.schema import Kpi, Role
 from perfpacket.packet.context import total_interval
 from perfpacket.packet.format import format_money, format_value_band
+from perfpacket.vocab import Verdict
 
 HOUR = Constant("engineer_hour_cost_usd", 120.0, "USD/hour", "finance", 90.0, 160.0)
 SHARE = Constant("qa_effort_share", 0.05, "share", "time tracking", 0.03, 0.10)
@@ -129,11 +130,11 @@ def _role(target: str, measure: str = "current") -> Role:
 def test_a_kpi_is_met_only_when_its_interval_is(
     interval: tuple[float, float] | None, status: str
 ) -> None:
-    fact = ClaimFact("s", "r", "improved", "m", current=4.0, current_interval=interval)
+    fact = ClaimFact("s", "r", Verdict.IMPROVED, "m", current=4.0, current_interval=interval)
     assert _kpis(_role("< 5"), [fact])[0]["status"] == status
 
 
 def test_a_kpi_on_the_estimate_reads_the_estimates_interval() -> None:
-    fact = ClaimFact("s", "r", "improved", "m", estimate=2.0, estimate_interval=(1.2, 2.8))
+    fact = ClaimFact("s", "r", Verdict.IMPROVED, "m", estimate=2.0, estimate_interval=(1.2, 2.8))
     assert _kpis(_role(">= 1", "estimate"), [fact])[0]["status"] == "met"
     assert _kpis(_role(">= 2.5", "estimate"), [fact])[0]["status"] == "undecided"

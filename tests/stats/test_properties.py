@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfpacket.claims.model import ClaimDraft, Comparison
+from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipes._query import before_after_assumption
 from perfpacket.claims.value import Constant, Value, priced
 from perfpacket.stats import (
@@ -22,6 +22,7 @@ from perfpacket.stats import (
 from perfpacket.stats.ab import Proportion, ab_test
 from perfpacket.stats.means import welch_diff_interval
 from perfpacket.stats.result import StatResult, judged_against
+from perfpacket.vocab import Comparison
 
 DIRECTIONS = st.sampled_from([Direction.HIGHER_IS_BETTER, Direction.LOWER_IS_BETTER])
 CONSTANT = Constant("k", 3.0, "USD", "test", 1.0, 5.0)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from perfpacket.errors import StoreError
@@ -23,6 +23,7 @@ from perfpacket.store.models import (
     Person,
     Source,
 )
+from perfpacket.vocab import Comparison, Direction, Verdict
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 
@@ -166,6 +167,32 @@ def test_claim_links_to_its_evidence_and_stores_null_json_as_null(db_url: str) -
             assert [e.id for e in loaded.evidence] == [s.scalars(select(Change.id)).one()]
             assert loaded.value is None
             assert loaded.sample_sizes == {}
+            # Fixed vocabularies come back as their enum members, not as strings.
+            assert loaded.verdict is Verdict.IMPROVED
+            assert loaded.comparison is Comparison.BEFORE_AFTER
+            assert loaded.direction is Direction.LOWER_IS_BETTER
+    finally:
+        store.close()
+
+
+def test_a_word_outside_a_vocabulary_is_refused_before_it_is_stored(db_url: str) -> None:
+    store = open_store(db_url)
+    try:
+        with pytest.raises(ValueError, match="'meets' is not a valid Verdict"):
+            Claim(slug="s", verdict="meets")
+        # Written behind the model's back, it is refused on the way out, never read as a word.
+        with store.session() as s:
+            s.execute(
+                text(
+                    "INSERT INTO claim (slug, recipe, title, metric, unit, direction, comparison,"
+                    " method, sample_sizes, verdict, attribution, dimensions, assumptions,"
+                    " details, fingerprint, computed_at) VALUES ('s', 'r', 't', 'm', 'u',"
+                    " 'lower_is_better', 'sideways', 'x', '{}', 'improved', '{}', '[]', '[]',"
+                    " '{}', 'f', CURRENT_TIMESTAMP)"
+                )
+            )
+        with store.session() as s, pytest.raises(ValueError, match="'sideways'"):
+            s.scalars(select(Claim)).one()
     finally:
         store.close()
 

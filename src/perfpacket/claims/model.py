@@ -6,39 +6,14 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from perfpacket.claims.value import Value
 from perfpacket.stats import Direction, StatResult
-from perfpacket.stats.result import COMPARISON_VERDICTS, TARGET_VERDICTS, Verdict
+from perfpacket.vocab import Comparison
 
 # How a before/after claim's assumption starts: the design has no control group.
 NO_CONTROL = "no control group"
-
-
-class Comparison(StrEnum):
-    """What a claim compares, which decides the verdicts it may carry."""
-
-    BEFORE_AFTER = "before_after"  # two periods, no control: "after", never "caused"
-    AB = "ab"  # a randomised test
-    PAIRED = "paired"  # the same items under two versions
-    TREND = "trend"  # a slope change in a series
-    COUNTERFACTUAL = "counterfactual"  # an outcome that did not happen, with its assumptions
-    TARGET = "target"  # a level judged against a target or SLO
-    COUNT = "count"  # a level or count on its own
-
-    @property
-    def allowed_verdicts(self) -> frozenset[Verdict]:
-        if self is Comparison.TARGET:
-            kinds = TARGET_VERDICTS
-        elif self is Comparison.COUNT:
-            kinds = frozenset({Verdict.NO_VERDICT})
-        elif self is Comparison.AB:
-            kinds = COMPARISON_VERDICTS | {Verdict.SAMPLE_RATIO_MISMATCH}
-        else:
-            kinds = COMPARISON_VERDICTS
-        return kinds | {Verdict.INSUFFICIENT_DATA}
 
 
 @dataclass(frozen=True)

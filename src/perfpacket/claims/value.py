@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from perfpacket.errors import InputError
+from perfpacket.vocab import Outcome
 
 VALUE_FILE = "value.yaml"
 
@@ -63,10 +64,12 @@ class Value:
     band_low: float | None = None  # also across the constants' own ranges
     band_high: float | None = None
     observed: Observed | None = None
+    outcome: Outcome = Outcome.SHIPPED  # the brief's column: shipped, or prevented
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "amount": self.amount,
+            "outcome": self.outcome.value,
             "unit": self.unit,
             "period": self.period,
             "formula": self.formula,
@@ -103,6 +106,7 @@ def priced(
     text: str,
     assumptions: tuple[str, ...] = (),
     observed: Observed | None = None,
+    outcome: Outcome = Outcome.SHIPPED,
     digits: int = 2,
 ) -> Value:
     """A claim's worth from its measured estimate: ``formula(estimate, constants)``, with the
@@ -141,6 +145,7 @@ def priced(
         band_low=None if band_low is None else _round(band_low, digits),
         band_high=None if band_high is None else _round(band_high, digits),
         observed=observed,
+        outcome=outcome,
     )
 
 

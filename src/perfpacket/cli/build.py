@@ -19,6 +19,17 @@ def register(app: typer.Typer) -> None:
             None, "--html", metavar="OUT", help="HTML output (default: PACKET with .html)."
         ),
         pdf: Path | None = typer.Option(None, "--pdf", metavar="OUT", help="Also write a PDF."),
+        formats: list[str] = typer.Option(
+            [],
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="Output format, repeatable: html, pdf, markdown (to paste into an HR tool), "
+            "json, or one a plugin adds. Written beside PACKET unless --out names the file.",
+        ),
+        out: Path | None = typer.Option(
+            None, "--out", "-o", metavar="OUT", help="Output file, with a single --format."
+        ),
         ladder: str | None = typer.Option(
             None,
             "--ladder",
@@ -37,11 +48,38 @@ def register(app: typer.Typer) -> None:
             help="Render even with numbers no claim computes; they are marked in the page.",
         ),
     ) -> None:
-        """Render a packet: one self-contained HTML file (and a PDF), claims resolved."""
+        """Render a packet: one self-contained HTML file (and a PDF, Markdown or JSON), claims
+        resolved, from the same snapshot a submission freezes."""
+        from perfpacket import plugins
         from perfpacket.claims import packet_person
         from perfpacket.packet import parse_packet
-        from perfpacket.packet.render import render_packet_pdf
         from perfpacket.snapshot import build_snapshot, choose_target
+
+        registry = plugins.renderers()
+        for name in formats:
+            if name not in registry:
+                raise InputError(
+                    f"--format '{name}' is not an output format",
+                    hint="formats: " + ", ".join(registry.names()),
+                )
+        if out is not None and len(formats) != 1:
+            raise InputError(
+                "--out names one file, so it goes with exactly one --format",
+                hint="give one --format, or leave out --out to write each beside the packet",
+            )
+        targets = {name: packet.with_suffix(registry.get(name).suffix) for name in formats}
+        if out is not None:
+            targets[formats[0]] = out
+        if html is not None or not targets:
+            targets["html"] = html or packet.with_suffix(".html")
+        if pdf is not None:
+            targets["pdf"] = pdf
+        for path in targets.values():
+            if path.resolve() == packet.resolve():
+                raise InputError(
+                    f"'{path}' is the packet itself; building would overwrite it",
+                    hint="name another file with --out",
+                )
 
         try:
             text = packet.read_text(encoding="utf-8")
@@ -60,10 +98,7 @@ def register(app: typer.Typer) -> None:
         target = choose_target(front, ws.config, ladder)
         with ws.open_store() as store, store.session() as session:
             who = packet_person(session, front, person, ws.person)
-            rendered = build_snapshot(session, who, text, target, str(packet)).html
-        out = html or packet.with_suffix(".html")
-        out.write_text(rendered, encoding="utf-8")
-        say(f"Wrote {out}")
-        if pdf is not None:
-            render_packet_pdf(rendered, str(pdf))
-            say(f"Wrote {pdf}")
+            snapshot = build_snapshot(session, who, text, target, str(packet))
+        for name, path in targets.items():
+            path.write_bytes(registry.get(name).render(snapshot))
+            say(f"Wrote {path}")

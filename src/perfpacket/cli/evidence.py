@@ -54,18 +54,19 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
         """Import evidence; each path is one transaction, and re-importing changes nothing."""
-        options = {
-            "all": all_refs,
-            "since": since,
-            "until": until,
-            "repo_name": name,
-            "name": name,
-            "columns": _mapping(mapping),
-        }
+        from perfpacket.evidence.records import ImportOptions
+
         reports = []
         ws = workspace_from(ctx)
-        options["telemetry_dir"] = str(ws.state_dir / "telemetry")
-        options["workspace_root"] = str(ws.root)
+        options = ImportOptions(
+            all_refs=all_refs,
+            since=since,
+            until=until,
+            name=name,
+            columns=_mapping(mapping),
+            telemetry_dir=ws.state_dir / "telemetry",
+            workspace_root=ws.root,
+        )
         with ws.open_store() as store:
             for path in paths:
                 columns = (

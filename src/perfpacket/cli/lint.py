@@ -43,11 +43,11 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Read a packet the way a calibration committee does; exit 1 if problems remain."""
-        from perfpacket.lint import lint_path
         from perfpacket.lint.output import as_json, as_sarif, as_text
+        from perfpacket.snapshot import lint_packet
 
         db = ctx.find_root().obj.get("db")
-        result = lint_path(packet, _names(select), _names(ignore), db, person)
+        result = lint_packet(packet, _names(select), _names(ignore), db, person)
         if fmt is Format.JSON:
             print_json(as_json(result))
         elif fmt is Format.SARIF:

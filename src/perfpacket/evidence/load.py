@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from perfpacket import plugins
 from perfpacket.errors import InputError
-from perfpacket.evidence.records import ImportReport, Record, batched
+from perfpacket.evidence.records import Importer, ImportOptions, ImportReport, Record, batched
 from perfpacket.store import Store
 from perfpacket.store.models import EVIDENCE_KINDS, Evidence, Identity, Person, Source
 
@@ -41,7 +41,7 @@ def _head(path: Path) -> bytes:
         return fh.read(HEAD_BYTES)
 
 
-def choose_importer(kind: str, path: Path) -> Any:
+def choose_importer(kind: str, path: Path) -> Importer:
     """The importer for ``kind``, after checking that ``path`` looks like its format."""
     registry = plugins.importers()
     if kind not in registry:
@@ -117,7 +117,7 @@ def import_path(
     store: Store,
     kind: str,
     path: Path,
-    options: dict[str, Any] | None = None,
+    options: ImportOptions | None = None,
     person: str | None = None,
     progress: Callable[[int, int | None], None] | None = None,
     owner: str | None = None,
@@ -129,7 +129,7 @@ def import_path(
     identity (eval results, telemetry) are theirs. Without it, records with no identity go to
     ``owner`` (the workspace's person), if any.
     """
-    options = options or {}
+    options = options or ImportOptions()
     importer = choose_importer(kind, path)
     report = ImportReport(source=str(path), kind=kind)
     # The same content imported under another --person scope is a different import: records
@@ -166,9 +166,7 @@ def import_path(
         try:
             for batch in batched(importer.read(path, options, ctx), BATCH):
                 _store_batch(session, batch, source, people, scope, default_owner, report)
-            register = getattr(importer, "register", None)
-            if register is not None:
-                register(session, source, path, options, report)
+            importer.finish(session, source, path, options, report)
         except InputError as exc:
             # Every refusal says what the format should be, when the importer gave no hint.
             exc.hint = exc.hint or f"{kind} expects {importer.description}"

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from perfpacket.store.models import Source
 
 
 @dataclass
@@ -49,6 +55,28 @@ class ImportReport:
         }
 
 
+@dataclass(frozen=True)
+class ImportOptions:
+    """What ``perfpacket import`` tells an importer besides the path (the flags it was given
+    and where the workspace keeps its files). An importer reads the options it knows."""
+
+    all_refs: bool = False  # git: every ref, not only HEAD
+    since: str | None = None  # git: commits after this date
+    until: str | None = None
+    name: str | None = None  # the repository's or telemetry source's name
+    columns: Mapping[str, str] = field(default_factory=dict)  # telemetry: --map NAME=COLUMN
+    telemetry_dir: Path | None = None  # where converted telemetry is written
+    workspace_root: Path | None = None
+
+    def key(self) -> str:
+        """The options as canonical text, for content hashes."""
+        return json.dumps(
+            {**asdict(self), "columns": dict(sorted(self.columns.items()))},
+            sort_keys=True,
+            default=str,
+        )
+
+
 class ImportContext(Protocol):
     def warn(self, message: str) -> None: ...
 
@@ -66,13 +94,40 @@ class Importer(Protocol):
         """Whether ``path`` (whose first bytes are ``head``) looks like this format."""
         ...
 
-    def content_hash(self, path: Path, options: dict[str, Any]) -> str:
+    def content_hash(self, path: Path, options: ImportOptions) -> str:
         """A hash of what would be imported: the same hash means nothing new to import."""
         ...
 
-    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterable[Record]:
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterable[Record]:
         """The records in ``path``; raises InputError naming the file, line or field."""
         ...
+
+    def finish(
+        self,
+        session: Session,
+        source: Source,
+        path: Path,
+        options: ImportOptions,
+        report: ImportReport,
+    ) -> None:
+        """Anything else the import writes, in the same transaction, after the records."""
+        ...
+
+
+class BaseImporter:
+    """Defaults for an importer: version 1, and nothing written besides its records."""
+
+    version = "1"
+
+    def finish(
+        self,
+        session: Session,
+        source: Source,
+        path: Path,
+        options: ImportOptions,
+        report: ImportReport,
+    ) -> None:
+        return None
 
 
 CHANGE_DEFAULTS: dict[str, Any] = {

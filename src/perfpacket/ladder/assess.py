@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from perfpacket.ladder.schema import Ladder, Level, Mapping, Role
+from perfpacket.vocab import Verdict
 
 MIN_ITEMS = 3
 NO_MAPPING = Mapping()  # an evidence kind the ladder does not map supports nothing
@@ -24,7 +25,7 @@ TARGET = re.compile(r"^\s*(<=|>=|<|>)\s*(-?[\d.]+)")
 class ClaimFact:
     slug: str
     recipe: str
-    verdict: str
+    verdict: Verdict
     metric: str
     dimensions: tuple[str, ...] = ()
     estimate: float | None = None
@@ -112,7 +113,7 @@ def _rate(
 ) -> str:
     if items < MIN_ITEMS:
         return "insufficient_evidence"
-    regressed = [c for c in other if c.verdict == "regressed"]
+    regressed = [c for c in other if c.verdict is Verdict.REGRESSED]
     if not improved or len(regressed) > len(improved):
         return "not_yet"
     sustained = spread["quarters_covered"] >= 3 and not spread["crammed"]
@@ -131,8 +132,8 @@ def _dimensions(
     out = []
     for dim in role.scorecard:
         mine, kinds = _support(ladder, "dimensions", dim.id, valid, claims, records)
-        improved = [c for c in mine if c.verdict == "improved"]
-        other = [c for c in mine if c.verdict != "improved"]
+        improved = [c for c in mine if c.verdict is Verdict.IMPROVED]
+        other = [c for c in mine if c.verdict is not Verdict.IMPROVED]
         dates = [d for c in mine for d in c.dates] + [r.occurred_at for r in kinds]
         spread = _spread(dates, period)
         items = len(mine) + len(kinds)
@@ -144,7 +145,8 @@ def _dimensions(
             )
         if other:
             reasons.append(
-                "no supported change: " + ", ".join(f"{c.slug} ({c.verdict})" for c in other)
+                "no supported change: "
+                + ", ".join(f"{c.slug} ({c.verdict.label or 'no verdict'})" for c in other)
             )
         if kinds:
             counts = Counter(r.kind for r in kinds)
@@ -231,7 +233,7 @@ def _domains(
     out = []
     for domain in ladder.domains:
         mine, kinds = _support(ladder, "domains", domain.id, valid, claims, records)
-        improved = [c for c in mine if c.verdict == "improved"]
+        improved = [c for c in mine if c.verdict is Verdict.IMPROVED]
         spread = _spread([d for c in improved for d in c.dates], period)
         # Levels are cumulative: each one requires the one before it.
         steps = [
@@ -268,7 +270,7 @@ def _level(
     levels = sorted(ladder.levels, key=lambda lv: lv.rank)
     by_id = {lv.id: lv for lv in levels}
     goal = by_id.get(target or role.level, by_id[role.level])
-    impacts = sum(1 for c in claims if c.verdict == "improved" and c.value)
+    impacts = sum(1 for c in claims if c.verdict is Verdict.IMPROVED and c.value)
     depth = max((d["depth"] for d in domains), default=0)
 
     def conditions(level: Level) -> list[tuple[str, int, int]]:

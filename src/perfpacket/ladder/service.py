@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from perfpacket.ladder.assess import ClaimFact, RecordFact
 from perfpacket.store.models import Claim, Evidence, Person
+from perfpacket.vocab import Comparison
 
 
 def gather(session: Session, person: Person) -> tuple[list[ClaimFact], list[RecordFact]]:
@@ -49,6 +50,6 @@ def _current_interval(claim: Claim) -> tuple[float, float] | None:
     given = (claim.details or {}).get("current_interval") or {}
     if given.get("low") is not None and given.get("high") is not None:
         return float(given["low"]), float(given["high"])
-    if str(claim.comparison) == "target":
+    if claim.comparison is Comparison.TARGET:
         return _pair(claim.ci_low, claim.ci_high)
     return None

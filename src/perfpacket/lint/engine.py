@@ -39,14 +39,17 @@ class LintContext:
 
 
 class LintRule(Protocol):
-    name: str
-    code: str
-    severity: str
-    summary: str
-    hint: str
-    bad: str
-    good: str
-    needs_claims: bool
+    """A packet lint rule: a stable name and code, what it says and how to fix it, an example
+    of each, and whether it needs the packet's claims (a workspace) to run."""
+
+    name: ClassVar[str]
+    code: ClassVar[str]
+    severity: ClassVar[str]
+    summary: ClassVar[str]
+    hint: ClassVar[str]
+    bad: ClassVar[str]
+    good: ClassVar[str]
+    needs_claims: ClassVar[bool]
 
     def check(self, doc: Document, ctx: LintContext) -> Iterable[Diagnostic]: ...
 
@@ -98,11 +101,11 @@ class LintResult:
         }
 
 
-def all_rules() -> dict[str, Any]:
+def all_rules() -> dict[str, LintRule]:
     return {r.name: r for r in plugins.lint_rules()}
 
 
-def _resolve(names: Iterable[str], known: dict[str, Any], flag: str) -> set[str]:
+def _resolve(names: Iterable[str], known: dict[str, LintRule], flag: str) -> set[str]:
     """Rule names or codes to rule names; an unknown one is a usage error."""
     by_code = {r.code.lower(): n for n, r in known.items()}
     out = set()
@@ -133,10 +136,10 @@ def lint_document(
     chosen -= _resolve(ignore, known, "--ignore")
     chosen -= doc.suppressed_file
     overrides = severities or {}
-    for rule, level in overrides.items():
+    for rule_name, level in overrides.items():
         if level not in SEVERITIES:
             raise InputError(
-                f"lint severity for '{rule}': '{level}' is not a severity",
+                f"lint severity for '{rule_name}': '{level}' is not a severity",
                 hint="use error, warning or info in [lint.severity] of perfpacket.toml",
             )
     result = LintResult(doc.path, [])

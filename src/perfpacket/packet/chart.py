@@ -6,6 +6,7 @@ from html import escape
 
 from perfpacket.packet.format import format_interval, format_number
 from perfpacket.store.models import Claim
+from perfpacket.vocab import Comparison
 
 WIDTH, HEIGHT, PAD = 360, 56, 16
 
@@ -26,11 +27,7 @@ def interval_chart(claim: Claim) -> str:
         f"{claim.metric}: estimate {format_number(claim, claim.estimate)}, "
         f"{format_interval(claim)}; the dashed line is no change"
     )
-    from perfpacket.stats.result import Verdict  # the stats package loads scipy: not at start-up
-
-    good = claim.verdict in {Verdict.IMPROVED, Verdict.MEETS_TARGET}
-    bad = claim.verdict in {Verdict.REGRESSED, Verdict.MISSES_TARGET}
-    colour = "#1b7a3d" if good else "#a11" if bad else "#8a5a00"
+    colour = "#1b7a3d" if claim.verdict.is_good else "#a11" if claim.verdict.is_bad else "#8a5a00"
     mid = HEIGHT / 2
     return (
         f'<svg class="chart" role="img" aria-label="{escape(label)}" width="{WIDTH}" '
@@ -154,9 +151,9 @@ def counterfactual_chart(claim: Claim) -> str:
 
 def claim_chart(claim: Claim) -> str:
     """The chart that fits the claim's comparison; the interval chart otherwise."""
-    if claim.comparison == "trend":
+    if claim.comparison is Comparison.TREND:
         return series_chart(claim) or interval_chart(claim)
-    if claim.comparison == "counterfactual":
+    if claim.comparison is Comparison.COUNTERFACTUAL:
         return counterfactual_chart(claim) or interval_chart(claim)
     if claim.details.get("bars"):
         return bars_chart(claim) + interval_chart(claim)

@@ -22,6 +22,7 @@ from perfpacket.store.models import (
     Release,
     Review,
 )
+from perfpacket.vocab import Outcome, Verdict
 
 APPENDIX_PER_CLAIM = 12
 
@@ -60,12 +61,9 @@ def evidence_label(e: Evidence) -> str:
 
 
 def is_prevented(claim: Claim) -> bool:
-    """Outcomes that did not happen: counterfactuals, escaped regressions, decay held off."""
-    return (
-        claim.comparison == "counterfactual"
-        or claim.recipe == "decay-prevention"
-        or ("regression" in claim.metric)
-    )
+    """Outcomes that did not happen (counterfactuals, escaped regressions, decay held off), as
+    the recipe that priced the claim says."""
+    return claim.value is not None and claim.value.get("outcome") == Outcome.PREVENTED
 
 
 TOTAL_LEVEL = 0.95
@@ -101,7 +99,9 @@ def total_interval(values: Sequence[dict[str, Any]]) -> dict[str, float] | None:
 def currency_summary(claims: Sequence[Claim]) -> dict[str, dict[str, Any]]:
     """Shipped and prevented outcomes in one currency: improved claims valued in USD only (other
     units, such as kgCO2e, are shown with their claim and never summed with money)."""
-    valued = [c for c in claims if c.value and c.value["unit"] == "USD" and c.verdict == "improved"]
+    valued = [
+        c for c in claims if c.value and c.value["unit"] == "USD" and c.verdict is Verdict.IMPROVED
+    ]
 
     def group(members: list[Claim]) -> dict[str, Any]:
         year = [c.value for c in members if c.value and c.value["period"] == "year"]

@@ -7,6 +7,7 @@ from enum import IntEnum
 from typing import Any
 
 from perfpacket.store.models import Claim
+from perfpacket.vocab import Verdict
 
 MINUS = "\u2212"
 
@@ -60,17 +61,9 @@ def _nonzero(text: str) -> bool:
     return any(ch in "123456789" for ch in text)
 
 
-# Comparisons whose estimate is a level (a rate, a mean, a count), not a change.
-LEVEL_COMPARISONS = frozenset({"target", "count"})
-
-
-def _is_level(claim: Claim) -> bool:
-    return str(claim.comparison) in LEVEL_COMPARISONS
-
-
 def format_number(claim: Claim, value: float | None, extra: int = 0) -> str:
     """A number of this claim (estimate or interval end) in its unit, signed if a change."""
-    if _is_level(claim):
+    if claim.comparison.is_level:
         return format_level(value, claim.unit, extra)
     return format_change(value, claim.unit, extra)
 
@@ -225,10 +218,8 @@ def format_constant(value: float) -> str:
     return f"{value:,.10g}"
 
 
-def verdict_label(verdict: str) -> str:
+def verdict_label(verdict: Verdict | str) -> str:
     """The words for a stored verdict; a level or count on its own has none."""
-    from perfpacket.stats.result import Verdict
-
     return Verdict(verdict).label
 
 
@@ -256,8 +247,6 @@ _VERB_BEFORE = re.compile(
     r"(?:[^.;!?{}]{0,80}?\bby)?\s*$",
     re.IGNORECASE,
 )
-# Comparisons whose estimate is a change with a sign (the rest are levels or amounts).
-SIGNED_COMPARISONS = frozenset({"before_after", "ab", "paired", "trend"})
 
 
 def verb_direction(before: str) -> Direction | None:
@@ -273,7 +262,7 @@ def verb_direction(before: str) -> Direction | None:
 
 def direction_conflict(claim: Claim, direction: Direction | None) -> str | None:
     """Why the verb contradicts the claim's sign or verdict ("cut" on a rise), or None."""
-    if direction is None or str(claim.comparison) not in SIGNED_COMPARISONS:
+    if direction is None or not claim.comparison.is_signed:
         return None
     if claim.estimate is None:
         return None
@@ -301,10 +290,10 @@ def format_reference(claim: Claim, attribute: str | None, before: str) -> str:
     carried = (
         attribute in (None, "estimate")
         and direction is not None
-        and str(claim.comparison) in SIGNED_COMPARISONS
+        and claim.comparison.is_signed
         and claim.estimate is not None
         and direction_conflict(claim, direction) is None
-        and (direction is not Direction.BETTER or claim.verdict == "improved")
+        and (direction is not Direction.BETTER or claim.verdict is Verdict.IMPROVED)
     )
     if carried and attribute == "estimate":
         return _unsigned(format_estimate(claim))

@@ -101,6 +101,19 @@ def _markdown(marks: list[int]) -> MarkdownIt:
     return md
 
 
+def plain_body(parsed: ParsedPacket, claims: Sequence[Claim]) -> str:
+    """The body as Markdown with each claim reference replaced by the words the page shows
+    for it (for pasting where no HTML goes). References must already have been checked, as
+    :func:`render_body` does."""
+    by_slug = {c.slug: c for c in claims}
+
+    def substitute(m: re.Match[str]) -> str:
+        before = parsed.body[max(0, m.start() - 300) : m.start()]
+        return format_reference(by_slug[m.group(1)], m.group(2), before)
+
+    return CLAIM_REF.sub(substitute, parsed.body)
+
+
 def render_body(
     parsed: ParsedPacket,
     claims: Sequence[Claim],

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from perfpacket import __version__
 from perfpacket.packet.chart import claim_chart, heatmap, interval_chart
-from perfpacket.packet.context import TOTAL_METHOD, RenderContext, currency_summary
+from perfpacket.packet.context import (
+    TOTAL_METHOD,
+    RenderContext,
+    currency_summary,
+    is_prevented,
+)
 from perfpacket.packet.format import (
     format_change,
     format_claim,
@@ -25,7 +29,6 @@ from perfpacket.packet.format import (
     verdict_label,
 )
 from perfpacket.packet.markdown import mark_unbound, parse_packet, render_body
-from perfpacket.plugins import hookimpl
 from perfpacket.store.models import Claim
 
 
@@ -36,6 +39,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.tests["prevented"] = is_prevented
     env.filters.update(
         change=format_change,
         level=format_level,
@@ -96,20 +100,15 @@ def render_packet_html(
     )
 
 
-class HtmlRenderer:
-    name = "html"
-
-    def render(self, markdown: str, claims: Sequence[Claim], source_name: str) -> str:
-        return render_packet_html(markdown, claims, source_name)
-
-
-@hookimpl
-def register_renderers(register: Callable[[Any], None]) -> None:
-    register(HtmlRenderer())
-
-
-def render_packet_pdf(html: str, out: str) -> None:
+def packet_pdf(html: str) -> bytes:
     """The same page as PDF, through WeasyPrint: the same inline charts, print styles applied."""
     from weasyprint import HTML
 
-    HTML(string=html).write_pdf(out)
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf
+
+
+def render_packet_pdf(html: str, out: str) -> None:
+    """:func:`packet_pdf` written to ``out``."""
+    with open(out, "wb") as f:
+        f.write(packet_pdf(html))

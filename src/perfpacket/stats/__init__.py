@@ -21,9 +21,7 @@ from perfpacket.stats.quantile import (
 from perfpacket.stats.rates import poisson_rate_interval, poisson_rate_ratio
 from perfpacket.stats.result import (
     Code,
-    Direction,
     StatResult,
-    Verdict,
     as_level,
     judge,
     judge_target,
@@ -35,6 +33,7 @@ from perfpacket.stats.trend import (
     change_points,
     segmented_regression,
 )
+from perfpacket.vocab import Direction, Verdict
 
 __all__ = [
     "ChangePoints",

@@ -20,13 +20,12 @@ from scipy import stats as sps
 from perfpacket.stats.means import SampleMean, welch_df
 from perfpacket.stats.result import (
     Code,
-    Direction,
     StatResult,
-    Verdict,
     check_level,
     degenerate,
     judge,
 )
+from perfpacket.vocab import Direction, Verdict
 
 ABSOLUTE = "A/B two-sided t-test, absolute lift (Welch df)"
 RELATIVE = "A/B two-sided t-test, relative lift (delta method, Welch df)"

@@ -12,13 +12,12 @@ from scipy import stats as sps
 
 from perfpacket.stats.result import (
     Code,
-    Direction,
     StatResult,
-    Verdict,
     check_level,
     degenerate,
     judge,
 )
+from perfpacket.vocab import Direction, Verdict
 
 DEFAULT_RESAMPLES = 2000
 DEFAULT_SEED = 20261121

@@ -5,12 +5,12 @@ from __future__ import annotations
 from perfpacket.stats.proportion import wilson_interval
 from perfpacket.stats.result import (
     Code,
-    Direction,
     StatResult,
     check_level,
     degenerate,
     judge,
 )
+from perfpacket.vocab import Direction
 
 AVERTED = "averted events = trips × P(unguarded bad release → incident), Wilson interval propagated"
 

@@ -11,12 +11,12 @@ from scipy import stats as sps
 
 from perfpacket.stats.result import (
     Code,
-    Direction,
     StatResult,
     check_level,
     degenerate,
     judge,
 )
+from perfpacket.vocab import Direction
 
 WELCH = "difference of means, Welch t interval"
 ONE_SAMPLE = "mean, Student t interval"

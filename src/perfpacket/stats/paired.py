@@ -14,12 +14,12 @@ from statsmodels.stats.proportion import proportion_confint
 
 from perfpacket.stats.result import (
     Code,
-    Direction,
     StatResult,
     check_level,
     degenerate,
     judge,
 )
+from perfpacket.vocab import Direction
 
 PAIRED = (
     "paired difference of proportions, Newcombe square-and-add interval (the interval decides "

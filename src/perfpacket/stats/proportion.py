@@ -6,13 +6,12 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportion_
 
 from perfpacket.stats.result import (
     Code,
-    Direction,
     StatResult,
-    Verdict,
     check_level,
     degenerate,
     judge,
 )
+from perfpacket.vocab import Direction, Verdict
 
 WILSON = "Wilson score interval"
 NEWCOMBE = "difference of proportions, Newcombe hybrid score interval"

@@ -18,12 +18,12 @@ from scipy import stats as sps
 
 from perfpacket.stats.result import (
     Code,
-    Direction,
     StatResult,
     check_level,
     degenerate,
     judge,
 )
+from perfpacket.vocab import Direction
 
 _ORDER_STAT = "distribution-free order-statistic interval (binomial ranks)"
 

@@ -7,13 +7,12 @@ from statsmodels.stats.rates import confint_poisson, test_poisson_2indep
 
 from perfpacket.stats.result import (
     Code,
-    Direction,
     StatResult,
-    Verdict,
     check_level,
     degenerate,
     judge,
 )
+from perfpacket.vocab import Direction, Verdict
 
 RATE_RATIO = "Poisson rate ratio, exact conditional (Clopper-Pearson) interval"
 

@@ -7,48 +7,7 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-
-class Verdict(StrEnum):
-    """What a result says. The first three are for comparisons only (decided by the interval
-    of the difference); the target verdicts for a level judged against a target or SLO (by its
-    interval, not its point); a level or count on its own gets ``no_verdict``."""
-
-    IMPROVED = "improved"
-    REGRESSED = "regressed"
-    NO_DETECTABLE_CHANGE = "no_detectable_change"
-    MEETS_TARGET = "meets_target"
-    MISSES_TARGET = "misses_target"
-    TARGET_UNDECIDED = "target_undecided"
-    NO_VERDICT = "no_verdict"
-    INSUFFICIENT_DATA = "insufficient_data"
-    SAMPLE_RATIO_MISMATCH = "sample_ratio_mismatch"  # an A/B whose split is not the planned one
-
-    @property
-    def label(self) -> str:
-        """The words a reader sees."""
-        return _VERDICT_LABELS[self]
-
-
-_VERDICT_LABELS = {
-    Verdict.IMPROVED: "improved",
-    Verdict.REGRESSED: "regressed",
-    Verdict.NO_DETECTABLE_CHANGE: "no detectable change",
-    Verdict.MEETS_TARGET: "meets target",
-    Verdict.MISSES_TARGET: "misses target",
-    Verdict.TARGET_UNDECIDED: "target not decided (the interval spans it)",
-    Verdict.NO_VERDICT: "",
-    Verdict.INSUFFICIENT_DATA: "insufficient data",
-    Verdict.SAMPLE_RATIO_MISMATCH: "not trustworthy: SRM",
-}
-COMPARISON_VERDICTS = frozenset({Verdict.IMPROVED, Verdict.REGRESSED, Verdict.NO_DETECTABLE_CHANGE})
-TARGET_VERDICTS = frozenset({Verdict.MEETS_TARGET, Verdict.MISSES_TARGET, Verdict.TARGET_UNDECIDED})
-
-
-class Direction(StrEnum):
-    """Which way a metric should move for the change to count as an improvement."""
-
-    HIGHER_IS_BETTER = "higher_is_better"
-    LOWER_IS_BETTER = "lower_is_better"
+from perfpacket.vocab import Direction, Verdict
 
 
 class Code(StrEnum):

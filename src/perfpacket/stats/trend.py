@@ -11,12 +11,12 @@ import numpy as np
 
 from perfpacket.stats.result import (
     Code,
-    Direction,
     StatResult,
     check_level,
     degenerate,
     judge,
 )
+from perfpacket.vocab import Direction
 
 PELT = "PELT change points (ruptures, l2 cost)"
 SEGMENTED = "segmented regression, Newey-West (HAC) errors"

@@ -8,7 +8,8 @@ at any record by id while each kind stays typed.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -24,8 +25,10 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
+
+from perfpacket.vocab import Comparison, Direction, Verdict
 
 # Deterministic constraint names keep migrations portable between SQLite and PostgreSQL.
 NAMING = {
@@ -58,6 +61,28 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class Vocabulary(TypeDecorator[E]):
+    """A fixed vocabulary kept as its plain word and read back as the enum member, so every
+    reader compares members that mypy checks, never strings. A word outside the vocabulary
+    is refused on the way in and on the way out."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, vocabulary: type[E], length: int) -> None:
+        super().__init__(length)
+        self.vocabulary = vocabulary
+
+    def process_bind_param(self, value: E | str | None, dialect: Dialect) -> str | None:
+        return None if value is None else self.vocabulary(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> E | None:
+        return None if value is None else self.vocabulary(value)
 
 
 class Base(DeclarativeBase):
@@ -339,8 +364,8 @@ class Claim(Base):
     title: Mapped[str] = mapped_column(Text)
     metric: Mapped[str] = mapped_column(String(200))
     unit: Mapped[str] = mapped_column(String(50))
-    direction: Mapped[str] = mapped_column(String(30))
-    comparison: Mapped[str] = mapped_column(String(30))
+    direction: Mapped[Direction] = mapped_column(Vocabulary(Direction, 30))
+    comparison: Mapped[Comparison] = mapped_column(Vocabulary(Comparison, 30))
     estimate: Mapped[float | None] = mapped_column(Float)
     ci_low: Mapped[float | None] = mapped_column(Float)
     ci_high: Mapped[float | None] = mapped_column(Float)
@@ -349,7 +374,7 @@ class Claim(Base):
     sample_sizes: Mapped[dict[str, int]] = mapped_column(Json, default=dict)
     p_value: Mapped[float | None] = mapped_column(Float)
     code: Mapped[str | None] = mapped_column(String(40))
-    verdict: Mapped[str] = mapped_column(String(30))
+    verdict: Mapped[Verdict] = mapped_column(Vocabulary(Verdict, 30))
     baseline: Mapped[float | None] = mapped_column(Float)
     current: Mapped[float | None] = mapped_column(Float)
     value: Mapped[dict[str, Any] | None] = mapped_column(Json)
@@ -363,6 +388,14 @@ class Claim(Base):
     evidence: Mapped[list[Evidence]] = relationship(
         secondary="claim_evidence", order_by=Evidence.id
     )
+
+    @validates("direction", "comparison", "verdict")
+    def _member(self, key: str, value: StrEnum | str) -> StrEnum:
+        # A claim built from plain values (a frozen snapshot, a plugin) holds members too.
+        vocabulary: type[StrEnum] = {"direction": Direction, "comparison": Comparison}.get(
+            key, Verdict
+        )
+        return vocabulary(value)
 
 
 class Packet(Base):

@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from perfpacket.store.models import Base, Json, Person, UTCDateTime
+from perfpacket.store.models import Base, Json, Person, UTCDateTime, Vocabulary
+from perfpacket.vocab import CandidacyState
 
 ROLES = ("engineer", "manager", "committee", "admin")
-CANDIDACY_STATES = ("draft", "submitted", "in_calibration", "decided", "released")
 # Ratings a reviewer gives, in order; the numbers are what leniency is computed on.
 RATINGS = {"not_yet": 1, "meets": 2, "exceeds": 3, "next_level": 4}
 DECISIONS = ("promote", "not_yet", "defer")
@@ -151,7 +151,9 @@ class Candidacy(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
     packet_id: Mapped[int] = mapped_column(ForeignKey("packet.id"), index=True)
     version_id: Mapped[int | None] = mapped_column(ForeignKey("packet_version.id"))
-    state: Mapped[str] = mapped_column(String(20), default="draft")
+    state: Mapped[CandidacyState] = mapped_column(
+        Vocabulary(CandidacyState, 20), default=CandidacyState.DRAFT
+    )
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision: Mapped[str | None] = mapped_column(String(20))
     decision_reason: Mapped[str | None] = mapped_column(Text)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from perfpacket.store.team import RATINGS, Candidacy, Cohort, Rating
+from perfpacket.vocab import CandidacyState
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def calibration(session: Session, cohort: Cohort, blind: bool) -> dict[str, Any]
     candidacies = list(
         session.scalars(
             select(Candidacy)
-            .where(Candidacy.cohort_id == cohort.id, Candidacy.state != "draft")
+            .where(Candidacy.cohort_id == cohort.id, Candidacy.state != CandidacyState.DRAFT)
             .options(
                 selectinload(Candidacy.user),
                 selectinload(Candidacy.version),

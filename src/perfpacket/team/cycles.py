@@ -22,11 +22,12 @@ from perfpacket.team import audit
 from perfpacket.team.accounts import find_user
 from perfpacket.team.clock import now
 from perfpacket.team.text import MAX_NAME, MAX_REASON, check_text
+from perfpacket.vocab import CandidacyState
 
 # Which states an admin may move a whole cohort between, and what each step is called.
 COHORT_STEPS = {
-    "start_calibration": ("submitted", "in_calibration"),
-    "release": ("decided", "released"),
+    "start_calibration": (CandidacyState.SUBMITTED, CandidacyState.IN_CALIBRATION),
+    "release": (CandidacyState.DECIDED, CandidacyState.RELEASED),
 }
 MIN_REASON = 20
 
@@ -100,7 +101,7 @@ def advance_cohort(session: Session, cohort: Cohort, step: str, actor: User) -> 
     )
     if not moved:
         raise ConflictError(
-            f"no candidacy in cohort '{cohort.name}' is {before.replace('_', ' ')}",
+            f"no candidacy in cohort '{cohort.name}' is {before.label}",
             hint="nothing to move",
         )
     for candidacy in moved:
@@ -144,14 +145,17 @@ def rate(
         )
     reason = _reason(reason)
     _not_own(candidacy, rater)
-    if kind == "committee" and candidacy.state != "in_calibration":
+    if kind == "committee" and candidacy.state is not CandidacyState.IN_CALIBRATION:
         raise ConflictError(
-            f"the candidacy is {candidacy.state.replace('_', ' ')}, not in calibration",
+            f"the candidacy is {candidacy.state.label}, not in calibration",
             hint="committee ratings open when an admin starts calibration for the cohort",
         )
-    if kind == "manager" and candidacy.state not in {"submitted", "in_calibration"}:
+    if kind == "manager" and candidacy.state not in {
+        CandidacyState.SUBMITTED,
+        CandidacyState.IN_CALIBRATION,
+    }:
         raise ConflictError(
-            f"the candidacy is {candidacy.state.replace('_', ' ')}",
+            f"the candidacy is {candidacy.state.label}",
             hint="a manager review is written between submission and the decision",
         )
     existing = session.scalars(
@@ -187,9 +191,9 @@ def decide(
         )
     reason = _reason(reason)
     _not_own(candidacy, user)
-    if candidacy.state not in {"in_calibration", "decided"}:
+    if candidacy.state not in {CandidacyState.IN_CALIBRATION, CandidacyState.DECIDED}:
         raise ConflictError(
-            f"the candidacy is {candidacy.state.replace('_', ' ')}, not in calibration",
+            f"the candidacy is {candidacy.state.label}, not in calibration",
             hint="decisions are taken in calibration and cannot change once released",
         )
     before = (
@@ -199,7 +203,7 @@ def decide(
     )
     candidacy.decision, candidacy.decision_reason = decision, reason
     candidacy.decided_by_id, candidacy.decided_at = user.id, now()
-    candidacy.state = "decided"
+    candidacy.state = CandidacyState.DECIDED
     touch(session, candidacy.cohort_id)
     audit.record(
         session,

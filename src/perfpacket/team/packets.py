@@ -14,10 +14,11 @@ from perfpacket.packet.context import currency_summary
 from perfpacket.packet.format import format_claim, format_interval
 from perfpacket.packet.markdown import parse_packet, render_body
 from perfpacket.snapshot import PacketSnapshot
-from perfpacket.store.models import Claim, Feedback, Packet, Person
+from perfpacket.store.models import Claim, Packet, Person
 from perfpacket.store.team import Candidacy, Cohort, PacketVersion, User
 from perfpacket.team.clock import now
 from perfpacket.team.text import check_text
+from perfpacket.vocab import CandidacyState
 
 MAX_MARKDOWN = 500_000
 MAX_TITLE = 300
@@ -89,13 +90,13 @@ class Preview:
 
 
 def preview(session: Session, person_id: int | None, markdown: str) -> Preview:
-    """What the live editor shows: the rendered prose and the linter's findings."""
-    claims = person_claims(session, person_id)
-    feedback = [
-        (f.author_name, f.author_function)
-        for f in session.scalars(select(Feedback).where(Feedback.person_id == person_id))
-    ]
-    ctx = LintContext(claims={c.slug: c for c in claims}, feedback=feedback)
+    """What the live editor shows: the rendered prose and the linter's findings, over the
+    claims and feedback the person's snapshot holds."""
+    from perfpacket.snapshot import lint_context
+
+    person = session.get(Person, person_id) if person_id is not None else None
+    ctx = lint_context(session, person) if person is not None else LintContext({}, [])
+    claims = list((ctx.claims or {}).values())
     try:
         result = lint_document(parse_document(markdown, "packet.md"), ctx)
         parsed = parse_packet(markdown, "packet.md")
@@ -149,12 +150,12 @@ def summarise(result: dict[str, Any], claims: list[Claim]) -> dict[str, Any]:
 def withdraw(session: Session, candidacy: Candidacy, user: User) -> Candidacy:
     """The candidate takes a submitted packet back before calibration starts: the committee
     no longer sees it (its frozen version stays on record); audited."""
-    if candidacy.state != "submitted":
+    if candidacy.state is not CandidacyState.SUBMITTED:
         raise ConflictError(
-            f"the candidacy is {candidacy.state.replace('_', ' ')}",
+            f"the candidacy is {candidacy.state.label}",
             hint="a packet can be withdrawn only while it is submitted, before calibration",
         )
-    candidacy.state = "draft"
+    candidacy.state = CandidacyState.DRAFT
     from perfpacket.team import audit
     from perfpacket.team.cycles import touch
 
@@ -199,9 +200,12 @@ def submit_packet(session: Session, packet: Packet, user: User, cohort: Cohort) 
     candidacy = session.scalars(
         select(Candidacy).where(Candidacy.cohort_id == cohort.id, Candidacy.user_id == user.id)
     ).first()
-    if candidacy is not None and candidacy.state not in {"draft", "submitted"}:
+    if candidacy is not None and candidacy.state not in {
+        CandidacyState.DRAFT,
+        CandidacyState.SUBMITTED,
+    }:
         raise ConflictError(
-            f"the candidacy in cohort '{cohort.name}' is {candidacy.state.replace('_', ' ')}",
+            f"the candidacy in cohort '{cohort.name}' is {candidacy.state.label}",
             hint="a packet can be resubmitted only until calibration starts",
         )
     version = session.scalars(
@@ -218,7 +222,7 @@ def submit_packet(session: Session, packet: Packet, user: User, cohort: Cohort) 
                 Candidacy.version_id == version.id,
                 Cohort.cycle_id == cohort.cycle_id,
                 Cohort.id != cohort.id,
-                Candidacy.state != "draft",
+                Candidacy.state != CandidacyState.DRAFT,
             )
         ).first()
         if elsewhere is not None:
@@ -249,7 +253,7 @@ def submit_packet(session: Session, packet: Packet, user: User, cohort: Cohort) 
         session.add(candidacy)
     candidacy.packet_id = packet.id
     candidacy.version_id = version.id
-    candidacy.state = "submitted"
+    candidacy.state = CandidacyState.SUBMITTED
     candidacy.submitted_at = now()
     session.flush()
     from perfpacket.team import audit

@@ -31,6 +31,7 @@ from perfpacket.store.team import (
 )
 from perfpacket.team import accounts, audit
 from perfpacket.team.clock import now
+from perfpacket.vocab import CandidacyState
 from perfpacket.web.transaction import READ_METHODS, db_session
 
 SESSION_COOKIE = "perfpacket_session"
@@ -126,7 +127,7 @@ def _committee_for_packet(db: Session, user: User, packet_id: int) -> Cohort | N
         .join(CohortMember, CohortMember.cohort_id == Cohort.id)
         .where(
             Candidacy.packet_id == packet_id,
-            Candidacy.state != "draft",
+            Candidacy.state != CandidacyState.DRAFT,
             CohortMember.user_id == user.id,
         )
     )
@@ -147,7 +148,7 @@ def candidacy_relation(db: Session, user: User, candidacy: Candidacy) -> Relatio
         return CANDIDATE
     if _manages(db, user, candidacy.user.person_id):
         return MANAGER
-    if candidacy.state != "draft" and _sits_on(db, user, candidacy.cohort_id):
+    if candidacy.state.before_committee and _sits_on(db, user, candidacy.cohort_id):
         return Relation.committee_of(candidacy.cohort_id)
     return None
 
@@ -233,7 +234,7 @@ def readable_packets(db: Session, user: User) -> list[tuple[Packet, Relation]]:
         select(Packet, Candidacy.cohort_id)
         .join(Candidacy, Candidacy.packet_id == Packet.id)
         .join(CohortMember, CohortMember.cohort_id == Candidacy.cohort_id)
-        .where(CohortMember.user_id == user.id, Candidacy.state != "draft")
+        .where(CohortMember.user_id == user.id, Candidacy.state != CandidacyState.DRAFT)
     )
     for p, cohort_id in db.execute(committee):
         out.setdefault(p.id, (p, Relation.committee_of(cohort_id)))

@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from perfpacket.packet.chart import svg_figure
 from perfpacket.packet.format import format_money
 from perfpacket.store.team import RATINGS
+from perfpacket.vocab import CandidacyState, Verdict
 
 RATING_LABELS = {
     "insufficient_evidence": "insufficient evidence",
@@ -26,8 +27,8 @@ def _label(value: str | None) -> str:
         return "—"
     if value in RATING_LABELS:
         return RATING_LABELS[value]
-    from perfpacket.stats.result import Verdict
-
+    if isinstance(value, Verdict | CandidacyState):
+        return value.label or "—"
     if value in Verdict.__members__.values():
         return Verdict(value).label or "—"
     return value.replace("_", " ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from perfpacket.claims.model import ClaimDraft, Comparison
+from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.claims.value import priced
@@ -18,6 +18,7 @@ from perfpacket.stats.ab import (
     with_srm_check,
 )
 from perfpacket.store.models import Experiment
+from perfpacket.vocab import Comparison
 
 
 def _stat(variant: dict[str, Any]) -> Arm:

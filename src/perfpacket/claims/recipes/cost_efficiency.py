@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from perfpacket.claims.model import ClaimDraft, Comparison
+from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import (
     before_after_assumption,
@@ -13,6 +13,7 @@ from perfpacket.claims.value import priced
 from perfpacket.stats import Direction, newcombe_diff_interval, welch_diff_interval
 from perfpacket.store.models import Release, TelemetrySource
 from perfpacket.telemetry.metrics import counts_by_period, has_column, moments_by_period
+from perfpacket.vocab import Comparison
 
 
 class CostEfficiencyRecipe:

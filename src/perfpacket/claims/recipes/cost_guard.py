@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from perfpacket.claims.model import ClaimDraft, Comparison
+from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.claims.value import Observed, priced
 from perfpacket.stats import Direction, mean_interval
 from perfpacket.store.models import GuardEvent
+from perfpacket.vocab import Comparison, Outcome
 
 
 class CostGuardRecipe:
@@ -49,6 +50,7 @@ class CostGuardRecipe:
                 unit="USD",
                 period="one-off",
                 text="mean_daily_blocked_usd × 30.44 × spike_months_until_detected",
+                outcome=Outcome.PREVENTED,
                 assumptions=(
                     "without the guard, the blocked requests would have been served and billed",
                     "the spike would have run until the monthly finance review",

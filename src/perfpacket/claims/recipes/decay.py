@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from perfpacket.claims.model import ClaimDraft, Comparison
+from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.claims.value import priced
 from perfpacket.stats import Direction, change_points, segmented_regression
 from perfpacket.store.models import EvalRun, Release
+from perfpacket.vocab import Comparison, Outcome
 
 WEEK_SECONDS = 7 * 24 * 3600
 MIN_RUNS = 12
@@ -58,6 +59,7 @@ class DecayPreventionRecipe:
                         period="at period end",
                         text="level_change + slope_change × weeks_since_break "
                         "(interval from their joint HAC covariance)",
+                        outcome=Outcome.PREVENTED,
                         assumptions=(
                             "without the sustain work the pre-existing trend would have continued",
                         ),

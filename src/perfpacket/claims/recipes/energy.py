@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from perfpacket.claims.model import ClaimDraft, Comparison
+from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import (
     before_after_assumption,
@@ -12,6 +12,7 @@ from perfpacket.claims.recipes._query import (
 from perfpacket.claims.value import priced
 from perfpacket.stats import Direction, welch_diff_interval
 from perfpacket.telemetry.metrics import moments_by_period
+from perfpacket.vocab import Comparison
 
 
 class EnergyRecipe:

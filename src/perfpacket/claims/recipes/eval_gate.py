@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from perfpacket.claims.model import ClaimDraft, Comparison
+from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.claims.value import priced
@@ -14,6 +14,7 @@ from perfpacket.stats import (
     wilson_interval,
 )
 from perfpacket.store.models import Release
+from perfpacket.vocab import Comparison, Outcome
 
 DIMENSIONS = ("applied-ml-evaluation", "mlops-operations")
 
@@ -61,6 +62,7 @@ class EvalGateRecipe:
                 period="year",
                 text="(rate_before − rate_after) × gated_swaps_per_year"
                 f" × escaped_regression_cost_usd, gated_swaps_per_year = {per_year:.1f}",
+                outcome=Outcome.PREVENTED,
                 assumptions=(
                     "a rolled-back model swap is an escaped regression",
                     "swap volume continues at the gated period's rate",

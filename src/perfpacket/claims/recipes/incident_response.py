@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from perfpacket.claims.model import ClaimDraft, Comparison
+from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.stats import Direction, bca_mean_interval, judged_against
 from perfpacket.store.models import Incident
+from perfpacket.vocab import Comparison
 
 
 class IncidentResponseRecipe:

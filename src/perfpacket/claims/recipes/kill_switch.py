@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from perfpacket.claims.model import ClaimDraft, Comparison
+from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.claims.value import priced
 from perfpacket.stats import Direction, averted_events
 from perfpacket.store.models import GuardEvent, Incident, Release
+from perfpacket.vocab import Comparison, Outcome
 
 
 class KillSwitchRecipe:
@@ -75,6 +76,7 @@ class KillSwitchRecipe:
                 unit="USD",
                 period="one-off",
                 text="trips × P(bad release → incident) × incident_cost_usd_p1",
+                outcome=Outcome.PREVENTED,
                 assumptions=assumptions,
             )
         return [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from perfpacket.claims.model import ClaimDraft, Comparison
+from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import (
     before_after_assumption,
@@ -12,6 +12,7 @@ from perfpacket.claims.recipes._query import (
 from perfpacket.stats import Direction, quantile_diff_from_summaries
 from perfpacket.stats.quantile import joint_level
 from perfpacket.telemetry.metrics import quantiles_by_period
+from perfpacket.vocab import Comparison
 
 LEVEL = 0.95
 

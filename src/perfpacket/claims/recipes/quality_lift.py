@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from perfpacket.claims.model import ClaimDraft, Comparison
+from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.stats import Direction, StatResult, paired_diff_interval, paired_proportion_diff
 from perfpacket.store.models import EvalRun
+from perfpacket.vocab import Comparison
 
 
 class QualityLiftRecipe:

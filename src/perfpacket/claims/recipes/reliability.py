@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from perfpacket.claims.model import ClaimDraft, Comparison
+from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import gateway_telemetry, telemetry_slug
 from perfpacket.stats import Direction, judged_against, wilson_interval
 from perfpacket.telemetry.metrics import error_counts_by_period
+from perfpacket.vocab import Comparison
 
 
 class ReliabilityRecipe:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from perfpacket.evidence.importers.evals import (
     InspectImporter,
@@ -23,9 +22,10 @@ from perfpacket.evidence.importers.tables import (
     ReleasesCsvImporter,
 )
 from perfpacket.evidence.importers.telemetry import TelemetryImporter
+from perfpacket.evidence.records import Importer
 from perfpacket.plugins import hookimpl
 
-BUILTIN_IMPORTERS: tuple[Any, ...] = (
+BUILTIN_IMPORTERS: tuple[Importer, ...] = (
     GitImporter(),
     GitHubPullsImporter(),
     PromptfooImporter(),
@@ -44,6 +44,6 @@ BUILTIN_IMPORTERS: tuple[Any, ...] = (
 
 
 @hookimpl
-def register_importers(register: Callable[[Any], None]) -> None:
+def register_importers(register: Callable[[Importer], None]) -> None:
     for importer in BUILTIN_IMPORTERS:
         register(importer)

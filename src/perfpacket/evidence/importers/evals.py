@@ -27,7 +27,7 @@ from perfpacket.evidence.importers._common import (
     require,
     sha256_file,
 )
-from perfpacket.evidence.records import ImportContext, Record
+from perfpacket.evidence.records import BaseImporter, ImportContext, ImportOptions, Record
 
 
 def _run(
@@ -59,7 +59,7 @@ def _run(
     )
 
 
-class PromptfooImporter:
+class PromptfooImporter(BaseImporter):
     name = "promptfoo"
     description = "a promptfoo eval export (JSON with results.version 3)"
     version = "1"
@@ -69,10 +69,10 @@ class PromptfooImporter:
             path.is_file() and b'"promptIdx"' in head
         )
 
-    def content_hash(self, path: Path, options: dict[str, Any]) -> str:
+    def content_hash(self, path: Path, options: ImportOptions) -> str:
         return sha256_file(path)
 
-    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
         data = load_json(path)
         results = require(data, "results", path, None, dict)
         if results.get("version") != 3:
@@ -130,7 +130,7 @@ def _finite(ctx: ImportContext, obj: Any, place: str) -> Any:
     return clean
 
 
-class LmEvalImporter:
+class LmEvalImporter(BaseImporter):
     name = "lm-eval"
     description = (
         "lm-evaluation-harness output: results_*.json, optionally with samples_*.jsonl beside it"
@@ -151,11 +151,11 @@ class LmEvalImporter:
         stamp = path.stem.removeprefix("results_")
         return sorted(path.parent.glob(f"samples_*_{stamp}.jsonl"))
 
-    def content_hash(self, path: Path, options: dict[str, Any]) -> str:
+    def content_hash(self, path: Path, options: ImportOptions) -> str:
         extra = "".join(sha256_file(p) for p in self._samples(path) if p != path)
         return sha256_file(path, extra)
 
-    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
         if path.name.startswith("samples_"):
             raise InputError(
                 f"'{path}' is a samples file",
@@ -222,7 +222,7 @@ class LmEvalImporter:
         return found
 
 
-class InspectImporter:
+class InspectImporter(BaseImporter):
     name = "inspect"
     description = "an Inspect eval log (.json, or .eval zip)"
     version = "1"
@@ -232,7 +232,7 @@ class InspectImporter:
             return head.startswith(b"PK")
         return path.is_file() and head_is_json(head) and b'"eval"' in head and b'"plan"' in head
 
-    def content_hash(self, path: Path, options: dict[str, Any]) -> str:
+    def content_hash(self, path: Path, options: ImportOptions) -> str:
         return sha256_file(path)
 
     def _load(self, path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -253,7 +253,7 @@ class InspectImporter:
         data = load_json(path)
         return data, list(data.get("samples") or [])
 
-    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
         header, samples = self._load(path)
         ev = require(header, "eval", path, None, dict)
         results = as_dict(header.get("results"))
@@ -292,7 +292,7 @@ class InspectImporter:
         )
 
 
-class OpenAIEvalsImporter:
+class OpenAIEvalsImporter(BaseImporter):
     name = "openai-evals"
     description = "an oaieval record log (JSONL: spec, final_report, sampling and match events)"
     version = "1"
@@ -304,10 +304,10 @@ class OpenAIEvalsImporter:
             and b'"spec"' in head.split(b"\n", 1)[0]
         )
 
-    def content_hash(self, path: Path, options: dict[str, Any]) -> str:
+    def content_hash(self, path: Path, options: ImportOptions) -> str:
         return sha256_file(path)
 
-    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
         spec: dict[str, Any] | None = None
         report: dict[str, Any] = {}
         items: dict[str, float] = {}
@@ -341,7 +341,7 @@ class OpenAIEvalsImporter:
         )
 
 
-class MlflowImporter:
+class MlflowImporter(BaseImporter):
     name = "mlflow"
     description = "an MLflow file store (an mlruns/ folder of experiments and runs)"
     version = "1"
@@ -349,10 +349,10 @@ class MlflowImporter:
     def sniff(self, path: Path, head: bytes) -> bool:
         return path.is_dir() and any(path.glob("*/meta.yaml"))
 
-    def content_hash(self, path: Path, options: dict[str, Any]) -> str:
+    def content_hash(self, path: Path, options: ImportOptions) -> str:
         return sha256_file(path)
 
-    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
         import yaml
 
         for meta_file in sorted(path.glob("*/meta.yaml")):

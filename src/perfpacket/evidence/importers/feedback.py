@@ -16,7 +16,7 @@ import yaml
 
 from perfpacket.errors import InputError
 from perfpacket.evidence.importers._common import parse_time, read_text, sha256_file
-from perfpacket.evidence.records import ImportContext, Record
+from perfpacket.evidence.records import BaseImporter, ImportContext, ImportOptions, Record
 from perfpacket.frontmatter import FRONT_MATTER
 
 SUFFIXES = {".md", ".markdown", ".yaml", ".yml"}
@@ -29,7 +29,7 @@ def _files(path: Path) -> list[Path]:
     return [path]
 
 
-class FeedbackImporter:
+class FeedbackImporter(BaseImporter):
     name = "feedback"
     description = (
         "peer feedback: Markdown with front matter (author, function, date, about) or YAML "
@@ -43,10 +43,10 @@ class FeedbackImporter:
         text = head.decode("utf-8", errors="replace")
         return path.suffix.lower() in SUFFIXES and "author" in text and "function" in text
 
-    def content_hash(self, path: Path, options: dict[str, Any]) -> str:
+    def content_hash(self, path: Path, options: ImportOptions) -> str:
         return sha256_file(path)
 
-    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
         for file in _files(path):
             text = read_text(file)
             if file.suffix.lower() in {".md", ".markdown"}:

@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from perfpacket.errors import InputError
-from perfpacket.evidence.records import ImportContext, Record, change_fields
+from perfpacket.evidence.records import (
+    BaseImporter,
+    ImportContext,
+    ImportOptions,
+    Record,
+    change_fields,
+)
 
 # Record separator, then sha, parents, mailmapped author name and email, author date,
 # co-author trailers, subject: unit-separated.
@@ -51,7 +57,7 @@ def _run(path: Path, *args: str) -> str:
     return done.stdout
 
 
-class GitImporter:
+class GitImporter(BaseImporter):
     name = "git"
     description = "a git repository (a folder with .git, or a bare repository)"
     version = "1"
@@ -63,15 +69,15 @@ class GitImporter:
             (path / "HEAD").is_file() and (path / "objects").is_dir()
         )
 
-    def _revisions(self, options: dict[str, Any]) -> list[str]:
-        args = ["--all"] if options.get("all") else ["HEAD"]
-        if options.get("since"):
-            args.append(f"--since={options['since']}")
-        if options.get("until"):
-            args.append(f"--until={options['until']}")
+    def _revisions(self, options: ImportOptions) -> list[str]:
+        args = ["--all"] if options.all_refs else ["HEAD"]
+        if options.since:
+            args.append(f"--since={options.since}")
+        if options.until:
+            args.append(f"--until={options.until}")
         return args
 
-    def content_hash(self, path: Path, options: dict[str, Any]) -> str:
+    def content_hash(self, path: Path, options: ImportOptions) -> str:
         head = subprocess.run(
             [_git(), "-C", str(path), "rev-parse", "--verify", "-q", "HEAD"], capture_output=True
         )
@@ -81,7 +87,7 @@ class GitImporter:
             )
         refs = (
             _run(path, "for-each-ref", "--format=%(objectname) %(refname)")
-            if options.get("all")
+            if options.all_refs
             else _run(path, "rev-parse", "HEAD")
         )
         mailmap = _run(path, "show", "HEAD:.mailmap") if _has_mailmap(path) else ""
@@ -90,10 +96,10 @@ class GitImporter:
         )
         return hashlib.sha256(key.encode()).hexdigest()
 
-    def _repo_name(self, path: Path, options: dict[str, Any]) -> str:
-        return str(options.get("repo_name") or path.resolve().name.removesuffix(".git"))
+    def _repo_name(self, path: Path, options: ImportOptions) -> str:
+        return options.name or path.resolve().name.removesuffix(".git")
 
-    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
         repo = self._repo_name(path, options)
         revisions = self._revisions(options)
         total = int(_run(path, "rev-list", "--count", *revisions).strip() or 0)

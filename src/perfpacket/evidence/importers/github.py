@@ -21,7 +21,13 @@ from perfpacket.evidence.importers._common import (
     require,
     sha256_file,
 )
-from perfpacket.evidence.records import ImportContext, Record, change_fields
+from perfpacket.evidence.records import (
+    BaseImporter,
+    ImportContext,
+    ImportOptions,
+    Record,
+    change_fields,
+)
 
 
 def _objects(docs: list[Any]) -> Iterator[dict[str, Any]]:
@@ -32,7 +38,7 @@ def _objects(docs: list[Any]) -> Iterator[dict[str, Any]]:
             yield doc
 
 
-class GitHubPullsImporter:
+class GitHubPullsImporter(BaseImporter):
     name = "github-prs"
     description = (
         "GitHub pull requests or reviews as JSON (REST API, gh api --paginate, or webhooks)"
@@ -52,10 +58,10 @@ class GitHubPullsImporter:
             )
         )
 
-    def content_hash(self, path: Path, options: dict[str, Any]) -> str:
+    def content_hash(self, path: Path, options: ImportOptions) -> str:
         return sha256_file(path)
 
-    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
         found = False
         for obj in _objects(load_json_documents(path)):
             repo_from_payload = (

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from perfpacket.errors import InputError
 from perfpacket.evidence.importers._common import (
@@ -20,10 +19,10 @@ from perfpacket.evidence.importers._common import (
     require,
     sha256_file,
 )
-from perfpacket.evidence.records import ImportContext, Record
+from perfpacket.evidence.records import BaseImporter, ImportContext, ImportOptions, Record
 
 
-class PagerDutyImporter:
+class PagerDutyImporter(BaseImporter):
     name = "pagerduty"
     description = 'PagerDuty incidents JSON (a list of incidents, or an object with "incidents")'
     version = "1"
@@ -33,10 +32,10 @@ class PagerDutyImporter:
             path.is_file() and b'"incidents"' in head
         )
 
-    def content_hash(self, path: Path, options: dict[str, Any]) -> str:
+    def content_hash(self, path: Path, options: ImportOptions) -> str:
         return sha256_file(path)
 
-    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
         data = load_json(path)
         incidents = data.get("incidents") if isinstance(data, dict) else data
         if not isinstance(incidents, list):

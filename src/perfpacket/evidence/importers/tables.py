@@ -21,7 +21,7 @@ from perfpacket.evidence.importers._common import (
     sha256_file,
     where,
 )
-from perfpacket.evidence.records import ImportContext, Record
+from perfpacket.evidence.records import BaseImporter, ImportContext, ImportOptions, Record
 
 
 def _owner(row: dict[str, Any]) -> list[tuple[str, str]]:
@@ -36,7 +36,7 @@ def _csv_header(head: bytes) -> list[str]:
     return [c.strip() for c in first[0].split(",")] if first else []
 
 
-class _CsvImporter:
+class _CsvImporter(BaseImporter):
     name = ""
     description = ""
     version = "1"
@@ -45,7 +45,7 @@ class _CsvImporter:
     def sniff(self, path: Path, head: bytes) -> bool:
         return path.is_file() and set(self.required) <= set(_csv_header(head))
 
-    def content_hash(self, path: Path, options: dict[str, Any]) -> str:
+    def content_hash(self, path: Path, options: ImportOptions) -> str:
         return sha256_file(path)
 
 
@@ -57,7 +57,7 @@ class ReleasesCsvImporter(_CsvImporter):
     )
     required = ("version", "released_at")
 
-    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
         for line, row in read_csv(path, self.required):
             if not row["version"]:
                 raise InputError(f"{where(path, line, 'version')}: missing")
@@ -83,7 +83,7 @@ class ReleasesCsvImporter(_CsvImporter):
 GUARDS = ("budget_block", "kill_switch", "fallback")
 
 
-class GuardEventsImporter:
+class GuardEventsImporter(BaseImporter):
     name = "guard-events"
     description = (
         "guard events as CSV or JSONL (time, kind budget_block|kill_switch|fallback; "
@@ -99,7 +99,7 @@ class GuardEventsImporter:
             return '"kind"' in text and '"time"' in text
         return {"time", "kind"} <= set(_csv_header(head))
 
-    def content_hash(self, path: Path, options: dict[str, Any]) -> str:
+    def content_hash(self, path: Path, options: ImportOptions) -> str:
         return sha256_file(path)
 
     def _rows(self, path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -111,7 +111,7 @@ class GuardEventsImporter:
         else:
             yield from read_csv(path, ("time", "kind"))
 
-    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
         for line, row in self._rows(path):
             kind = str(row.get("kind") or "")
             if kind not in GUARDS:
@@ -152,7 +152,7 @@ class ExperimentsCsvImporter(_CsvImporter):
     )
     required = ("experiment", "metric", "variant")
 
-    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
         experiments: dict[str, dict[str, Any]] = {}
         for line, row in read_csv(path, self.required):
             name = row["experiment"]
@@ -308,7 +308,7 @@ class IncidentsCsvImporter(_CsvImporter):
     )
     required = ("id", "severity", "opened_at")
 
-    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
         for line, row in read_csv(path, self.required):
             if not row["id"]:
                 raise InputError(f"{where(path, line, 'id')}: missing")

@@ -24,7 +24,13 @@ from sqlalchemy.orm import Session
 
 from perfpacket.errors import InputError
 from perfpacket.evidence.importers._common import load_json, sha256_file
-from perfpacket.evidence.records import ImportContext, ImportReport, Record
+from perfpacket.evidence.records import (
+    BaseImporter,
+    ImportContext,
+    ImportOptions,
+    ImportReport,
+    Record,
+)
 from perfpacket.store.models import Source, TelemetrySource
 from perfpacket.telemetry.status import (
     ERROR_STATUS,
@@ -118,7 +124,7 @@ def flatten_otlp(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-class TelemetryImporter:
+class TelemetryImporter(BaseImporter):
     name = "telemetry"
     description = (
         "request-level telemetry: OTLP JSON traces, LiteLLM spend logs, or a CSV, Parquet or "
@@ -134,27 +140,27 @@ class TelemetryImporter:
         text = head.decode("utf-8", errors="replace")
         return "resourceSpans" in text or '"batches"' in text or path.suffix in {".csv", ".jsonl"}
 
-    def content_hash(self, path: Path, options: dict[str, Any]) -> str:
+    def content_hash(self, path: Path, options: ImportOptions) -> str:
         # The name and the column mapping are part of the registration, not only the file.
-        settings = {"columns": options.get("columns") or {}, "name": options.get("name")}
+        settings = {"columns": dict(options.columns), "name": options.name}
         return sha256_file(path, json.dumps(settings, sort_keys=True))
 
-    def read(self, path: Path, options: dict[str, Any], ctx: ImportContext) -> Iterator[Record]:
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
         return iter(())
 
-    def register(
+    def finish(
         self,
         session: Session,
         source: Source,
         path: Path,
-        options: dict[str, Any],
+        options: ImportOptions,
         report: ImportReport,
     ) -> None:
         """Register (or update) the telemetry source in the same transaction as its Source."""
         import ibis
 
-        name = str(options.get("name") or path.stem)
-        columns = dict(options.get("columns") or {})
+        name = options.name or path.stem
+        columns = dict(options.columns)
         unknown = sorted(set(columns) - set(LOGICAL_COLUMNS) - {ERROR_STATUS})
         if unknown:
             raise InputError(
@@ -172,7 +178,7 @@ class TelemetryImporter:
                 raise InputError(
                     f"'{path}': no spans with gen_ai.* attributes", hint="export GenAI traces"
                 )
-            folder = Path(options.get("telemetry_dir") or path.parent)
+            folder = options.telemetry_dir or path.parent
             folder.mkdir(parents=True, exist_ok=True)
             uri = folder / f"{name}-{source.sha256[:12]}.parquet"
             import pyarrow as pa
@@ -212,8 +218,8 @@ class TelemetryImporter:
             select(TelemetrySource).where(TelemetrySource.name == name)
         ).first()
         entry = existing or TelemetrySource(name=name)
-        root = options.get("workspace_root")
-        stored, inside = stored_uri(Path(uri), Path(root) if root else None)
+        root = options.workspace_root
+        stored, inside = stored_uri(Path(uri), root)
         if root and not inside:
             report.warnings.append(
                 f"telemetry source '{name}' is outside the workspace and is stored by its "

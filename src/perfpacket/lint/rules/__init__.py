@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
+from perfpacket.lint.engine import LintRule
 from perfpacket.lint.rules.causal_without_control import CausalWithoutControl
 from perfpacket.lint.rules.changelog_section import ChangelogSection
 from perfpacket.lint.rules.complexity_without_context import ComplexityWithoutContext
@@ -18,7 +18,7 @@ from perfpacket.lint.rules.unbound_number import UnboundNumber
 from perfpacket.lint.rules.vague_scale import VagueScale
 from perfpacket.plugins import hookimpl
 
-BUILTIN_RULES: tuple[Any, ...] = (
+BUILTIN_RULES: tuple[LintRule, ...] = (
     VagueScale(),
     InputFraming(),
     MetricWithoutOutcome(),
@@ -34,6 +34,6 @@ BUILTIN_RULES: tuple[Any, ...] = (
 
 
 @hookimpl
-def register_lint_rules(register: Callable[[Any], None]) -> None:
+def register_lint_rules(register: Callable[[LintRule], None]) -> None:
     for rule in BUILTIN_RULES:
         register(rule)

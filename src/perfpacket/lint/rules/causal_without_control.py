@@ -11,8 +11,6 @@ from perfpacket.lint.rules._prose import prose
 from perfpacket.packet.format import verb_direction
 from perfpacket.packet.markdown import CLAIM_REF
 
-# Designs where the periods differ in more than the work: the estimate is an association.
-UNCONTROLLED = {"before_after", "trend"}
 CAUSAL = re.compile(r"\b(?:caused?|causing|drove|drives?|driven|because of|thanks to)\b", re.I)
 
 
@@ -36,7 +34,7 @@ class CausalWithoutControl(BaseRule):
         for s in prose(doc):
             for m in CLAIM_REF.finditer(s.raw):
                 claim = claims.get(m.group(1))
-                if claim is None or str(claim.comparison) not in UNCONTROLLED:
+                if claim is None or not claim.comparison.is_uncontrolled:
                     continue
                 before = s.raw[: m.start()]
                 if verb_direction(before) is not None or CAUSAL.search(before):

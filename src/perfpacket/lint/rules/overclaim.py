@@ -11,6 +11,7 @@ from perfpacket.lint.rules._prose import prose
 from perfpacket.lint.rules._words import RESULT_LEMMAS
 from perfpacket.packet.format import direction_conflict, verb_direction
 from perfpacket.packet.markdown import CLAIM_REF
+from perfpacket.vocab import Verdict
 
 CLAIMING = RESULT_LEMMAS | {"better", "faster", "cheaper", "win", "beat", "outperform"}
 
@@ -43,8 +44,8 @@ class Overclaim(BaseRule):
                 claim = claims.get(slug)
                 if claim is None or attribute in {"ci", "n", "baseline", "current", "verdict"}:
                     continue
-                if claim.verdict != "improved":
-                    verdict = claim.verdict.replace("_", " ")
+                if claim.verdict is not Verdict.IMPROVED:
+                    verdict = claim.verdict.label or "a level with no verdict"
                     yield self.at(
                         s,
                         f"'{sorted(claimed)[0]}' claims a gain, but '{slug}' is {verdict}",

@@ -14,6 +14,7 @@ from perfpacket.ladder.schema import DEFAULT_LADDER
 from perfpacket.store.models import Packet
 from perfpacket.store.team import Cohort, Cycle
 from perfpacket.team import cycles, packets
+from perfpacket.vocab import CandidacyState
 from perfpacket.web.authz import (
     MAX_ID,
     Access,
@@ -58,7 +59,7 @@ class SubmitIn(BaseModel):
 
 class CandidacyOut(BaseModel):
     id: int
-    state: str
+    state: CandidacyState
     version: int
 
 

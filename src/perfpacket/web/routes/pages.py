@@ -19,6 +19,7 @@ from perfpacket.snapshot import SOURCE_NAME, PacketSnapshot, claims_from_rows, r
 from perfpacket.store.models import Evidence, Packet
 from perfpacket.store.team import Candidacy, Cohort, CohortMember, PacketVersion, User
 from perfpacket.team import cycles, packets
+from perfpacket.vocab import CandidacyState
 from perfpacket.web.authz import (
     MANAGER,
     MAX_ID,
@@ -265,8 +266,8 @@ def _candidacy_context(db: Session, access: Access) -> dict[str, Any]:
     ]
     decision_visible = (
         committee
-        or c.state == "released"
-        or (relation == MANAGER and c.state in {"decided", "released"})
+        or c.state is CandidacyState.RELEASED
+        or (relation == MANAGER and c.state in {CandidacyState.DECIDED, CandidacyState.RELEASED})
     )
     blind = committee and c.cohort.blind
     return {
