@@ -16,6 +16,7 @@ from perfpacket.claims.overrides import apply_overrides, load_overrides, write_c
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.value import ValueModel, load_value_model
 from perfpacket.errors import NotFoundError
+from perfpacket.evidence.people import find_person
 from perfpacket.store.models import Claim, ClaimEvidence, Person, TelemetrySource
 from perfpacket.telemetry.tables import located
 
@@ -206,30 +207,9 @@ def resolve_person(session: Session, email: str | None, configured: str | None =
     workspace's person, else the only one. Matched case-insensitively on email, any identity
     (a handle) or the display name."""
     wanted = (email or configured or "").strip()
-    people = list(session.scalars(select(Person).order_by(Person.email)))
     if wanted:
-        key = wanted.casefold()
-        found = [
-            person
-            for person in people
-            if key
-            in {
-                n.casefold()
-                for n in (person.email, person.display_name, *(i.value for i in person.identities))
-                if n
-            }
-        ]
-        if len(found) == 1:
-            return found[0]
-        if len(found) > 1:
-            raise NotFoundError(
-                f"more than one person is '{wanted}'",
-                hint="name them by email: " + ", ".join(p.email for p in found),
-            )
-        raise NotFoundError(
-            f"no person '{wanted}'",
-            hint="known people: " + (", ".join(p.email for p in people) or "none"),
-        )
+        return find_person(session, wanted)
+    people = list(session.scalars(select(Person).order_by(Person.email)))
     if len(people) == 1:
         return people[0]
     if not people:

@@ -12,7 +12,8 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from perfpacket import plugins
-from perfpacket.errors import InputError
+from perfpacket.errors import InputError, NotFoundError
+from perfpacket.evidence.people import find_person
 from perfpacket.evidence.records import Importer, ImportOptions, ImportReport, Record, batched
 from perfpacket.store import Store
 from perfpacket.store.models import EVIDENCE_KINDS, Evidence, Identity, Person, Source
@@ -95,14 +96,13 @@ class _People:
         return person.id
 
     def find(self, who: str) -> int:
-        wanted = who.lower()
-        for (_kind, value), person_id in self.index.items():
-            if value == wanted:
-                return person_id
-        raise InputError(
-            f"--person '{who}' is not a known person or identity",
-            hint="add them first: perfpacket people add EMAIL --name NAME",
-        )
+        try:
+            return find_person(self.session, who).id
+        except NotFoundError as exc:
+            raise InputError(
+                f"--person '{who}' is not a known person or identity",
+                hint="add them first: perfpacket people add EMAIL --name NAME; " + (exc.hint or ""),
+            ) from None
 
 
 def _actor(record: Record) -> str | None:

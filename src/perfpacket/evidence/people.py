@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from perfpacket.errors import InputError, NotFoundError
@@ -25,15 +25,42 @@ def _parse_identity(text: str) -> tuple[str, str]:
     return kind, value.lower()
 
 
+def person_by_email(session: Session, email: str) -> Person | None:
+    """The person keyed by this email, compared case-insensitively, or None."""
+    wanted = email.strip().lower()
+    return session.scalars(select(Person).where(func.lower(Person.email) == wanted)).first()
+
+
 def find_person(session: Session, who: str) -> Person:
-    wanted = who.lower()
-    person = session.scalars(select(Person).where(Person.email == wanted)).first()
-    if person is None:
-        identity = session.scalars(select(Identity).where(Identity.value == wanted)).first()
-        person = identity.person if identity else None
-    if person is None:
-        raise NotFoundError(f"no person '{who}'", hint="see `perfpacket people list`")
-    return person
+    """The one person ``who`` names: their email, any identity (a handle) or their display
+    name, compared case-insensitively. Nobody, or more than one, is an error with one hint."""
+    wanted = who.strip()
+    person = person_by_email(session, wanted)
+    if person is not None:
+        return person
+    key = wanted.casefold()
+    people = list(
+        session.scalars(
+            select(Person).options(selectinload(Person.identities)).order_by(Person.email)
+        )
+    )
+    found = [
+        p
+        for p in people
+        if key
+        in {n.casefold() for n in (p.email, p.display_name, *(i.value for i in p.identities)) if n}
+    ]
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise NotFoundError(
+            f"more than one person is '{wanted}'",
+            hint="name them by email: " + ", ".join(p.email for p in found),
+        )
+    raise NotFoundError(
+        f"no person '{wanted}'",
+        hint="known people: " + (", ".join(p.email for p in people) or "none"),
+    )
 
 
 def add_person(
@@ -47,7 +74,7 @@ def add_person(
     email = email.lower()
     if "@" not in email:
         raise InputError(f"'{email}' is not an email address", hint="people are keyed by email")
-    if session.scalars(select(Person).where(Person.email == email)).first():
+    if person_by_email(session, email) is not None:
         raise InputError(f"'{email}' is already a person", hint="use `perfpacket people link`")
     person = Person(display_name=name, email=email, team=team, function=function)
     if manager:

@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from perfpacket.errors import InputError, NotFoundError
+from perfpacket.evidence.people import person_by_email
 from perfpacket.store.db import begin_write
 from perfpacket.store.models import Person
 from perfpacket.store.team import ROLES, ApiToken, LoginLimit, User, WebSession
@@ -68,7 +69,7 @@ def add_user(
     manager = None
     if manager_email:
         manager = find_user(session, manager_email)
-    person = session.scalars(select(Person).where(Person.email == email)).first()
+    person = person_by_email(session, email)
     if person is None:
         person = Person(display_name=name, email=email)
         session.add(person)

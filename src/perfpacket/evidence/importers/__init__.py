@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from perfpacket.evidence.importers.evals import (
-    InspectImporter,
-    LmEvalImporter,
-    MlflowImporter,
-    OpenAIEvalsImporter,
-    PromptfooImporter,
-)
 from perfpacket.evidence.importers.feedback import FeedbackImporter
 from perfpacket.evidence.importers.git import GitImporter
 from perfpacket.evidence.importers.github import GitHubPullsImporter
+from perfpacket.evidence.importers.inspect_logs import InspectImporter
+from perfpacket.evidence.importers.lm_eval import LmEvalImporter
+from perfpacket.evidence.importers.mlflow_runs import MlflowImporter
+from perfpacket.evidence.importers.openai_evals import OpenAIEvalsImporter
 from perfpacket.evidence.importers.pagerduty import PagerDutyImporter
+from perfpacket.evidence.importers.promptfoo import PromptfooImporter
 from perfpacket.evidence.importers.tables import (
     ExperimentsCsvImporter,
     GuardEventsImporter,
