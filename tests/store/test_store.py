@@ -312,3 +312,32 @@ def test_a_failed_migration_on_sqlite_changes_nothing(tmp_path: Path) -> None:
         assert "nickname" not in columns  # the first ALTER was rolled back with the second
     finally:
         store.close()
+
+
+def test_the_schema_head_read_from_file_names_is_alembic_s_head() -> None:
+    # open_store skips Alembic when a store is at schema_head(); that shortcut is only right
+    # while every migration file is named after its revision.
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from perfpacket.store.db import MIGRATIONS, schema_head
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_heads() == [schema_head()]
+
+
+def test_an_old_store_is_still_upgraded_when_opened(tmp_path: Path) -> None:
+    from alembic import command
+
+    from perfpacket.store.db import _alembic_config, schema_head
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    store = open_store(url, migrate=False)
+    command.upgrade(_alembic_config(store.engine), "0005")
+    store.close()
+    store = open_store(url)
+    try:
+        assert store.current_revision() == schema_head()
+    finally:
+        store.close()

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from perfpacket.claims.value import Value
-from perfpacket.stats import Direction, StatResult
-from perfpacket.vocab import Comparison
+from perfpacket.stats.result import StatResult
+from perfpacket.vocab import Comparison, Direction
 
 # How a before/after claim's assumption starts: the design has no control group.
 NO_CONTROL = "no control group"

@@ -1,39 +1,94 @@
-"""Statistics: pure functions returning frozen :class:`StatResult` values; no I/O."""
+"""Statistics: pure functions returning frozen :class:`StatResult` values; no I/O.
 
-from perfpacket.stats.ab import Proportion, ab_test
-from perfpacket.stats.bootstrap import bca_mean_diff_interval, bca_mean_interval
-from perfpacket.stats.counterfactual import averted_events
-from perfpacket.stats.means import (
-    SampleMean,
-    mean_interval,
-    paired_diff_interval,
-    welch_diff_interval,
-)
-from perfpacket.stats.paired import paired_proportion_diff
-from perfpacket.stats.proportion import newcombe_diff_interval, wilson_interval
-from perfpacket.stats.quantile import (
-    QuantileSummary,
-    order_statistic_ranks,
-    quantile_diff_from_summaries,
-    quantile_diff_interval,
-    quantile_summary,
-)
-from perfpacket.stats.rates import poisson_rate_interval, poisson_rate_ratio
-from perfpacket.stats.result import (
-    Code,
-    StatResult,
-    as_level,
-    judge,
-    judge_target,
-    judged_against,
-)
-from perfpacket.stats.trend import (
-    ChangePoints,
-    SegmentedFit,
-    change_points,
-    segmented_regression,
-)
-from perfpacket.vocab import Direction, Verdict
+Importing the package loads nothing heavy: each name is imported from its module on first use
+(scipy, statsmodels and pandas are loaded by the methods that need them), so a command that only
+reads stored claims never pays for the statistics stack.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from perfpacket.stats.ab import Proportion, ab_test
+    from perfpacket.stats.bootstrap import bca_mean_diff_interval, bca_mean_interval
+    from perfpacket.stats.counterfactual import averted_events
+    from perfpacket.stats.means import (
+        SampleMean,
+        mean_interval,
+        paired_diff_interval,
+        welch_diff_interval,
+    )
+    from perfpacket.stats.paired import paired_proportion_diff
+    from perfpacket.stats.proportion import newcombe_diff_interval, wilson_interval
+    from perfpacket.stats.quantile import (
+        QuantileSummary,
+        order_statistic_ranks,
+        quantile_diff_from_summaries,
+        quantile_diff_interval,
+        quantile_summary,
+    )
+    from perfpacket.stats.rates import poisson_rate_interval, poisson_rate_ratio
+    from perfpacket.stats.result import (
+        Code,
+        StatResult,
+        as_level,
+        judge,
+        judge_target,
+        judged_against,
+    )
+    from perfpacket.stats.trend import (
+        ChangePoints,
+        SegmentedFit,
+        change_points,
+        segmented_regression,
+    )
+    from perfpacket.vocab import Direction, Verdict
+
+_WHERE = {
+    "ChangePoints": "perfpacket.stats.trend",
+    "Code": "perfpacket.stats.result",
+    "Direction": "perfpacket.vocab",
+    "Proportion": "perfpacket.stats.ab",
+    "QuantileSummary": "perfpacket.stats.quantile",
+    "SampleMean": "perfpacket.stats.means",
+    "SegmentedFit": "perfpacket.stats.trend",
+    "StatResult": "perfpacket.stats.result",
+    "Verdict": "perfpacket.vocab",
+    "ab_test": "perfpacket.stats.ab",
+    "as_level": "perfpacket.stats.result",
+    "averted_events": "perfpacket.stats.counterfactual",
+    "bca_mean_diff_interval": "perfpacket.stats.bootstrap",
+    "bca_mean_interval": "perfpacket.stats.bootstrap",
+    "change_points": "perfpacket.stats.trend",
+    "judge": "perfpacket.stats.result",
+    "judge_target": "perfpacket.stats.result",
+    "judged_against": "perfpacket.stats.result",
+    "mean_interval": "perfpacket.stats.means",
+    "newcombe_diff_interval": "perfpacket.stats.proportion",
+    "order_statistic_ranks": "perfpacket.stats.quantile",
+    "paired_diff_interval": "perfpacket.stats.means",
+    "paired_proportion_diff": "perfpacket.stats.paired",
+    "poisson_rate_interval": "perfpacket.stats.rates",
+    "poisson_rate_ratio": "perfpacket.stats.rates",
+    "quantile_diff_from_summaries": "perfpacket.stats.quantile",
+    "quantile_diff_interval": "perfpacket.stats.quantile",
+    "quantile_summary": "perfpacket.stats.quantile",
+    "segmented_regression": "perfpacket.stats.trend",
+    "welch_diff_interval": "perfpacket.stats.means",
+    "wilson_interval": "perfpacket.stats.proportion",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'perfpacket.stats' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
 
 __all__ = [
     "ChangePoints",
