@@ -26,8 +26,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from perfpacket.errors import InputError, StoreError, WorkspaceError
+from perfpacket.ladder import DEFAULT_LADDER
 from perfpacket.ladder.assess import Assessment
-from perfpacket.ladder.schema import DEFAULT_LADDER, Ladder
+from perfpacket.ladder.schema import Ladder
 from perfpacket.lint.engine import LintContext, LintResult
 from perfpacket.packet.context import APPENDIX_PER_CLAIM, RenderContext, evidence_label
 from perfpacket.store.models import Artifact, Change, Claim, Feedback, Incident, Person, Review

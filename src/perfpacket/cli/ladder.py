@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from perfpacket.cli._io import console, print_json, say, workspace_from
-from perfpacket.ladder.schema import DEFAULT_LADDER
+from perfpacket.ladder import DEFAULT_LADDER
 
 
 def _assessment(

@@ -263,7 +263,6 @@ def check_ladder(ladder: Ladder, file: str, root: yaml.Node | None) -> list[Ladd
 
 
 BUILTIN = Path(__file__).parent / "builtin"
-DEFAULT_LADDER = "ai-engineering"  # the built-in ladder used when nothing names another
 
 
 def builtin_ladders() -> dict[str, Path]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -89,6 +89,16 @@ def schema_head() -> str:
     """The newest migration's revision, read from the migration files' names (each is named
     after its revision, a test holds them to Alembic's own head) without loading them."""
     return max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """The schema revision a database is at, read from Alembic's version table directly (the
+    same row ``current_revision`` reads, without loading Alembic)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        revisions = list(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    return revisions[0] if len(revisions) == 1 else None
 
 
 def _alembic_config(engine: Engine) -> Any:
@@ -179,7 +189,7 @@ def open_store(url: str, migrate: bool = True) -> Store:
         try:
             # Alembic's command machinery loads every migration; a store already at the head
             # (every command after the first) only reads its version row.
-            if store.current_revision() != schema_head():
+            if _stored_revision(engine) != schema_head():
                 store.upgrade()
         except OperationalError as exc:
             engine.dispose()

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from perfpacket.errors import ConflictError, InputError
-from perfpacket.ladder.schema import DEFAULT_LADDER
+from perfpacket.ladder import DEFAULT_LADDER
 from perfpacket.store.team import (
     DECISIONS,
     RATINGS,

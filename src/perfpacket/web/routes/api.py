@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from perfpacket.ladder.schema import DEFAULT_LADDER
+from perfpacket.ladder import DEFAULT_LADDER
 from perfpacket.store.models import Packet
 from perfpacket.store.team import Cohort, Cycle
 from perfpacket.team import cycles, packets
