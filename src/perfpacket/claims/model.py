@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from perfpacket.claims.value import Value
+from perfpacket.slugs import slugify
 from perfpacket.stats.result import StatResult
 from perfpacket.vocab import Comparison, Direction
 
@@ -42,6 +43,8 @@ class ClaimDraft:
     def __post_init__(self) -> None:
         # Plugins may name the kind as its string; an unknown kind fails here.
         object.__setattr__(self, "comparison", Comparison(self.comparison))
+        # Whatever a plugin recipe passes, the stored slug is one a packet can reference.
+        object.__setattr__(self, "slug", slugify(self.slug))
         # A verdict outside the comparison's vocabulary is a recipe bug: "improved" on a count,
         # "meets target" on a before/after.
         if self.result.verdict not in self.comparison.allowed_verdicts:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.value import ValueModel, load_value_model
 from perfpacket.errors import NotFoundError
 from perfpacket.evidence.people import find_person
+from perfpacket.slugs import unique_slugs
 from perfpacket.store.models import Claim, ClaimEvidence, Person, TelemetrySource
 from perfpacket.telemetry.tables import located
 
@@ -41,7 +42,9 @@ def propose_claims(
     drafts: list[ClaimDraft] = []
     for recipe in plugins.recipes():
         drafts.extend(recipe.propose(ctx))
-    return drafts
+    # Two claims under one slug would leave one unreachable: each gets a name of its own.
+    slugs = unique_slugs([d.slug for d in drafts])
+    return [d if d.slug == s else replace(d, slug=s) for d, s in zip(drafts, slugs, strict=True)]
 
 
 def save_claims(session: Session, person: Person, drafts: list[ClaimDraft]) -> list[Claim]:

@@ -13,13 +13,13 @@ can be read and corrected (``perfpacket ladder convert``).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import yaml
 
 from perfpacket.errors import InputError
 from perfpacket.frontmatter import FRONT_MATTER
+from perfpacket.slugs import slugify
 
 # Words that point a topic at the evidence recipes and kinds perfpacket already maps.
 KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -64,10 +64,6 @@ def _recipes_for(words: str) -> list[str]:
         if stem in lowered:
             found.extend(r for r in recipes if r not in found)
     return found or ["eval-gate", "enablement"]
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _weights(n: int) -> list[int]:
@@ -152,7 +148,7 @@ def _monzo(data: dict[str, Any], file: str) -> dict[str, Any]:
         label = str(topic.get("title") or topic.get("name"))
         topics.append(
             (
-                _slug(str(topic.get("name") or label)),
+                slugify(str(topic.get("name") or label)),
                 label,
                 [per_level.get(n, "") for n in range(1, count + 1)],
             )
@@ -160,7 +156,7 @@ def _monzo(data: dict[str, Any], file: str) -> dict[str, Any]:
     count = max(len(t[2]) for t in topics)
     title = str(data.get("title") or "Imported framework")
     return _native(
-        _slug(title),
+        slugify(title),
         title,
         topics,
         _standard_levels(count),
@@ -180,7 +176,7 @@ def _points(data: dict[str, Any], file: str) -> dict[str, Any]:
         label = str(track.get("name") or track.get("id"))
         topics.append(
             (
-                _slug(str(track.get("id") or label)),
+                slugify(str(track.get("id") or label)),
                 label,
                 [
                     str(m.get("summary") or m) if isinstance(m, dict) else str(m)
@@ -193,7 +189,7 @@ def _points(data: dict[str, Any], file: str) -> dict[str, Any]:
         raise InputError(f"'{file}' field levels: missing", hint="list levels with min_points")
     levels = [
         {
-            "id": _slug(str(lv["name"])),
+            "id": slugify(str(lv["name"])),
             "name": str(lv["name"]),
             "rank": i + 1,
             "rule": {"min_depth": 0, "min_breadth": 0},
@@ -203,12 +199,12 @@ def _points(data: dict[str, Any], file: str) -> dict[str, Any]:
     points = {
         "milestone_points": list(data.get("milestone_points") or [0, 1, 3, 6, 12, 20]),
         "levels": {
-            lv["name"] and _slug(str(lv["name"])): int(lv["min_points"]) for lv in levels_in
+            lv["name"] and slugify(str(lv["name"])): int(lv["min_points"]) for lv in levels_in
         },
     }
     title = str(data.get("title") or "Imported points ladder")
     return _native(
-        _slug(title), title, topics, levels, f"points-table ladder converted from {file}", points
+        slugify(title), title, topics, levels, f"points-table ladder converted from {file}", points
     )
 
 

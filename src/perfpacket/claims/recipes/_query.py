@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import TypeVar
@@ -11,6 +10,7 @@ from sqlalchemy import select
 
 from perfpacket.claims.model import NO_CONTROL
 from perfpacket.claims.recipe import RecipeContext
+from perfpacket.slugs import slugify
 from perfpacket.store.models import Evidence, Release, TelemetrySource
 from perfpacket.telemetry.metrics import has_column
 
@@ -48,9 +48,8 @@ def telemetry_slug(ctx: RecipeContext, base: str, source: TelemetrySource) -> st
     """A telemetry claim's slug: the plain name when one source feeds the recipes, else the
     name with its source's, so two sources give two claims instead of the last one winning."""
     if len(ctx.telemetry) <= 1:
-        return base
-    tail = re.sub(r"[^a-z0-9]+", "-", source.name.lower()).strip("-") or str(source.id)
-    return f"{base}-{tail}"
+        return slugify(base)
+    return slugify(base, source.name)
 
 
 def before_after_assumption(change_at: datetime) -> str:

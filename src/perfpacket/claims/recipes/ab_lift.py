@@ -8,6 +8,7 @@ from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.claims.value import priced
+from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, Proportion, SampleMean, ab_test
 from perfpacket.stats.ab import (
     Arm,
@@ -93,7 +94,7 @@ class ABLiftRecipe:
                 )
             claims.append(
                 ClaimDraft(
-                    slug=f"{exp.name}-lift",
+                    slug=slugify(exp.name, "lift"),
                     title=f"A/B: {exp.metric} lift from {exp.variants[1].get('name', 'treatment')}",
                     recipe=self.name,
                     metric=exp.metric,

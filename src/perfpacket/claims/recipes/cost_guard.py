@@ -9,6 +9,7 @@ from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.claims.value import Observed, priced
+from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, mean_interval
 from perfpacket.store.models import GuardEvent
 from perfpacket.vocab import Comparison, Outcome
@@ -61,7 +62,7 @@ class CostGuardRecipe:
             )
         return [
             ClaimDraft(
-                slug="budget-guard-blocked-spend",
+                slug=slugify("budget-guard-blocked-spend"),
                 title="Spend spike stopped by the gateway budget guard",
                 recipe=self.name,
                 metric="blocked spend run rate",

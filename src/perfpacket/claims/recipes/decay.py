@@ -8,6 +8,7 @@ from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.claims.value import priced
+from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, change_points, segmented_regression
 from perfpacket.store.models import EvalRun, Release
 from perfpacket.vocab import Comparison, Outcome
@@ -66,7 +67,7 @@ class DecayPreventionRecipe:
                     )
                 claims.append(
                     ClaimDraft(
-                        slug=f"{suite.replace('/', '-')}-decay",
+                        slug=slugify(suite, "decay"),
                         title=f"Pass-rate trend of {suite} after {work.version}",
                         recipe=self.name,
                         metric="weekly pass-rate trend",

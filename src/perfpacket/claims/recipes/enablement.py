@@ -7,6 +7,7 @@ from sqlalchemy import select
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
+from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, poisson_rate_interval
 from perfpacket.store.models import Artifact, Change, Review
 from perfpacket.vocab import Comparison
@@ -35,7 +36,7 @@ class EnablementRecipe:
         repos = sorted({r.repo for r in reviews})
         return [
             ClaimDraft(
-                slug="reviews-given",
+                slug=slugify("reviews-given"),
                 title="Code reviews given to other teams' changes",
                 recipe=self.name,
                 metric="reviews given per month",

@@ -6,6 +6,7 @@ from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.claims.value import priced
+from perfpacket.slugs import slugify
 from perfpacket.stats import (
     Direction,
     SampleMean,
@@ -69,7 +70,7 @@ class EvalGateRecipe:
                 ),
             )
         return ClaimDraft(
-            slug="eval-regression-rate",
+            slug=slugify("eval-regression-rate"),
             title="Regression escape rate on model swaps after the CI eval gate",
             recipe=self.name,
             metric="regression escape rate on model swaps",
@@ -133,7 +134,7 @@ class EvalGateRecipe:
         mean_before = sum(hours_before) / len(hours_before) if hours_before else None
         mean_after = sum(hours_after) / len(hours_after) if hours_after else None
         return ClaimDraft(
-            slug="qa-cycle-time",
+            slug=slugify("qa-cycle-time"),
             title="QA cycle time per model swap: manual review replaced by the CI gate",
             recipe=self.name,
             metric="QA cycle time per model swap",

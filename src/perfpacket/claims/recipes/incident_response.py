@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
+from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, bca_mean_interval, judged_against
 from perfpacket.store.models import Incident
 from perfpacket.vocab import Comparison
@@ -36,7 +37,7 @@ class IncidentResponseRecipe:
         )
         return [
             ClaimDraft(
-                slug="incident-mttr",
+                slug=slugify("incident-mttr"),
                 title="Mean time to resolve AI incidents as responder",
                 recipe=self.name,
                 metric="mean time to resolve",

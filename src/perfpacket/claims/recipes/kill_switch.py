@@ -8,6 +8,7 @@ from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.claims.value import priced
+from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, averted_events
 from perfpacket.store.models import GuardEvent, Incident, Release
 from perfpacket.vocab import Comparison, Outcome
@@ -81,7 +82,7 @@ class KillSwitchRecipe:
             )
         return [
             ClaimDraft(
-                slug="kill-switch-incidents-averted",
+                slug=slugify("kill-switch-incidents-averted"),
                 title="Incidents averted by the prompt kill switch",
                 recipe=self.name,
                 metric="incidents averted",

@@ -7,6 +7,7 @@ from collections import defaultdict
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import RecipeContext
 from perfpacket.claims.recipes._query import person_records
+from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, StatResult, paired_diff_interval, paired_proportion_diff
 from perfpacket.store.models import EvalRun
 from perfpacket.vocab import Comparison
@@ -36,7 +37,7 @@ class QualityLiftRecipe:
             metric = str(new.metrics.get("primary_metric", "score"))
             claims.append(
                 ClaimDraft(
-                    slug=f"{suite}-lift",
+                    slug=slugify(suite, "lift"),
                     title=f"{metric} on {suite}: {base.model} → {new.model}",
                     recipe=self.name,
                     metric=metric,
