@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from perfpacket import plugins
 from perfpacket.claims import ClaimDraft, RecipeContext, list_claims, suggest_claims
+from perfpacket.claims.recipe import Need
 from perfpacket.cli import build_app
 from perfpacket.stats import Direction, wilson_interval
 from perfpacket.store import open_store
@@ -23,6 +24,7 @@ class SchemaSafetyRecipe:
     name = "test-schema-safety"
     title = "Schema safety"
     dimensions: tuple[str, ...] = ("software-engineering",)
+    needs: tuple[Need, ...] = ()
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         return [

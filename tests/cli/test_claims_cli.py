@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+from perfpacket.cli import build_app
 from perfpacket.store.models import Claim, Release
 from perfpacket.workspace import find_workspace
 from tests.cli.conftest import cli
@@ -256,3 +258,64 @@ def test_recipes_name_no_partner_the_evidence_does_not_hold(demo: Path) -> None:
     claims = json.loads(cli("claims", "list", "--json").stdout)
     with_partners = {c["slug"] for c in claims if c["attribution"].get("partners")}
     assert with_partners == {"reviews-given"}
+
+
+def test_explain_says_what_each_silent_recipe_needs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workspace holding only model releases: the eval gate speaks, every other recipe says
+    what it needs, how much of it the evidence holds (counted here from the raw CSV) and how
+    to import it."""
+    import csv
+
+    from perfpacket import plugins
+
+    releases = Path(__file__).resolve().parents[1] / "data" / "made" / "releases.csv"
+    rows = list(csv.DictReader(releases.open()))
+    runner, app = CliRunner(), build_app()
+    ws = tmp_path / "ws"
+    assert runner.invoke(app, ["init", str(ws)]).exit_code == 0
+    monkeypatch.chdir(ws)
+    assert runner.invoke(app, ["import", "releases-csv", str(releases)]).exit_code == 0
+    done = runner.invoke(app, ["claims", "suggest", "--explain", "--json"])
+    assert done.exit_code == 0, done.output
+    out = json.loads(done.stdout)
+    by_recipe = {r["recipe"]: r for r in out["recipes"]}
+    assert set(by_recipe) == set(plugins.recipes().names())
+    assert sorted(by_recipe["eval-gate"]["claims"]) == ["eval-regression-rate", "qa-cycle-time"]
+    assert by_recipe["eval-gate"]["needs"] == []
+    assert {c["slug"] for c in out["claims"]} == {"eval-regression-rate", "qa-cycle-time"}
+    gateway = sum(r["artifact"] == "gateway" for r in rows)
+    latency = {n["what"].split(" (")[0]: n for n in by_recipe["latency"]["needs"]}
+    assert latency["gateway releases"]["found"] == gateway
+    assert latency["telemetry sources with a 'latency_ms' column"]["found"] == 0
+    assert by_recipe["enablement"]["needs"] == [
+        {
+            "what": "code reviews given",
+            "source": "perfpacket import github-prs (the reviews on other people's pull requests)",
+            "minimum": 1,
+            "found": 0,
+        }
+    ]
+    for name, report in by_recipe.items():
+        if not report["claims"]:
+            assert any(n["found"] < n["minimum"] for n in report["needs"]), name
+
+
+def test_an_empty_suggest_says_what_to_import_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner, app = CliRunner(), build_app()
+    ws = tmp_path / "ws"
+    assert runner.invoke(app, ["init", str(ws)]).exit_code == 0
+    monkeypatch.chdir(ws)
+    assert runner.invoke(app, ["people", "add", "ana@example.com", "--name", "Ana"]).exit_code == 0
+    done = runner.invoke(app, ["claims", "suggest"])
+    assert done.exit_code == 0, done.output
+    lines = done.stdout.splitlines()
+    assert "No recipe found enough evidence. What each one needs first:" in lines
+    assert (
+        "  incident-response: resolved incidents with you among the responders: 0 found, "
+        "1 needed (perfpacket import pagerduty or incidents-csv)"
+    ) in lines
+    assert lines[-1] == "See all of it with `perfpacket claims suggest --explain`."

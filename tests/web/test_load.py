@@ -15,7 +15,9 @@ def test_twenty_clients_get_no_server_error_and_lose_no_write(db_url: str) -> No
     team = populate(db_url)
     with served(db_url, workers=2) as base:
         result = drive(base, db_url, team, clients=20, seconds=8)
-    assert result.requests > 200, f"only {result.requests} requests in 8 s"
+    # Enough traffic for the checks below to mean something; not a speed target (that is
+    # bench/bench_load.py), so a busy machine must not fail it.
+    assert result.requests > 100, f"only {result.requests} requests in 8 s"
     assert result.acknowledged > 50
     assert result.server_errors == 0, result.statuses
     assert result.transport_errors == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -24,10 +25,23 @@ class RecipeContext:
     workspace_root: Path | None = None
 
 
+@dataclass(frozen=True)
+class Need:
+    """One thing a recipe needs from the evidence before it can propose a claim, so that
+    ``claims suggest --explain`` can say what a silent recipe is missing and where it comes
+    from."""
+
+    what: str  # "model releases with gated = false (before the gate)"
+    source: str  # how to bring it in: "perfpacket import releases-csv"
+    minimum: int
+    count: Callable[[RecipeContext], int]  # how many the person's evidence holds now
+
+
 class Recipe(Protocol):
     name: str
     title: str
     dimensions: tuple[str, ...]
+    needs: tuple[Need, ...]
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         """Claims this recipe can support from the evidence; none when the evidence is absent."""

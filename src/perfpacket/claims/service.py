@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from perfpacket import plugins
 from perfpacket.claims.model import ClaimDraft, canonical
 from perfpacket.claims.overrides import apply_overrides, load_overrides, write_claims_file
-from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.value import ValueModel, load_value_model
 from perfpacket.errors import NotFoundError
 from perfpacket.evidence.people import find_person
@@ -22,14 +22,13 @@ from perfpacket.store.models import Claim, ClaimEvidence, Person, TelemetrySourc
 from perfpacket.telemetry.tables import located
 
 
-def propose_claims(
+def _recipe_context(
     session: Session,
     person: Person,
     value_model: ValueModel | None = None,
     workspace_root: Path | None = None,
-) -> list[ClaimDraft]:
-    """Every claim the registered recipes can support for ``person``."""
-    ctx = RecipeContext(
+) -> RecipeContext:
+    return RecipeContext(
         session=session,
         person=person,
         value_model=value_model or load_value_model(workspace_root),
@@ -39,6 +38,16 @@ def propose_claims(
         ],
         workspace_root=workspace_root,
     )
+
+
+def propose_claims(
+    session: Session,
+    person: Person,
+    value_model: ValueModel | None = None,
+    workspace_root: Path | None = None,
+) -> list[ClaimDraft]:
+    """Every claim the registered recipes can support for ``person``."""
+    ctx = _recipe_context(session, person, value_model, workspace_root)
     drafts: list[ClaimDraft] = []
     for recipe in plugins.recipes():
         drafts.extend(recipe.propose(ctx))
@@ -88,6 +97,46 @@ def suggest_claims(
         session.delete(claim)
     session.flush()
     return save_claims(session, person, kept)
+
+
+@dataclass(frozen=True)
+class RecipeReport:
+    """What one recipe made of a person's evidence: its claims, or, when it proposed none,
+    each thing it needs with how much of it the evidence holds."""
+
+    name: str
+    title: str
+    claims: tuple[str, ...]
+    needs: tuple[tuple[Need, int], ...] = ()
+
+    @property
+    def missing(self) -> list[tuple[Need, int]]:
+        return [(need, found) for need, found in self.needs if found < need.minimum]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "recipe": self.name,
+            "title": self.title,
+            "claims": list(self.claims),
+            "needs": [
+                {"what": n.what, "source": n.source, "minimum": n.minimum, "found": found}
+                for n, found in self.needs
+            ],
+        }
+
+
+def explain_recipes(
+    session: Session, person: Person, claims: list[Claim], workspace_root: Path | None = None
+) -> list[RecipeReport]:
+    """Every recipe with the claims it gave ``person``; for a recipe that gave none, what it
+    needs and how much the evidence holds, so the person knows what to import next."""
+    ctx = _recipe_context(session, person, None, workspace_root)
+    reports = []
+    for recipe in plugins.recipes():
+        mine = tuple(c.slug for c in claims if c.recipe == recipe.name)
+        needs = () if mine else tuple((n, n.count(ctx)) for n in recipe.needs)
+        reports.append(RecipeReport(recipe.name, recipe.title, mine, needs))
+    return reports
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from perfpacket.packet.format import (
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from perfpacket.claims.service import RecipeReport
     from perfpacket.store.models import Claim
 
 # The claims engine (scipy, statsmodels, Ibis) is imported inside the commands that use it, so
@@ -36,6 +37,20 @@ def _table(claims: list[Claim]) -> Table:
             verdict_label(c.verdict) or "none",
             format_money(c.value),
         )
+    return table
+
+
+def _explained(reports: list[RecipeReport]) -> Table:
+    table = Table("recipe", "claims", "needs (found / needed, how to import)", show_lines=True)
+    for r in reports:
+        if r.claims:
+            table.add_row(r.name, "\n".join(r.claims), "")
+            continue
+        needs = "\n".join(
+            f"{'✗' if found < n.minimum else '✓'} {n.what}: {found} / {n.minimum} ({n.source})"
+            for n, found in r.needs
+        )
+        table.add_row(r.name, "none", needs or "nothing it can name: see its docs")
     return table
 
 
@@ -58,9 +73,16 @@ def register(app: typer.Typer) -> None:
             None, "--person", metavar="EMAIL", help="Whose claims (default: the workspace's)."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+        explain: bool = typer.Option(
+            False,
+            "--explain",
+            help="Also list every recipe: its claims, or what it needs and how much the "
+            "evidence holds (with --json: {claims, recipes}).",
+        ),
     ) -> None:
         """Compute claims from the evidence with every recipe, store them, update claims.yaml."""
         from perfpacket.claims import claim_to_dict, load_claims, resolve_person, suggest_claims
+        from perfpacket.claims.service import explain_recipes
 
         ws = workspace_from(ctx)
         with ws.open_store() as store:
@@ -72,11 +94,29 @@ def register(app: typer.Typer) -> None:
                 claims = load_claims(session, who)
                 data = [claim_to_dict(c) for c in claims]
                 table = _table(claims)
+                reports = (
+                    explain_recipes(session, who, claims, ws.root) if explain or not claims else []
+                )
         if as_json:
-            print_json(data)
+            print_json(
+                {"claims": data, "recipes": [r.to_dict() for r in reports]} if explain else data
+            )
             return
-        console.print(table)
+        if claims:
+            console.print(table)
         say(f"{len(data)} claims stored; edit titles and attribution in {ws.root / 'claims.yaml'}")
+        if explain:
+            console.print(_explained(reports))
+        elif not claims:
+            say("No recipe found enough evidence. What each one needs first:")
+            for report in reports:
+                need, found = report.missing[0] if report.missing else (None, 0)
+                if need is not None:
+                    say(
+                        f"  {report.name}: {need.what}: {found} found, {need.minimum} needed "
+                        f"({need.source})"
+                    )
+            say("See all of it with `perfpacket claims suggest --explain`.")
 
     @claims_app.command("list")
     def list_(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import select
 
 from perfpacket.claims.model import NO_CONTROL
-from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.slugs import slugify
 from perfpacket.store.models import Evidence, Release, TelemetrySource
 from perfpacket.telemetry.metrics import has_column
@@ -57,4 +57,33 @@ def before_after_assumption(change_at: datetime) -> str:
     return (
         f"{NO_CONTROL}: nothing else that moves this metric changed between the period "
         f"before {change_at:%Y-%m-%d} and the period after it"
+    )
+
+
+def gateway_releases(ctx: RecipeContext) -> int:
+    return sum(1 for r in person_records(ctx, Release) if r.artifact == "gateway")
+
+
+def sources_with(column: str) -> Callable[[RecipeContext], int]:
+    def count(ctx: RecipeContext) -> int:
+        return sum(1 for source in ctx.telemetry if has_column(source, column))
+
+    return count
+
+
+def telemetry_needs(column: str) -> tuple[Need, ...]:
+    """What a recipe that compares telemetry before and after a gateway change needs."""
+    return (
+        Need(
+            "gateway releases (artifact 'gateway') to compare the telemetry before and after",
+            "perfpacket import releases-csv",
+            1,
+            gateway_releases,
+        ),
+        Need(
+            f"telemetry sources with a '{column}' column",
+            f"perfpacket import telemetry FILE (--map {column}=COLUMN)",
+            1,
+            sources_with(column),
+        ),
     )

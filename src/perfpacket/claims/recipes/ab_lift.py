@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from perfpacket.claims.model import ClaimDraft
-from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.claims.value import priced
 from perfpacket.slugs import slugify
@@ -57,6 +57,14 @@ class ABLiftRecipe:
     name = "ab-lift"
     title = "A/B lift"
     dimensions: tuple[str, ...] = ("experimentation-product",)
+    needs: tuple[Need, ...] = (
+        Need(
+            "experiments with a control and a treatment variant",
+            "perfpacket import experiments-csv",
+            1,
+            lambda ctx: sum(len(e.variants) >= 2 for e in person_records(ctx, Experiment)),
+        ),
+    )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         claims = []

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
-from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import (
     before_after_assumption,
     gateway_telemetry,
+    telemetry_needs,
     telemetry_slug,
 )
 from perfpacket.claims.value import priced
@@ -20,6 +21,7 @@ class CostEfficiencyRecipe:
     name = "cost-efficiency"
     title = "Cost per 1k requests"
     dimensions: tuple[str, ...] = ("ai-system-design",)
+    needs: tuple[Need, ...] = telemetry_needs("cost_usd")
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         claims = []

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date
 
 from perfpacket.claims.model import ClaimDraft
-from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.claims.value import Observed, priced
 from perfpacket.slugs import slugify
@@ -19,6 +19,17 @@ class CostGuardRecipe:
     name = "cost-guard"
     title = "Budget guard: blocked spend"
     dimensions: tuple[str, ...] = ("ai-system-design", "mlops-operations")
+    needs: tuple[Need, ...] = (
+        Need(
+            "budget-guard blocks with the amount they stopped",
+            "perfpacket import guard-events (guard = budget_block, amount_usd)",
+            1,
+            lambda ctx: sum(
+                e.guard == "budget_block" and e.amount_usd is not None
+                for e in person_records(ctx, GuardEvent)
+            ),
+        ),
+    )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         blocks = [

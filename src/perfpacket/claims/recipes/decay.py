@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from perfpacket.claims.model import ClaimDraft
-from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.claims.value import priced
 from perfpacket.slugs import slugify
@@ -21,6 +21,25 @@ class DecayPreventionRecipe:
     name = "decay-prevention"
     title = "Decay prevention"
     dimensions: tuple[str, ...] = ("applied-ml-evaluation", "mlops-operations")
+    needs: tuple[Need, ...] = (
+        Need(
+            "sustain releases (artifact 'sustain') marking the upkeep work",
+            "perfpacket import releases-csv",
+            1,
+            lambda ctx: sum(r.artifact == "sustain" for r in person_records(ctx, Release)),
+        ),
+        Need(
+            "runs of one eval suite with pass counts (the longest series)",
+            "perfpacket import lm-eval, inspect, promptfoo or mlflow",
+            MIN_RUNS,
+            lambda ctx: max(
+                Counter(
+                    r.suite for r in person_records(ctx, EvalRun) if r.passed is not None and r.n
+                ).values(),
+                default=0,
+            ),
+        ),
+    )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         sustain = [r for r in person_records(ctx, Release) if r.artifact == "sustain"]

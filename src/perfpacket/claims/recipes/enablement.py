@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from perfpacket.claims.model import ClaimDraft
-from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, poisson_rate_interval
@@ -17,6 +17,14 @@ class EnablementRecipe:
     name = "enablement"
     title = "Enablement of other engineers"
     dimensions: tuple[str, ...] = ("leadership-communication",)
+    needs: tuple[Need, ...] = (
+        Need(
+            "code reviews given",
+            "perfpacket import github-prs (the reviews on other people's pull requests)",
+            1,
+            lambda ctx: len(person_records(ctx, Review)),
+        ),
+    )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         reviews = list(person_records(ctx, Review))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
-from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import (
     before_after_assumption,
     gateway_telemetry,
+    telemetry_needs,
     telemetry_slug,
 )
 from perfpacket.claims.value import priced
@@ -19,6 +20,7 @@ class EnergyRecipe:
     name = "energy"
     title = "Energy per request"
     dimensions: tuple[str, ...] = ("ai-system-design",)
+    needs: tuple[Need, ...] = telemetry_needs("energy_wh")
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         claims = []

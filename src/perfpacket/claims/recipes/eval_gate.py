@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
-from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.claims.value import priced
 from perfpacket.slugs import slugify
@@ -30,6 +30,24 @@ class EvalGateRecipe:
     name = "eval-gate"
     title = "Eval gate in CI"
     dimensions: tuple[str, ...] = DIMENSIONS
+    needs: tuple[Need, ...] = (
+        Need(
+            "model releases before the gate (artifact 'model', gated = false)",
+            "perfpacket import releases-csv",
+            1,
+            lambda ctx: sum(
+                r.artifact == "model" and not r.gated for r in person_records(ctx, Release)
+            ),
+        ),
+        Need(
+            "model releases through the gate (artifact 'model', gated = true)",
+            "perfpacket import releases-csv",
+            1,
+            lambda ctx: sum(
+                r.artifact == "model" and r.gated for r in person_records(ctx, Release)
+            ),
+        ),
+    )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         swaps = [r for r in person_records(ctx, Release) if r.artifact == "model"]

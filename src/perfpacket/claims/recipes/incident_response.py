@@ -5,25 +5,38 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from perfpacket.claims.model import ClaimDraft
-from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, bca_mean_interval, judged_against
 from perfpacket.store.models import Incident
 from perfpacket.vocab import Comparison
 
 
+def _responded(ctx: RecipeContext) -> list[Incident]:
+    """Resolved incidents with the person among the responders, oldest first."""
+    identities = {ctx.person.email, *(i.value for i in ctx.person.identities)}
+    return [
+        i
+        for i in ctx.session.scalars(select(Incident).order_by(Incident.opened_at))
+        if i.resolved_at is not None and identities & set(i.responders)
+    ]
+
+
 class IncidentResponseRecipe:
     name = "incident-response"
     title = "Mean time to resolve"
     dimensions: tuple[str, ...] = ("mlops-operations",)
+    needs: tuple[Need, ...] = (
+        Need(
+            "resolved incidents with you among the responders",
+            "perfpacket import pagerduty or incidents-csv",
+            1,
+            lambda ctx: len(_responded(ctx)),
+        ),
+    )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
-        identities = {ctx.person.email, *(i.value for i in ctx.person.identities)}
-        incidents = [
-            i
-            for i in ctx.session.scalars(select(Incident).order_by(Incident.opened_at))
-            if i.resolved_at is not None and identities & set(i.responders)
-        ]
+        incidents = _responded(ctx)
         if not incidents:
             return []
         hours = [

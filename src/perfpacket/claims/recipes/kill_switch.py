@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from perfpacket.claims.model import ClaimDraft
-from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.claims.value import priced
 from perfpacket.slugs import slugify
@@ -18,6 +18,16 @@ class KillSwitchRecipe:
     name = "kill-switch"
     title = "Kill switch: incidents averted"
     dimensions: tuple[str, ...] = ("mlops-operations", "ai-system-design")
+    needs: tuple[Need, ...] = (
+        Need(
+            "kill-switch or fallback trips",
+            "perfpacket import guard-events (guard = kill_switch or fallback)",
+            1,
+            lambda ctx: sum(
+                e.guard in {"kill_switch", "fallback"} for e in person_records(ctx, GuardEvent)
+            ),
+        ),
+    )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         trips = [

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
-from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import (
     before_after_assumption,
     gateway_telemetry,
+    telemetry_needs,
     telemetry_slug,
 )
 from perfpacket.stats import Direction, quantile_diff_from_summaries
@@ -21,6 +22,7 @@ class LatencyRecipe:
     name = "latency"
     title = "p95 latency"
     dimensions: tuple[str, ...] = ("ai-system-design", "software-engineering")
+    needs: tuple[Need, ...] = telemetry_needs("latency_ms")
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         claims = []

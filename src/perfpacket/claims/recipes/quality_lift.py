@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from perfpacket.claims.model import ClaimDraft
-from perfpacket.claims.recipe import RecipeContext
+from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, StatResult, paired_diff_interval, paired_proportion_diff
@@ -17,6 +17,17 @@ class QualityLiftRecipe:
     name = "quality-lift"
     title = "Offline quality lift"
     dimensions: tuple[str, ...] = ("applied-ml-evaluation", "ai-system-design")
+    needs: tuple[Need, ...] = (
+        Need(
+            "runs of one eval suite with per-item results (the longest series)",
+            "perfpacket import lm-eval with its samples file, inspect or promptfoo",
+            2,
+            lambda ctx: max(
+                Counter(r.suite for r in person_records(ctx, EvalRun) if r.items).values(),
+                default=0,
+            ),
+        ),
+    )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         by_suite: dict[str, list[EvalRun]] = defaultdict(list)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
-from perfpacket.claims.recipe import RecipeContext
-from perfpacket.claims.recipes._query import gateway_telemetry, telemetry_slug
+from perfpacket.claims.recipe import Need, RecipeContext
+from perfpacket.claims.recipes._query import gateway_telemetry, telemetry_needs, telemetry_slug
 from perfpacket.stats import Direction, judged_against, wilson_interval
 from perfpacket.telemetry.metrics import error_counts_by_period
 from perfpacket.vocab import Comparison
@@ -14,6 +14,7 @@ class ReliabilityRecipe:
     name = "reliability"
     title = "Error rate against the SLO"
     dimensions: tuple[str, ...] = ("mlops-operations",)
+    needs: tuple[Need, ...] = telemetry_needs("status")
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         slo = ctx.value_model["slo_error_rate"]
