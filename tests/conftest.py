@@ -51,3 +51,15 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def fresh_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty workspace made by `perfpacket init`, as the current directory."""
+    from perfpacket.cli import build_app
+
+    ws = tmp_path / "ws"
+    done = CliRunner().invoke(build_app(), ["init", str(ws)])
+    assert done.exit_code == 0, done.output
+    monkeypatch.chdir(ws)
+    return ws

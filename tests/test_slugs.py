@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -48,13 +47,8 @@ Checkout/Prompt V2 (EU),conversion,treatment,20000,2400,{PERIOD}
 """
 
 
-def test_an_experiment_named_with_a_slash_renders_in_the_packet(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    runner, app = CliRunner(), build_app()
-    ws = tmp_path / "ws"
-    assert runner.invoke(app, ["init", str(ws)]).exit_code == 0
-    monkeypatch.chdir(ws)
+def test_an_experiment_named_with_a_slash_renders_in_the_packet(fresh_workspace: Path) -> None:
+    runner, app, ws = CliRunner(), build_app(), fresh_workspace
     (ws / "experiments.csv").write_text(EXPERIMENT)
     done = runner.invoke(app, ["import", "experiments-csv", "experiments.csv"])
     assert done.exit_code == 0, done.output

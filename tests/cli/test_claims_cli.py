@@ -260,9 +260,7 @@ def test_recipes_name_no_partner_the_evidence_does_not_hold(demo: Path) -> None:
     assert with_partners == {"reviews-given"}
 
 
-def test_explain_says_what_each_silent_recipe_needs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_explain_says_what_each_silent_recipe_needs(fresh_workspace: Path) -> None:
     """A workspace holding only model releases: the eval gate speaks, every other recipe says
     what it needs, how much of it the evidence holds (counted here from the raw CSV) and how
     to import it."""
@@ -273,9 +271,6 @@ def test_explain_says_what_each_silent_recipe_needs(
     releases = Path(__file__).resolve().parents[1] / "data" / "made" / "releases.csv"
     rows = list(csv.DictReader(releases.open()))
     runner, app = CliRunner(), build_app()
-    ws = tmp_path / "ws"
-    assert runner.invoke(app, ["init", str(ws)]).exit_code == 0
-    monkeypatch.chdir(ws)
     assert runner.invoke(app, ["import", "releases-csv", str(releases)]).exit_code == 0
     done = runner.invoke(app, ["claims", "suggest", "--explain", "--json"])
     assert done.exit_code == 0, done.output
@@ -302,13 +297,8 @@ def test_explain_says_what_each_silent_recipe_needs(
             assert any(n["found"] < n["minimum"] for n in report["needs"]), name
 
 
-def test_an_empty_suggest_says_what_to_import_next(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_empty_suggest_says_what_to_import_next(fresh_workspace: Path) -> None:
     runner, app = CliRunner(), build_app()
-    ws = tmp_path / "ws"
-    assert runner.invoke(app, ["init", str(ws)]).exit_code == 0
-    monkeypatch.chdir(ws)
     assert runner.invoke(app, ["people", "add", "ana@example.com", "--name", "Ana"]).exit_code == 0
     done = runner.invoke(app, ["claims", "suggest"])
     assert done.exit_code == 0, done.output

@@ -6,8 +6,9 @@ a number does not load the Markdown parser and the page templates.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from perfpacket._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from perfpacket.packet.markdown import ParsedPacket, parse_packet, render_body
@@ -21,13 +22,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'perfpacket.packet' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _WHERE)
 
 
 __all__ = ["ParsedPacket", "parse_packet", "render_body", "render_packet_html"]

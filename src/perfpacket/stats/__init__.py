@@ -7,8 +7,9 @@ reads stored claims never pays for the statistics stack.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from perfpacket._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from perfpacket.stats.ab import Proportion, ab_test
@@ -81,13 +82,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'perfpacket.stats' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
+__getattr__ = lazy_exports(__name__, _WHERE)
 
 
 __all__ = [
