@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -67,14 +66,6 @@ class ImportOptions:
     columns: Mapping[str, str] = field(default_factory=dict)  # telemetry: --map NAME=COLUMN
     telemetry_dir: Path | None = None  # where converted telemetry is written
     workspace_root: Path | None = None
-
-    def key(self) -> str:
-        """The options as canonical text, for content hashes."""
-        return json.dumps(
-            {**asdict(self), "columns": dict(sorted(self.columns.items()))},
-            sort_keys=True,
-            default=str,
-        )
 
 
 class ImportContext(Protocol):
