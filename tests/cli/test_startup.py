@@ -10,6 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+
+from perfpacket.store.models import TelemetrySource
+from perfpacket.workspace import find_workspace
 
 HEAVY = ("scipy", "statsmodels", "pandas", "weasyprint", "alembic.command")
 PROBE = """
@@ -23,9 +27,9 @@ main()
 """
 
 
-def _loaded(args: list[str], cwd: Path) -> list[str]:
+def _loaded(args: list[str], cwd: Path, heavy: tuple[str, ...] = HEAVY) -> list[str]:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(heavy=HEAVY, args=args)],
+        [sys.executable, "-c", PROBE.format(heavy=heavy, args=args)],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -48,3 +52,25 @@ def test_the_probe_sees_a_heavy_import(demo: Path) -> None:
     # The same probe on a command that does need statistics: it must report them, or the
     # test above could pass by seeing nothing.
     assert "scipy" in _loaded(["stats", "proportion", "3/10"], demo)
+
+
+def test_registering_a_telemetry_table_loads_no_dataframe_layer(tmp_path: Path) -> None:
+    # Registering reads the columns, the row count and the status values with DuckDB alone;
+    # Ibis (and the pandas its result conversion brings) is for the claims' queries.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    subprocess.run([sys.executable, "-m", "perfpacket", "init", str(tmp_path)], check=True)
+    table = pa.table(
+        {
+            "ts": pa.array([1_700_000_000_000_000, 1_700_000_060_000_000], pa.timestamp("us")),
+            "cost_usd": [0.01, 0.02],
+            "status": ["success", "failure"],
+        }
+    )
+    pq.write_table(table, tmp_path / "requests.parquet")
+    heavy = ("ibis", "pandas", "scipy")
+    assert _loaded(["import", "telemetry", "requests.parquet"], tmp_path, heavy) == []
+    with find_workspace(tmp_path).open_store() as store, store.session() as session:
+        source = session.scalars(select(TelemetrySource)).one()
+    assert (source.name, source.row_count, source.format) == ("requests", 2, "parquet")

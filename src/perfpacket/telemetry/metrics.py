@@ -11,7 +11,7 @@ from perfpacket.errors import InputError
 from perfpacket.stats import QuantileSummary, SampleMean
 from perfpacket.store.models import TelemetrySource
 from perfpacket.telemetry.status import ERROR_STATUS, MAX_STATUS_VALUES, ErrorRule, error_rule
-from perfpacket.telemetry.tables import LOGICAL_COLUMNS, column, open_table
+from perfpacket.telemetry.tables import LOGICAL_COLUMNS, column, fetch_rows, open_table
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def moments_by_period(
     expr = _split(open_table(source), source, change_at, metrics)
     found = {
         bool(row["after"]): SampleMean(float(row["s"] or 0), float(row["ss"] or 0), int(row["n"]))
-        for row in expr.to_pyarrow().to_pylist()
+        for row in fetch_rows(expr)
     }
     empty = SampleMean(0.0, 0.0, 0)
     return found.get(False, empty), found.get(True, empty)
@@ -118,7 +118,7 @@ def counts_by_period(
     expr = _split(open_table(source), source, change_at, metrics)
     found = {
         bool(row["after"]): PeriodCounts(int(row["matched"] or 0), int(row["total"]))
-        for row in expr.to_pyarrow().to_pylist()
+        for row in fetch_rows(expr)
     }
     empty = PeriodCounts(0, 0)
     return found.get(False, empty), found.get(True, empty)
@@ -135,7 +135,7 @@ def status_values(source: TelemetrySource, change_at: datetime) -> dict[tuple[bo
         .aggregate(n=status.count())
         .limit(2 * MAX_STATUS_VALUES + 1)
     )
-    rows = grouped.to_pyarrow().to_pylist()
+    rows = fetch_rows(grouped)
     if len(rows) > 2 * MAX_STATUS_VALUES:
         raise InputError(
             f"telemetry source '{source.name}': its status column has more than "
@@ -182,7 +182,7 @@ def quantiles_by_period(
     counted = table.filter(value.notnull()).aggregate(
         before=(~after).ifelse(1, 0).sum(), after=after.ifelse(1, 0).sum()
     )
-    row = counted.to_pyarrow().to_pylist()[0]
+    row = fetch_rows(counted)[0]
     sizes = (int(row["before"] or 0), int(row["after"] or 0))
     out = []
     for flag, n in zip((False, True), sizes, strict=True):
@@ -193,7 +193,7 @@ def quantiles_by_period(
         fractions = [quantile] + ([rank_fraction(r, n) for r in ranks] if ranks else [])
         part = table.filter(after if flag else ~after, value.notnull())
         got = part.aggregate(q=_value(part, source, logical).quantile(fractions))
-        found = [float(v) for v in got.to_pyarrow().to_pylist()[0]["q"]]
+        found = [float(v) for v in fetch_rows(got)[0]["q"]]
         low, high = (found[1], found[2]) if ranks else (None, None)
         out.append(QuantileSummary(n, quantile, found[0], low, high, level))
     return out[0], out[1]

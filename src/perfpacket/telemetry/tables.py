@@ -93,6 +93,24 @@ def open_table(source: TelemetrySource) -> Any:
     )
 
 
+def fetch_rows(expr: Any) -> list[dict[str, Any]]:
+    """Run an Ibis expression and return its rows as dicts: the one way metrics read results.
+
+    On DuckDB the compiled SQL runs on the connection directly, because Ibis's own result
+    conversion imports pandas (about 0.4 s of every command) to hand back a few aggregates.
+    Other backends go through Ibis's Arrow path.
+    """
+    import ibis
+
+    backend = ibis.get_backend(expr)
+    if backend.name != "duckdb":
+        rows: list[dict[str, Any]] = expr.to_pyarrow().to_pylist()
+        return rows
+    cursor = backend.raw_sql(backend.compile(expr))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def column(table: Any, source: TelemetrySource, logical: str) -> Any:
     """The table's column for a logical name, through the source's mapping."""
     physical = source.columns.get(logical, LOGICAL_COLUMNS[logical])

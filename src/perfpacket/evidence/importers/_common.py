@@ -17,14 +17,21 @@ from perfpacket.errors import InputError
 TIME_HINT = "use ISO 8601, e.g. 2026-03-16T09:00:00Z"
 
 
+def _digest_file(digest: Any, path: Path) -> None:
+    """Feed a file to a digest in 1 MiB chunks: a telemetry table can be larger than memory."""
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+
+
 def sha256_file(path: Path, extra: str = "") -> str:
     digest = hashlib.sha256(extra.encode())
     if path.is_dir():
         for child in sorted(p for p in path.rglob("*") if p.is_file()):
             digest.update(str(child.relative_to(path)).encode())
-            digest.update(child.read_bytes())
+            _digest_file(digest, child)
     else:
-        digest.update(path.read_bytes())
+        _digest_file(digest, path)
     return digest.hexdigest()
 
 

@@ -14,7 +14,7 @@ into the app database.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -157,7 +157,7 @@ class TelemetryImporter(BaseImporter):
         report: ImportReport,
     ) -> None:
         """Register (or update) the telemetry source in the same transaction as its Source."""
-        import ibis
+        import duckdb
 
         name = options.name or path.stem
         columns = dict(options.columns)
@@ -169,7 +169,8 @@ class TelemetryImporter(BaseImporter):
             )
         if ERROR_STATUS in columns:
             parse_error_values(columns[ERROR_STATUS])
-        head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
+        with path.open("rb") as fh:  # the head only: a telemetry file can be gigabytes
+            head = fh.read(4096).decode("utf-8", errors="replace")
         if path.suffix == ".parquet":
             fmt, uri = "parquet", path
         elif "resourceSpans" in head or '"batches"' in head:
@@ -192,27 +193,36 @@ class TelemetryImporter(BaseImporter):
             uri = path
             if "startTime" in head and "spend" in head:
                 columns = {**LITELLM, **columns}
-        con = ibis.duckdb.connect()
-        reader = {"parquet": con.read_parquet, "csv": con.read_csv, "jsonl": con.read_json}[fmt]
+        # DuckDB's own readers, the ones the claims' queries use, without Ibis: registering a
+        # source only needs its columns, its row count and its status values.
+        con = duckdb.connect()
+        readers: dict[str, Callable[[str], duckdb.DuckDBPyRelation]] = {
+            "parquet": con.read_parquet,
+            "csv": con.read_csv,
+            "jsonl": con.read_json,
+        }
         try:
-            table = reader(str(uri))
-        except Exception as exc:  # the reader's own parse error, with the file named
+            table = readers[fmt](str(uri))
+            timestamp = columns.get("timestamp", LOGICAL_COLUMNS["timestamp"])
+            for logical, physical in {"timestamp": timestamp, **columns}.items():
+                if logical != ERROR_STATUS and physical not in table.columns:
+                    raise InputError(
+                        f"'{path}' has no column '{physical}' for {logical}",
+                        hint=f"map it: --map {logical}=COLUMN; columns: "
+                        + ", ".join(table.columns),
+                    )
+            row_count = int(table.aggregate("count(*)").fetchall()[0][0])
+            status = columns.get("status", LOGICAL_COLUMNS["status"])
+            values = None
+            if status in table.columns:
+                found = table.select(duckdb.ColumnExpression(status)).distinct()
+                values = [row[0] for row in found.limit(MAX_STATUS_VALUES).fetchall()]
+        except duckdb.Error as exc:  # the reader's own parse error, with the file named
             raise InputError(
                 f"'{path}': cannot read it as {fmt} ({str(exc).splitlines()[0]})"
             ) from None
-        timestamp = columns.get("timestamp", LOGICAL_COLUMNS["timestamp"])
-        for logical, physical in {"timestamp": timestamp, **columns}.items():
-            if logical != ERROR_STATUS and physical not in table.columns:
-                raise InputError(
-                    f"'{path}' has no column '{physical}' for {logical}",
-                    hint=f"map it: --map {logical}=COLUMN; columns: " + ", ".join(table.columns),
-                )
-        row_count = int(table.count().to_pyarrow().as_py())
-        status = columns.get("status", LOGICAL_COLUMNS["status"])
-        if status in table.columns:
+        if values is not None:
             # Refuse a status vocabulary nobody can read now, not when a claim needs it.
-            found = table.select(s=table[status]).distinct().limit(MAX_STATUS_VALUES)
-            values = found.to_pyarrow()["s"].to_pylist()
             error_rule(f"'{path}' column '{status}'", values, columns.get(ERROR_STATUS))
         existing = session.scalars(
             select(TelemetrySource).where(TelemetrySource.name == name)
