@@ -115,6 +115,15 @@ class Outcome(StrEnum):
     PREVENTED = "prevented"
 
 
+class ClaimRole(StrEnum):
+    """What the person did in a claim's work, as the packet states it ("led, with SRE")."""
+
+    LED = "led"
+    BUILT = "built"
+    ENABLED = "enabled"
+    CONTRIBUTED = "contributed"
+
+
 class CandidacyState(StrEnum):
     """Where a packet submitted to a cohort stands in its review cycle."""
 
@@ -138,6 +147,7 @@ __all__ = [
     "COMPARISON_VERDICTS",
     "TARGET_VERDICTS",
     "CandidacyState",
+    "ClaimRole",
     "Comparison",
     "Direction",
     "Outcome",

@@ -251,13 +251,59 @@ def test_ab_recipe_reads_better_and_checks_the_split(
 
 
 def test_recipes_name_no_partner_the_evidence_does_not_hold(demo: Path) -> None:
-    """Without the person's claims.yaml, the only partners are the adopting teams the
-    evidence records (enablement); the demo's partners are Ana's own edits."""
+    """Without the person's claims.yaml, a claim's partners are exactly the people and teams
+    its own evidence names (other responders and teams on its incidents, adopters of its
+    artifacts, co-authors and reviewers of its changes), recomputed here from the evidence
+    records as `evidence list` prints them; never the person or their own team."""
     (demo / "claims.yaml").unlink()
     assert cli("claims", "suggest").exit_code == 0
     claims = json.loads(cli("claims", "list", "--json").stdout)
-    with_partners = {c["slug"] for c in claims if c["attribution"].get("partners")}
-    assert with_partners == {"reviews-given"}
+    records = {e["id"]: e for e in json.loads(cli("evidence", "list", "--json").stdout)}
+    people = json.loads(cli("people", "list", "--json").stdout)
+    ana = next(p for p in people if p["email"] == "ana.okafor@example.com")
+    names = {p["email"]: p["name"] for p in people}
+    own = {ana["email"], ana["name"], ana["team"]}
+    fields = ("teams", "responders", "adopters", "co_authors", "reviewers")
+
+    def shown(value: str) -> str | None:
+        name, _, email = value.partition(" <")  # a co-author trailer: "Name <email>"
+        email = email.rstrip(">") or name
+        if name in own or email in own:
+            return None
+        return names.get(email, name)
+
+    for claim in claims:
+        named = {
+            shown(v)
+            for i in claim["evidence"]
+            for f in fields
+            for v in records[i].get(f) or []
+        } - {None}
+        assert set(claim["attribution"]["partners"]) == named, claim["slug"]
+    with_partners = {c["slug"] for c in claims if c["attribution"]["partners"]}
+    # The demo's incidents name SRE and Marco Silva; its artifacts their adopting teams.
+    assert with_partners == {"incident-mttr", "kill-switch-incidents-averted", "reviews-given"}
+    mttr = next(c for c in claims if c["slug"] == "incident-mttr")
+    assert mttr["attribution"]["partners"] == ["Marco Silva", "SRE"]
+
+
+def test_a_claim_without_partners_says_so_and_lint_asks_for_them(demo: Path) -> None:
+    (demo / "claims.yaml").unlink()
+    assert cli("claims", "suggest").exit_code == 0
+    shown = cli("claims", "show", "p95-latency")
+    assert "role:      led; partners: not recorded; add them in claims.yaml" in shown.stdout
+    shown = cli("claims", "show", "incident-mttr")
+    assert "role:      contributed, with Marco Silva, SRE" in shown.stdout
+    (demo / "solo.md").write_text(
+        "# Packet\n\n## Impact\n\nI cut p95 latency by {{ claim.p95-latency }}.\n\n"
+        "Incidents resolved faster: {{ claim.incident-mttr }}.\n"
+    )
+    done = cli("lint", "solo.md", "--format", "json")
+    found = [d for d in json.loads(done.stdout)["diagnostics"] if d["rule"] == "solo-credit"]
+    assert [d["message"] for d in found] == [
+        "'p95-latency' names no partners: the evidence records none"
+    ]
+    assert "claims.yaml" in found[0]["hint"]
 
 
 def test_explain_says_what_each_silent_recipe_needs(fresh_workspace: Path) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from perfpacket.claims.value import Value
 from perfpacket.slugs import slugify
 from perfpacket.stats.result import StatResult
-from perfpacket.vocab import Comparison, Direction
+from perfpacket.vocab import ClaimRole, Comparison, Direction
 
 # How a before/after claim's assumption starts: the design has no control group.
 NO_CONTROL = "no control group"
@@ -43,6 +43,12 @@ class ClaimDraft:
     def __post_init__(self) -> None:
         # Plugins may name the kind as its string; an unknown kind fails here.
         object.__setattr__(self, "comparison", Comparison(self.comparison))
+        # A role outside the vocabulary is a recipe bug; the stored word is the plain value.
+        role = self.attribution.get("role")
+        if role is not None:
+            object.__setattr__(
+                self, "attribution", {**self.attribution, "role": ClaimRole(role).value}
+            )
         # Whatever a plugin recipe passes, the stored slug is one a packet can reference.
         object.__setattr__(self, "slug", slugify(self.slug))
         # A verdict outside the comparison's vocabulary is a recipe bug: "improved" on a count,

@@ -16,14 +16,15 @@ import yaml
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.errors import InputError
 from perfpacket.quantities import find_quantities
+from perfpacket.vocab import ClaimRole
 
 CLAIMS_FILE = "claims.yaml"
 HEADER = """\
 # Claims suggested from the evidence. Edit a title or the attribution (role: led, built,
-# enabled or contributed; partners: teams and people), or set include: false to leave a claim
-# out. Numbers are not editable here: they are recomputed from the evidence.
+# enabled or contributed; partners: teams and people; the suggested partners are the ones the
+# evidence names), or set include: false to leave a claim out. Numbers are not editable here:
+# they are recomputed from the evidence.
 """
-ROLES = {"led", "built", "enabled", "contributed"}
 FIELDS = {"slug", "include", "title", "attribution"}
 ATTRIBUTION_FIELDS = {"role", "partners"}
 
@@ -84,10 +85,19 @@ def load_overrides(root: Path) -> dict[str, dict[str, Any]]:
                     hint="attribution may set: " + ", ".join(sorted(ATTRIBUTION_FIELDS)),
                 )
         role = attribution.get("role")
-        if role is not None and role not in ROLES:
+        if role is not None and role not in set(ClaimRole):
             raise InputError(
                 f"'{path}' field claims[{i}].attribution.role: '{role}' is not a role",
-                hint="use one of: " + ", ".join(sorted(ROLES)),
+                hint="use one of: " + ", ".join(ClaimRole),
+            )
+        partners = attribution.get("partners")
+        if partners is not None and (
+            not isinstance(partners, list) or not all(isinstance(p, str) for p in partners)
+        ):
+            raise InputError(
+                f"'{path}' field claims[{i}].attribution.partners: expected a list of names, "
+                f"got {partners!r}",
+                hint="partners: [SRE, Search]",
             )
         found[entry["slug"]] = entry
     return found

@@ -156,6 +156,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show one claim: estimate, interval, method, value formula and evidence."""
         from perfpacket.claims import claim_to_dict, get_claim, resolve_person
+        from perfpacket.claims.attribution import describe
 
         ws = workspace_from(ctx)
         with ws.open_store() as store, store.session() as session:
@@ -185,6 +186,7 @@ def register(app: typer.Typer) -> None:
                     f"             {name} = {format_constant(const['value'])} {const['unit']}"
                     f" ({const['source']})"
                 )
+        lines.append(f"  role:      {describe(data['attribution'])}")
         lines.extend(f"  assumes:   {a}" for a in data["assumptions"])
         lines.append(f"  evidence:  {len(data['evidence'])} records")
         lines.append(f"  fingerprint: {data['fingerprint']}")

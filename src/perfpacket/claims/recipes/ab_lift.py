@@ -19,7 +19,7 @@ from perfpacket.stats.ab import (
     with_srm_check,
 )
 from perfpacket.store.models import Experiment
-from perfpacket.vocab import Comparison
+from perfpacket.vocab import ClaimRole, Comparison
 
 
 def _stat(variant: dict[str, Any]) -> Arm:
@@ -119,7 +119,7 @@ class ABLiftRecipe:
                     if isinstance(treatment, Proportion)
                     else None,
                     value=value,
-                    attribution={"role": "led"},
+                    attribution={"role": ClaimRole.LED},
                     dimensions=self.dimensions,
                     assumptions=(
                         *(value.assumptions if value else ()),

@@ -14,7 +14,7 @@ from perfpacket.claims.value import priced
 from perfpacket.stats import Direction, newcombe_diff_interval, welch_diff_interval
 from perfpacket.store.models import Release, TelemetrySource
 from perfpacket.telemetry.metrics import counts_by_period, has_column, moments_by_period
-from perfpacket.vocab import Comparison
+from perfpacket.vocab import ClaimRole, Comparison
 
 
 class CostEfficiencyRecipe:
@@ -60,7 +60,7 @@ class CostEfficiencyRecipe:
                     baseline=before.mean * 1000,
                     current=after.mean * 1000,
                     value=value,
-                    attribution={"role": "led"},
+                    attribution={"role": ClaimRole.LED},
                     dimensions=self.dimensions,
                     assumptions=(
                         *(value.assumptions if value else ()),
@@ -101,7 +101,7 @@ class CostEfficiencyRecipe:
             result=welch_diff_interval(after, before, direction=Direction.LOWER_IS_BETTER),
             baseline=before.mean if before.n else None,
             current=after.mean if after.n else None,
-            attribution={"role": "led"},
+            attribution={"role": ClaimRole.LED},
             dimensions=self.dimensions,
             assumptions=(before_after_assumption(change.released_at),),
             evidence_ids=(change.id,),
@@ -133,7 +133,7 @@ class CostEfficiencyRecipe:
             scale=100.0,
             baseline=100 * before.matched / before.total if before.total else None,
             current=100 * after.matched / after.total if after.total else None,
-            attribution={"role": "led"},
+            attribution={"role": ClaimRole.LED},
             dimensions=self.dimensions,
             assumptions=(before_after_assumption(change.released_at),),
             evidence_ids=(change.id,),

@@ -12,7 +12,7 @@ from perfpacket.claims.value import Observed, priced
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, mean_interval
 from perfpacket.store.models import GuardEvent
-from perfpacket.vocab import Comparison, Outcome
+from perfpacket.vocab import ClaimRole, Comparison, Outcome
 
 
 class CostGuardRecipe:
@@ -83,7 +83,7 @@ class CostGuardRecipe:
                 result=result,
                 scale=DAYS_PER_MONTH,
                 value=value,
-                attribution={"role": "built"},
+                attribution={"role": ClaimRole.BUILT},
                 dimensions=self.dimensions,
                 assumptions=value.assumptions if value else (),
                 evidence_ids=tuple(e.id for e in blocks),

@@ -11,7 +11,7 @@ from perfpacket.claims.value import priced
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, change_points, segmented_regression
 from perfpacket.store.models import EvalRun, Release
-from perfpacket.vocab import Comparison, Outcome
+from perfpacket.vocab import ClaimRole, Comparison, Outcome
 
 WEEK_SECONDS = 7 * 24 * 3600
 MIN_RUNS = 12
@@ -97,7 +97,7 @@ class DecayPreventionRecipe:
                         baseline=fit.slope_before,
                         current=fit.slope_after,
                         value=preserved,
-                        attribution={"role": "led"},
+                        attribution={"role": ClaimRole.LED},
                         dimensions=self.dimensions,
                         assumptions=(
                             "without the sustain work the pre-existing trend would have continued",

@@ -10,7 +10,7 @@ from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, poisson_rate_interval
 from perfpacket.store.models import Artifact, Change, Review
-from perfpacket.vocab import Comparison
+from perfpacket.vocab import ClaimRole, Comparison
 
 
 class EnablementRecipe:
@@ -52,7 +52,7 @@ class EnablementRecipe:
                 direction=Direction.HIGHER_IS_BETTER,
                 comparison=Comparison.COUNT,
                 result=result,
-                attribution={"role": "enabled", "partners": adopters},
+                attribution={"role": ClaimRole.ENABLED, "partners": adopters},
                 dimensions=self.dimensions,
                 assumptions=("a review is a unit of enablement, whatever its size",),
                 evidence_ids=tuple(x.id for x in (*reviews, *co_authored, *artifacts)),

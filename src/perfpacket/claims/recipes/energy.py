@@ -13,7 +13,7 @@ from perfpacket.claims.recipes._query import (
 from perfpacket.claims.value import priced
 from perfpacket.stats import Direction, welch_diff_interval
 from perfpacket.telemetry.metrics import moments_by_period
-from perfpacket.vocab import Comparison
+from perfpacket.vocab import ClaimRole, Comparison
 
 
 class EnergyRecipe:
@@ -66,7 +66,7 @@ class EnergyRecipe:
                     baseline=before.mean,
                     current=after.mean,
                     value=value,
-                    attribution={"role": "led"},
+                    attribution={"role": ClaimRole.LED},
                     dimensions=self.dimensions,
                     assumptions=(
                         *(value.assumptions if value else ()),

@@ -15,7 +15,7 @@ from perfpacket.stats import (
     wilson_interval,
 )
 from perfpacket.store.models import Release
-from perfpacket.vocab import Comparison, Outcome
+from perfpacket.vocab import ClaimRole, Comparison, Outcome
 
 DIMENSIONS = ("applied-ml-evaluation", "mlops-operations")
 
@@ -100,7 +100,7 @@ class EvalGateRecipe:
             baseline=rate_before * 100,
             current=rate_after * 100,
             value=value,
-            attribution={"role": "led"},
+            attribution={"role": ClaimRole.LED},
             dimensions=DIMENSIONS,
             assumptions=(*(value.assumptions if value else ()), GATE_ASSUMPTION),
             evidence_ids=tuple(r.id for r in (*before, *after)),
@@ -163,7 +163,7 @@ class EvalGateRecipe:
             baseline=mean_before,
             current=mean_after,
             value=value,
-            attribution={"role": "built"},
+            attribution={"role": ClaimRole.BUILT},
             dimensions=("mlops-operations", "software-engineering"),
             assumptions=(*(value.assumptions if value else ()), GATE_ASSUMPTION),
             evidence_ids=tuple(r.id for r in (*before, *after) if r.qa_hours is not None),

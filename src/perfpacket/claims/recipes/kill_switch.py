@@ -11,7 +11,7 @@ from perfpacket.claims.value import priced
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, averted_events
 from perfpacket.store.models import GuardEvent, Incident, Release
-from perfpacket.vocab import Comparison, Outcome
+from perfpacket.vocab import ClaimRole, Comparison, Outcome
 
 
 class KillSwitchRecipe:
@@ -101,7 +101,7 @@ class KillSwitchRecipe:
                 comparison=Comparison.COUNTERFACTUAL,
                 result=result,
                 value=value,
-                attribution={"role": "built"},
+                attribution={"role": ClaimRole.BUILT},
                 dimensions=self.dimensions,
                 assumptions=assumptions,
                 evidence_ids=tuple(x.id for x in (*trips, *base, *incidents)),

@@ -13,7 +13,7 @@ from perfpacket.claims.recipes._query import (
 from perfpacket.stats import Direction, quantile_diff_from_summaries
 from perfpacket.stats.quantile import joint_level
 from perfpacket.telemetry.metrics import quantiles_by_period
-from perfpacket.vocab import Comparison
+from perfpacket.vocab import ClaimRole, Comparison
 
 LEVEL = 0.95
 
@@ -45,7 +45,7 @@ class LatencyRecipe:
                     result=result,
                     baseline=before.estimate,
                     current=after.estimate,
-                    attribution={"role": "led"},
+                    attribution={"role": ClaimRole.LED},
                     dimensions=self.dimensions,
                     assumptions=(before_after_assumption(change.released_at),),
                     evidence_ids=(change.id,),

@@ -10,7 +10,7 @@ from perfpacket.claims.recipes._query import person_records
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, StatResult, paired_diff_interval, paired_proportion_diff
 from perfpacket.store.models import EvalRun
-from perfpacket.vocab import Comparison
+from perfpacket.vocab import ClaimRole, Comparison
 
 
 class QualityLiftRecipe:
@@ -59,7 +59,7 @@ class QualityLiftRecipe:
                     scale=100.0,
                     baseline=100 * sum(before) / len(before) if before else None,
                     current=100 * sum(after) / len(after) if after else None,
-                    attribution={"role": "led"},
+                    attribution={"role": ClaimRole.LED},
                     dimensions=self.dimensions,
                     assumptions=("the eval items represent production queries",),
                     evidence_ids=(base.id, new.id),

@@ -7,7 +7,7 @@ from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import gateway_telemetry, telemetry_needs, telemetry_slug
 from perfpacket.stats import Direction, judged_against, wilson_interval
 from perfpacket.telemetry.metrics import error_counts_by_period
-from perfpacket.vocab import Comparison
+from perfpacket.vocab import ClaimRole, Comparison
 
 
 class ReliabilityRecipe:
@@ -41,7 +41,7 @@ class ReliabilityRecipe:
                     scale=100.0,
                     baseline=slo.value * 100,
                     current=(rate.estimate or 0.0) * 100,
-                    attribution={"role": "led"},
+                    attribution={"role": ClaimRole.LED},
                     dimensions=self.dimensions,
                     assumptions=(f"SLO: {slo.source}", f"errors: {rule.description}"),
                     evidence_ids=(change.id,),

@@ -1,4 +1,9 @@
-"""solo-credit: sole ownership claimed and no partner named."""
+"""solo-credit: sole ownership claimed and no partner named, in the prose or in the claim.
+
+Without a workspace the rule reads the prose only. With one, a claim the packet cites whose
+evidence names no partner (and whose author added none in claims.yaml) is reported once, at its
+first citation, unless the paragraph names who the work was done with.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +27,20 @@ class SoloCredit(BaseRule):
     good = "I led the gateway migration with the SRE and Growth teams, who owned the rollout."
 
     def check(self, doc: Document, ctx: LintContext) -> Iterator[Diagnostic]:
+        asked: set[str] = set()
         for s in prose(doc):
             found = SOLO_RE.search(s.text)
             if found and not PARTNERS.search(s.block.text):
                 yield self.at(s, f"'{found.group(0)}' claims the work alone")
+            for slug, _attribute in s.refs:
+                claim = (ctx.claims or {}).get(slug)
+                if claim is None or slug in asked or (claim.attribution or {}).get("partners"):
+                    continue
+                asked.add(slug)
+                if not PARTNERS.search(s.block.text):
+                    yield self.at(
+                        s,
+                        f"'{slug}' names no partners: the evidence records none",
+                        "add them in claims.yaml (attribution.partners), or say in this "
+                        "paragraph who the work was done with",
+                    )

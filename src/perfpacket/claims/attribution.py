@@ -1,0 +1,125 @@
+"""Who a claim's work was done with, read from the claim's own evidence and nowhere else.
+
+A partner is named only when the evidence names them: the co-authors and reviewers of the
+changes behind a claim, the other teams and responders on its incidents, the adopters of its
+artifacts. A recipe never writes a partner of its own; the person adds what the evidence does
+not hold (a partner team on a release, say) in ``claims.yaml``. A claim with none says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, with_polymorphic
+
+from perfpacket.claims.model import ClaimDraft
+from perfpacket.store.models import (
+    Artifact,
+    Change,
+    Evidence,
+    Identity,
+    Incident,
+    Person,
+)
+
+NOT_RECORDED = "partners: not recorded; add them in claims.yaml (attribution.partners)"
+CONTACT = re.compile(r"^\s*(?P<name>[^<]*?)\s*<(?P<email>[^>]+)>\s*$")
+# Enough to read in a claim card; the rest stay countable in the evidence appendix.
+MAX_PARTNERS = 8
+
+
+def describe(attribution: dict[str, Any]) -> str:
+    """The role and partners as the author reads them: "led, with SRE, Search", or the role
+    and what to do when the evidence names no partner."""
+    role = attribution.get("role") or "role not recorded"
+    partners = attribution.get("partners") or []
+    return f"{role}, with {', '.join(partners)}" if partners else f"{role}; {NOT_RECORDED}"
+
+
+class _Names:
+    """Maps what evidence names a partner by (an email, a handle, "Name <email>") to how the
+    packet shows them: a known person's display name, else the name or handle itself, and
+    tells the claim's own person apart so nobody is their own partner."""
+
+    def __init__(self, session: Session, person: Person) -> None:
+        self.display: dict[str, str] = {}
+        for p in session.scalars(select(Person)):
+            self.display[p.email.lower()] = p.display_name
+        known = select(Identity.value, Person.display_name).join(
+            Person, Identity.person_id == Person.id
+        )
+        for value, shown in session.execute(known):
+            self.display[value.lower()] = shown
+        # The person, and their own team: an incident their team worked is not a partnership.
+        self.own = {person.email.lower(), person.display_name.lower()} | {
+            i.value.lower() for i in person.identities
+        }
+        if person.team:
+            self.own.add(person.team.lower())
+
+    def name(self, raw: str) -> str | None:
+        """How the packet names this partner; None for the person themselves or a blank."""
+        text = raw.strip()
+        if not text:
+            return None
+        match = CONTACT.match(text)
+        keys = [text.lower()]
+        if match:
+            keys = [match["email"].lower(), match["name"].lower()]
+        if any(k in self.own for k in keys):
+            return None
+        for key in keys:
+            if key in self.display:
+                shown = self.display[key]
+                return None if shown.lower() in self.own else shown
+        return match["name"] or match["email"] if match else text
+
+
+def _named_by(evidence: Evidence) -> Iterable[str]:
+    if isinstance(evidence, Change):
+        yield from evidence.co_authors or []
+        yield from evidence.reviewers or []
+    elif isinstance(evidence, Incident):
+        yield from evidence.teams or []
+        yield from evidence.responders or []
+    elif isinstance(evidence, Artifact):
+        yield from evidence.adopters or []
+
+
+def evidence_partners(
+    session: Session, person: Person, evidence_ids: Sequence[int], names: _Names | None = None
+) -> list[str]:
+    """The partners the evidence names, most often named first (then by name), at most
+    ``MAX_PARTNERS``; the person themselves is never among them."""
+    if not evidence_ids:
+        return []
+    names = names or _Names(session, person)
+    kinds = with_polymorphic(Evidence, [Change, Incident, Artifact])
+    rows = session.scalars(select(kinds).where(kinds.id.in_(list(evidence_ids))))
+    counts: Counter[str] = Counter()
+    for evidence in rows:
+        # One piece of evidence names each partner once, however many fields name them.
+        counts.update({n for raw in _named_by(evidence) if (n := names.name(str(raw)))})
+    ranked = sorted(counts, key=lambda n: (-counts[n], n.lower()))
+    return ranked[:MAX_PARTNERS]
+
+
+def with_evidence_partners(
+    session: Session, person: Person, drafts: Sequence[ClaimDraft]
+) -> list[ClaimDraft]:
+    """The drafts with the partners their evidence names added to any the recipe read from
+    the evidence itself (an artifact's adopters). Roles stay the recipe's."""
+    names = _Names(session, person)
+    out = []
+    for draft in drafts:
+        found = evidence_partners(session, person, draft.evidence_ids, names)
+        given = list(draft.attribution.get("partners") or [])
+        partners = given + [p for p in found if p not in given]
+        attribution: dict[str, Any] = {**draft.attribution, "partners": partners}
+        out.append(replace(draft, attribution=attribution))
+    return out
