@@ -274,10 +274,7 @@ def test_recipes_name_no_partner_the_evidence_does_not_hold(demo: Path) -> None:
 
     for claim in claims:
         named = {
-            shown(v)
-            for i in claim["evidence"]
-            for f in fields
-            for v in records[i].get(f) or []
+            shown(v) for i in claim["evidence"] for f in fields for v in records[i].get(f) or []
         } - {None}
         assert set(claim["attribution"]["partners"]) == named, claim["slug"]
     with_partners = {c["slug"] for c in claims if c["attribution"]["partners"]}
