@@ -128,7 +128,7 @@ def lint_packet(
     """Lint one packet file against its person's claims, with the settings of the workspace it
     is in; in bare mode (no workspace) the claim rules are skipped and say so."""
     from perfpacket.lint import lint_document, parse_document
-    from perfpacket.workspace import find_workspace
+    from perfpacket.workspace import find_packet_workspace
 
     try:
         source = path.read_text(encoding="utf-8")
@@ -143,7 +143,7 @@ def lint_packet(
     doc = parse_document(source, str(path))
     ctx, config = LintContext(), {}
     try:
-        ws = find_workspace(path.resolve().parent, db)
+        ws = find_packet_workspace(path, db)
     except WorkspaceError:
         ws = None
     if ws is not None:
@@ -157,13 +157,15 @@ def lint_packet(
                 who = packet_person(session, doc.front_matter, person, ws.person)
                 ctx = lint_context(session, who)
             session.expunge_all()
-    return lint_document(
+    result = lint_document(
         doc,
         ctx,
         select=select_rules or list(config.get("select", [])),
         ignore=[*(ignore or []), *config.get("ignore", [])],
         severities=dict(config.get("severity", {})),
     )
+    result.workspace = str(ws.root) if ws is not None else None
+    return result
 
 
 def build_context(

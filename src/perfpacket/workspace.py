@@ -94,6 +94,25 @@ def find_workspace(start: Path | None = None, db_override: str | None = None) ->
     )
 
 
+def find_packet_workspace(packet: Path, db_override: str | None = None) -> Workspace:
+    """The workspace a packet is read against, the same for every command that reads one
+    (build, lint): the one around the current directory, else the one around the packet's
+    own folder."""
+    try:
+        return find_workspace(None, db_override)
+    except WorkspaceError:
+        pass
+    folder = packet.resolve().parent
+    try:
+        return find_workspace(folder, db_override)
+    except WorkspaceError:
+        raise WorkspaceError(
+            f"no perfpacket workspace in '{Path.cwd()}' or above it, nor in '{folder}' or above it",
+            hint="run the command inside the workspace the packet's claims live in, or "
+            "`perfpacket init` one",
+        ) from None
+
+
 def _check_writable(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -4,8 +4,11 @@ footer says "every number is computed" only when that is true."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+
+import pytest
 
 from tests.cli.conftest import cli
 
@@ -118,3 +121,48 @@ def test_out_goes_with_one_format(demo: Path) -> None:
     assert result.stderr.splitlines()[0] == (
         "Error: 'packet.md' is the packet itself; building would overwrite it"
     )
+
+
+UNKNOWN_REF = """---
+person: Ana Okafor
+---
+## Summary
+
+The gate cut escapes by {{ claim.eval-regression-rate }} and saved {{ claim.no-such-claim }}.
+"""
+
+
+def test_lint_and_build_read_a_packet_against_the_same_workspace(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from a folder outside any workspace, both commands find the one around the packet's
+    folder, and both report the unknown reference: lint never passes what build rejects."""
+    (demo / "p.md").write_text(UNKNOWN_REF)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    linted = cli("lint", str(demo / "p.md"), "--format", "json")
+    out = json.loads(linted.stdout)
+    assert out["workspace"] == str(demo.resolve())
+    unknown = [d for d in out["diagnostics"] if "no-such-claim" in d["message"]]
+    assert [d["rule"] for d in unknown] == ["unbound-number"]
+    built = cli("build", str(demo / "p.md"), "--html", str(tmp_path / "p.html"))
+    assert built.exit_code == 2  # bad input
+    assert "line 6: unknown claim 'no-such-claim'" in built.stderr
+    # The demo packet itself: lint passes it and build renders it, from the same folder.
+    assert cli("lint", str(demo / "packet.md")).exit_code == 0
+    built = cli("build", str(demo / "packet.md"), "--html", str(tmp_path / "packet.html"))
+    assert built.exit_code == 0, built.stderr
+
+
+def test_a_lint_run_without_a_workspace_says_so_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "p.md").write_text(UNKNOWN_REF)
+    monkeypatch.chdir(tmp_path)
+    linted = cli("lint", "p.md")
+    assert linted.stdout.splitlines()[0].startswith("note: no workspace found")
+    assert json.loads(cli("lint", "p.md", "--format", "json").stdout)["workspace"] is None
+    built = cli("build", "p.md", "--html", "p.html")
+    assert built.exit_code != 0
+    assert "no perfpacket workspace" in built.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -12,7 +13,7 @@ from rich.console import Console
 from sqlalchemy.engine import make_url
 
 from perfpacket.errors import PerfpacketError
-from perfpacket.workspace import Workspace, find_workspace
+from perfpacket.workspace import Workspace, find_packet_workspace, find_workspace
 
 console = Console()
 err_console = Console(stderr=True)
@@ -37,8 +38,16 @@ def shown_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def workspace_from(ctx: typer.Context) -> Workspace:
-    """The workspace around the current directory, with the root ``--db`` applied."""
+def db_option(ctx: typer.Context) -> str | None:
+    """The root ``--db`` option, when given."""
     root = ctx.find_root()
-    db = root.obj.get("db") if isinstance(root.obj, dict) else None
-    return find_workspace(db_override=db)
+    return root.obj.get("db") if isinstance(root.obj, dict) else None
+
+
+def workspace_from(ctx: typer.Context, packet: Path | None = None) -> Workspace:
+    """The workspace around the current directory, with the root ``--db`` applied; for a
+    command that reads a packet, the packet's workspace as lint finds it (see
+    :func:`perfpacket.workspace.find_packet_workspace`)."""
+    if packet is not None:
+        return find_packet_workspace(packet, db_option(ctx))
+    return find_workspace(db_override=db_option(ctx))

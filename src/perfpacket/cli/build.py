@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:
             from perfpacket.lint.rules.unbound_number import refuse_unbound
 
             refuse_unbound(text, str(packet))
-        ws = workspace_from(ctx)
+        ws = workspace_from(ctx, packet)
         front = parse_packet(text, str(packet)).front_matter
         target = choose_target(front, ws.config, ladder)
         with ws.open_store() as store, store.session() as session:

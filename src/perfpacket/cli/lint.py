@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from perfpacket.cli._io import print_json, say
+from perfpacket.cli._io import db_option, print_json, say
 
 
 class Format(StrEnum):
@@ -46,8 +46,7 @@ def register(app: typer.Typer) -> None:
         from perfpacket.lint.output import as_json, as_sarif, as_text
         from perfpacket.snapshot import lint_packet
 
-        db = ctx.find_root().obj.get("db")
-        result = lint_packet(packet, _names(select), _names(ignore), db, person)
+        result = lint_packet(packet, _names(select), _names(ignore), db_option(ctx), person)
         if fmt is Format.JSON:
             print_json(as_json(result))
         elif fmt is Format.SARIF:

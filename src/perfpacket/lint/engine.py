@@ -90,6 +90,7 @@ class LintResult:
     path: str
     diagnostics: list[Diagnostic]
     skipped: dict[str, str] = field(default_factory=dict)  # rule -> why
+    workspace: str | None = None  # the workspace whose claims it was checked against
 
     def summary(self) -> dict[str, Any]:
         counts = {s: sum(d.severity == s for d in self.diagnostics) for s in SEVERITIES}

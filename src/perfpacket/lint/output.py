@@ -13,6 +13,11 @@ SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 def as_text(result: LintResult) -> str:
     lines = []
+    if result.skipped and result.workspace is None:
+        lines.append(
+            "note: no workspace found (the current folder, the packet's folder and the folders "
+            "above them): claim references are not checked; run lint inside the workspace"
+        )
     for d in result.diagnostics:
         lines.append(
             f"{result.path}:{d.line}:{d.col}: {d.code} {d.rule} ({d.severity}): {d.message}"
@@ -33,6 +38,7 @@ def as_text(result: LintResult) -> str:
 
 def as_json(result: LintResult) -> dict[str, Any]:
     return {
+        "workspace": result.workspace,
         "diagnostics": [d.to_dict() for d in result.diagnostics],
         "summary": result.summary(),
     }
