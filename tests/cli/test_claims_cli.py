@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -352,3 +353,24 @@ def test_an_empty_suggest_says_what_to_import_next(fresh_workspace: Path) -> Non
         "1 needed (perfpacket import pagerduty or incidents-csv)"
     ) in lines
     assert lines[-1] == "See all of it with `perfpacket claims suggest --explain`."
+
+
+def test_without_person_at_most_ten_candidates_most_evidence_first(
+    fresh_workspace: Path,
+) -> None:
+    for i in range(12):
+        assert cli("people", "add", f"dev{i:02d}@example.com", "--name", f"Dev {i}").exit_code == 0
+    # dev11 owns three releases, dev05 two: they lead the list.
+    rows = ["version,released_at,artifact,owner"]
+    owners = ["dev11", "dev11", "dev11", "dev05", "dev05"]
+    rows += [f"v{i},2026-0{i + 1}-01T00:00:00Z,model,{o}@example.com" for i, o in enumerate(owners)]
+    (fresh_workspace / "releases.csv").write_text("\n".join(rows) + "\n")
+    assert cli("import", "releases-csv", "releases.csv").exit_code == 0
+    done = cli("claims", "list")
+    assert done.exit_code != 0
+    assert "12 people in this workspace; say whose" in done.stderr
+    hint = " ".join(done.stderr.split())
+    listed = re.findall(r"dev\d\d@example\.com \((\d+) records\)", hint)
+    assert len(listed) == 10 and listed[:3] == ["3", "2", "0"]
+    assert hint.index("dev11@") < hint.index("dev05@") < hint.index("dev00@")
+    assert "and 2 more (perfpacket people list)" in hint

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections import Counter
@@ -213,3 +214,46 @@ def test_imports_on_postgres(tmp_path: Path, repo: Path, monkeypatch: pytest.Mon
     c = _changes(tmp_path / "pg")
     assert c["first"].authored_at.isoformat() == "2026-01-05T07:00:00+00:00"
     assert c["rename and binary"].co_authors == ["Marco Silva <marco@example.com>"]
+
+
+def _in_a_terminal(args: list[str], cwd: Path) -> str:
+    """What a command writes when its output is a terminal (a pseudo-terminal here)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "120", "TERM": "xterm"}
+    done = subprocess.Popen(
+        [sys.executable, "-m", "perfpacket", *args],
+        cwd=cwd,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the command exited and closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    assert done.wait(timeout=120) == 0, out
+    os.close(leader)
+    return out.decode("utf-8", errors="replace")
+
+
+def test_an_import_shows_progress_on_a_terminal_and_none_under_json(
+    workspace: Path, repo: Path
+) -> None:
+    shown = _in_a_terminal(["import", "git", str(repo)], workspace)
+    assert "Importing edge-repo" in shown
+    git(repo, "commit", "-q", "--allow-empty", "-m", "one more")
+    scripted = _in_a_terminal(["import", "git", str(repo), "--json"], workspace)
+    assert "Importing" not in scripted
+    assert json.loads(scripted[scripted.index("{") :])["imported"] == 1

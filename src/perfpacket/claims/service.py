@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from perfpacket import plugins
@@ -19,7 +19,7 @@ from perfpacket.claims.value import ValueModel, load_value_model
 from perfpacket.errors import NotFoundError
 from perfpacket.evidence.people import find_person
 from perfpacket.slugs import unique_slugs
-from perfpacket.store.models import Claim, ClaimEvidence, Person, TelemetrySource
+from perfpacket.store.models import Claim, ClaimEvidence, Evidence, Person, TelemetrySource
 from perfpacket.telemetry.tables import located
 
 
@@ -256,6 +256,9 @@ def list_claims(session: Session, person: Person) -> list[dict[str, Any]]:
     return [claim_to_dict(c) for c in load_claims(session, person)]
 
 
+CANDIDATES = 10  # people named when a command needs --person and was not given it
+
+
 def resolve_person(session: Session, email: str | None, configured: str | None = None) -> Person:
     """The person a command is about: --person (or a packet's front matter), else the
     workspace's person, else the only one. Matched case-insensitively on email, any identity
@@ -268,10 +271,22 @@ def resolve_person(session: Session, email: str | None, configured: str | None =
         return people[0]
     if not people:
         raise NotFoundError("no people in this workspace yet", hint="import evidence first")
+    # The people with the most evidence first: in a team's history those are the likely ones.
+    held = dict(
+        session.execute(
+            select(Evidence.person_id, func.count())
+            .where(Evidence.person_id.is_not(None))
+            .group_by(Evidence.person_id)
+        ).all()
+    )
+    people.sort(key=lambda p: (-held.get(p.id, 0), p.email))
+    shown = ", ".join(f"{p.email} ({held.get(p.id, 0)} records)" for p in people[:CANDIDATES])
+    more = len(people) - CANDIDATES
     raise NotFoundError(
-        "more than one person in this workspace; say which",
+        f"{len(people)} people in this workspace; say whose",
         hint="--person EMAIL, or set person = EMAIL under [workspace] in perfpacket.toml; "
-        "known: " + ", ".join(p.email for p in people),
+        f"most evidence: {shown}"
+        + (f"; and {more} more (perfpacket people list)" if more > 0 else ""),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from perfpacket.cli._io import console, print_json, say, workspace_from
 from perfpacket.errors import NotFoundError
@@ -28,7 +28,13 @@ if TYPE_CHECKING:
 
 
 def _table(claims: list[Claim]) -> Table:
-    table = Table("claim", "estimate", "interval", "verdict", "value")
+    # A slug is what the packet cites: shown whole, the other columns wrap around it, and a
+    # number too long for its column folds onto the next line instead of losing digits.
+    widest = max((len(c.slug) for c in claims), default=5)
+    table = Table(
+        Column("claim", no_wrap=True, min_width=widest),
+        *(Column(name, overflow="fold") for name in ("estimate", "interval", "verdict", "value")),
+    )
     for c in claims:
         table.add_row(
             c.slug,

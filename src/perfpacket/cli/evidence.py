@@ -10,11 +10,14 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from perfpacket.cli._io import console, err_console, print_json, say, workspace_from
 from perfpacket.errors import InputError
@@ -31,6 +34,14 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
             raise InputError(f"--map '{pair}' is not NAME=COLUMN", hint="e.g. --map cost_usd=spend")
         out[key] = value
     return out
+
+
+class _Rate(ProgressColumn):
+    """Records per second, once Rich has measured a rate."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} records/s" if speed else "", style="progress.data.speed")
 
 
 def register(app: typer.Typer) -> None:
@@ -73,13 +84,15 @@ def register(app: typer.Typer) -> None:
                     TextColumn("{task.description}"),
                     BarColumn(),
                     MofNCompleteColumn(),
+                    _Rate(),
                     TimeElapsedColumn(),
                 )
+                # On a terminal only, and never under --json: a script reads stdout and stderr.
                 with Progress(
                     *columns,
                     console=err_console,
                     transient=True,
-                    disable=not err_console.is_terminal,
+                    disable=as_json or not err_console.is_terminal,
                 ) as bar:
                     task = bar.add_task(f"Importing {path.name}", total=None)
 
