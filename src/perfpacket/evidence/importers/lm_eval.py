@@ -1,7 +1,16 @@
 """lm-evaluation-harness results files (and the samples files beside them).
 
-Each becomes EvalRun records. Eval results carry no author: they belong to --person, or to
-the workspace's person.
+Each task becomes an EvalRun record. Eval results carry no author: they belong to --person,
+or to the workspace's person.
+
+- A group task (MMLU, or any entry of ``group_subtasks`` with subtasks) is kept as its own
+  aggregate record, with the n of its subtasks summed and the subtasks it aggregates named, so
+  it is neither dropped nor counted again as a task of its own.
+- Results from before lm-evaluation-harness 0.4 (``*-res.json``: ``results`` and ``versions``
+  only) record no sample count. For a proportion (accuracy) the harness reported the standard
+  error of the mean with the n − 1 denominator, se² = p(1 − p)/(n − 1), so n = p(1 − p)/se² + 1;
+  that n is used only when it comes out a whole number, and the record says it was derived.
+  A task with no such proportion is refused with that reason.
 """
 
 from __future__ import annotations
@@ -9,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from perfpacket.errors import InputError
 from perfpacket.evidence.importers._common import (
@@ -22,6 +32,57 @@ from perfpacket.evidence.importers._common import (
 from perfpacket.evidence.importers._evals import eval_run, reported_finite
 from perfpacket.evidence.records import BaseImporter, ImportContext, ImportOptions, Record
 
+# How far a derived n may sit from a whole number: the file's rounding, not a guess.
+WHOLE = 1e-3
+
+
+def _derived_n(path: Path, task: str, values: dict[str, Any]) -> tuple[int, str]:
+    """n of a pre-0.4 result from a proportion and its standard error (see the module doc)."""
+    for name in sorted(values):
+        p, se = values.get(name), values.get(f"{name}_stderr")
+        if not (isinstance(p, int | float) and isinstance(se, int | float)):
+            continue
+        if not 0 < p < 1 or se <= 0 or not math.isfinite(se):
+            continue
+        n = p * (1 - p) / se**2 + 1
+        if abs(n - round(n)) <= WHOLE and round(n) >= 2:
+            return round(n), f"derived from {name} and {name}_stderr: n = p(1 − p)/se² + 1"
+    raise InputError(
+        f"'{path}' field results.{task}: no sample count",
+        hint="results written before lm-evaluation-harness 0.4 record none, and this task has "
+        "no proportion with a non-zero standard error to derive it from; re-run it with 0.4 "
+        "or later, which writes n-samples",
+    )
+
+
+def _group_n(
+    path: Path,
+    task: str,
+    values: dict[str, Any],
+    subtasks: dict[str, list[str]],
+    n_samples: dict[str, Any],
+) -> tuple[int, str]:
+    """n of a group task: its subtasks' n summed (groups of groups followed down), else the
+    sample count the harness wrote on the group itself."""
+
+    def leaves(name: str, seen: frozenset[str]) -> list[str]:
+        if name in seen:
+            return []
+        if name not in subtasks:
+            return [name]
+        return [leaf for sub in subtasks[name] for leaf in leaves(sub, seen | {name})]
+
+    found = [(n_samples.get(leaf) or {}).get("effective") for leaf in leaves(task, frozenset())]
+    counts = [c for c in found if isinstance(c, int)]
+    if counts and len(counts) == len(found):
+        return sum(counts), "sum of its subtasks' n-samples.effective"
+    if isinstance(values.get("sample_len"), int):
+        return int(values["sample_len"]), "results.sample_len of the group"
+    raise InputError(
+        f"'{path}' field n-samples: no sample count for the subtasks of group '{task}'",
+        hint="export results with lm-evaluation-harness 0.4 or later",
+    )
+
 
 class LmEvalImporter(BaseImporter):
     name = "lm-eval"
@@ -34,7 +95,7 @@ class LmEvalImporter(BaseImporter):
         return path.is_file() and (
             b'"n-samples"' in head
             or b'"lm_eval_version"' in head
-            or (b'"results"' in head and b'"configs"' in head)
+            or (b'"results"' in head and (b'"configs"' in head or b'"versions"' in head))
             or (path.name.startswith("samples_") and b'"doc_id"' in head)
         )
 
@@ -61,6 +122,12 @@ class LmEvalImporter(BaseImporter):
         model = str(data.get("model_name") or config.get("model_args") or config.get("model") or "")
         when = parse_time(data.get("date") or path.stat().st_mtime, path, None, "date")
         n_samples = as_dict(data.get("n-samples"))
+        subtasks = {
+            group: [str(t) for t in members]
+            for group, members in as_dict(data.get("group_subtasks")).items()
+            if isinstance(members, list) and members
+        }
+        legacy = "n-samples" not in data and "configs" not in data and "config" not in data
         for task, values in results.items():
             if not isinstance(values, dict):
                 raise InputError(f"'{path}' field results.{task}: expected an object")
@@ -73,12 +140,20 @@ class LmEvalImporter(BaseImporter):
                 "n_shot": (data.get("n-shot") or {}).get(task),
                 "task_version": (data.get("versions") or {}).get(task),
             }
-            n = (n_samples.get(task) or {}).get("effective")
-            if not isinstance(n, int):
-                raise InputError(
-                    f"'{path}' field n-samples.{task}.effective: missing",
-                    hint="export results with lm-evaluation-harness 0.4 or later",
-                )
+            if legacy:
+                n, how = _derived_n(path, task, values)
+            elif task in subtasks:
+                n, how = _group_n(path, task, values, subtasks, n_samples)
+                metrics["aggregate_of"] = subtasks[task]
+            else:
+                effective = (n_samples.get(task) or {}).get("effective")
+                if not isinstance(effective, int):
+                    raise InputError(
+                        f"'{path}' field n-samples.{task}.effective: missing",
+                        hint="export results with lm-evaluation-harness 0.4 or later",
+                    )
+                n, how = effective, "n-samples.effective"
+            metrics["provenance"]["n_from"] = how
             yield eval_run(
                 suite=f"lm-eval/{task}",
                 model=model or None,

@@ -2,9 +2,9 @@
 into the app database.
 
 - OTLP JSON (``resourceSpans`` with ``scopeSpans`` or the legacy ``instrumentationLibrarySpans``,
-  or a Tempo export's ``batches``): the spans carrying ``gen_ai.*`` attributes are flattened to
-  a Parquet file in the workspace (operation, request and response model, input, output and
-  cache tokens, latency, status).
+  or a Tempo export's ``batches``) and Jaeger JSON exports (``data`` of traces with ``spans``):
+  the spans carrying ``gen_ai.*`` attributes are flattened to a Parquet file in the workspace
+  (operation, request and response model, input, output and cache tokens, latency, status).
 - LiteLLM spend logs (CSV or JSONL with ``startTime`` and ``spend``): registered in place.
 - Any CSV, Parquet or JSONL: registered in place, with ``--map NAME=COLUMN`` for its columns
   (timestamp, cost_usd, latency_ms, status, input_tokens, output_tokens, cached_tokens,
@@ -89,46 +89,105 @@ def _nanos(value: Any) -> int | None:
     return int(value) if value not in (None, "") else None
 
 
+def _genai_row(
+    attrs: dict[str, Any],
+    start_ns: int,
+    end_ns: int | None,
+    error: bool,
+    ids: tuple[Any, Any, Any],
+) -> dict[str, Any] | None:
+    """One telemetry row from a span's attributes; None for a span that is no GenAI
+    operation. Token counts fall back to the older semantic conventions' names."""
+    if not any(marker in attrs for marker in GENAI_MARKERS):
+        return None
+    trace_id, span_id, name = ids
+    return {
+        "ts": datetime.fromtimestamp(start_ns / 1e9, tz=UTC),
+        "trace_id": trace_id,
+        "span_id": span_id,
+        "name": name,
+        "operation": attrs.get("gen_ai.operation.name"),
+        "system": attrs.get("gen_ai.system") or attrs.get("gen_ai.provider.name"),
+        "request_model": attrs.get("gen_ai.request.model"),
+        "response_model": attrs.get("gen_ai.response.model"),
+        "input_tokens": _first(attrs, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"),
+        "output_tokens": _first(
+            attrs, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"
+        ),
+        "cached_tokens": _first(
+            attrs, "gen_ai.usage.cache_read_input_tokens", "gen_ai.usage.cached_tokens"
+        ),
+        "latency_ms": (end_ns - start_ns) / 1e6 if end_ns is not None else None,
+        "status": "error" if error else "ok",
+        "cost_usd": attrs.get("gen_ai.usage.cost"),
+    }
+
+
+def _first(attrs: dict[str, Any], *names: str) -> Any:
+    return next((attrs[n] for n in names if attrs.get(n) is not None), None)
+
+
 def flatten_otlp(path: Path) -> list[dict[str, Any]]:
-    """One row per GenAI span."""
+    """One row per GenAI span of an OTLP JSON (or Tempo) export."""
     rows = []
     for i, span in enumerate(_spans(load_json(path), path)):
         attrs = {
-            a.get("key"): _value(a) for a in span.get("attributes") or [] if isinstance(a, dict)
+            str(a.get("key")): _value(a)
+            for a in span.get("attributes") or []
+            if isinstance(a, dict)
         }
-        if not any(marker in attrs for marker in GENAI_MARKERS):
-            continue
         start, end = _nanos(span.get("startTimeUnixNano")), _nanos(span.get("endTimeUnixNano"))
         if start is None:
-            raise InputError(f"'{path}' field spans[{i}].startTimeUnixNano: missing")
+            if any(marker in attrs for marker in GENAI_MARKERS):
+                raise InputError(f"'{path}' field spans[{i}].startTimeUnixNano: missing")
+            continue
         code = (span.get("status") or {}).get("code")
-        rows.append(
-            {
-                "ts": datetime.fromtimestamp(start / 1e9, tz=UTC),
-                "trace_id": span.get("traceId"),
-                "span_id": span.get("spanId"),
-                "name": span.get("name"),
-                "operation": attrs.get("gen_ai.operation.name"),
-                "system": attrs.get("gen_ai.system") or attrs.get("gen_ai.provider.name"),
-                "request_model": attrs.get("gen_ai.request.model"),
-                "response_model": attrs.get("gen_ai.response.model"),
-                "input_tokens": attrs.get("gen_ai.usage.input_tokens"),
-                "output_tokens": attrs.get("gen_ai.usage.output_tokens"),
-                "cached_tokens": attrs.get("gen_ai.usage.cache_read_input_tokens")
-                or attrs.get("gen_ai.usage.cached_tokens"),
-                "latency_ms": (end - start) / 1e6 if end is not None else None,
-                "status": "error" if code in (2, "STATUS_CODE_ERROR") else "ok",
-                "cost_usd": attrs.get("gen_ai.usage.cost"),
-            }
-        )
+        ids = (span.get("traceId"), span.get("spanId"), span.get("name"))
+        row = _genai_row(attrs, start, end, code in (2, "STATUS_CODE_ERROR"), ids)
+        if row is not None:
+            rows.append(row)
     return rows
+
+
+def flatten_jaeger(path: Path) -> list[dict[str, Any]]:
+    """One row per GenAI span of a Jaeger JSON export (``{"data": [{"spans": [...]}]}``):
+    tags for attributes, start time and duration in microseconds, an error when the span's
+    ``otel.status_code`` is ERROR or its ``error`` tag is true."""
+    doc = load_json(path)
+    traces = doc.get("data") if isinstance(doc, dict) else None
+    if not isinstance(traces, list):
+        raise InputError(f"'{path}' field data: expected the list of traces of a Jaeger export")
+    rows = []
+    for t, trace in enumerate(traces):
+        for i, span in enumerate(trace.get("spans") or [] if isinstance(trace, dict) else []):
+            attrs = {
+                str(tag.get("key")): tag.get("value")
+                for tag in span.get("tags") or []
+                if isinstance(tag, dict)
+            }
+            start, duration = span.get("startTime"), span.get("duration")
+            if not isinstance(start, int):
+                if any(marker in attrs for marker in GENAI_MARKERS):
+                    raise InputError(f"'{path}' field data[{t}].spans[{i}].startTime: missing")
+                continue
+            end = start + duration if isinstance(duration, int) else None
+            error = attrs.get("otel.status_code") == "ERROR" or attrs.get("error") is True
+            ids = (span.get("traceID"), span.get("spanID"), span.get("operationName"))
+            row = _genai_row(attrs, start * 1000, end * 1000 if end else None, error, ids)
+            if row is not None:
+                rows.append(row)
+    return rows
+
+
+def _is_jaeger(head: str) -> bool:
+    return '"data"' in head and '"traceID"' in head
 
 
 class TelemetryImporter(BaseImporter):
     name = "telemetry"
     description = (
-        "request-level telemetry: OTLP JSON traces, LiteLLM spend logs, or a CSV, Parquet or "
-        "JSONL table (map its columns with --map)"
+        "request-level telemetry: OTLP JSON or Jaeger JSON traces, LiteLLM spend logs, or a CSV, "
+        "Parquet or JSONL table (map its columns with --map)"
     )
     version = "1"
 
@@ -138,7 +197,12 @@ class TelemetryImporter(BaseImporter):
         if path.suffix == ".parquet":
             return head.startswith(b"PAR1")
         text = head.decode("utf-8", errors="replace")
-        return "resourceSpans" in text or '"batches"' in text or path.suffix in {".csv", ".jsonl"}
+        return (
+            "resourceSpans" in text
+            or '"batches"' in text
+            or _is_jaeger(text)
+            or path.suffix in {".csv", ".jsonl"}
+        )
 
     def content_hash(self, path: Path, options: ImportOptions) -> str:
         # The name and the column mapping are part of the registration, not only the file.
@@ -173,8 +237,8 @@ class TelemetryImporter(BaseImporter):
             head = fh.read(4096).decode("utf-8", errors="replace")
         if path.suffix == ".parquet":
             fmt, uri = "parquet", path
-        elif "resourceSpans" in head or '"batches"' in head:
-            rows = flatten_otlp(path)
+        elif "resourceSpans" in head or '"batches"' in head or _is_jaeger(head):
+            rows = flatten_jaeger(path) if _is_jaeger(head) else flatten_otlp(path)
             if not rows:
                 raise InputError(
                     f"'{path}': no spans with gen_ai.* attributes", hint="export GenAI traces"

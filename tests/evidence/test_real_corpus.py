@@ -1,0 +1,220 @@
+"""Every real file of the corpus (tests/data/real, provenance in PROVENANCE.md) imports, or is
+refused for a true reason. What each import stored is checked against the raw file, read
+independently here with the standard library: task and span counts, sample sizes, incident
+counts. Nobody on this project wrote these files."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.evidence.conftest import run
+
+REAL = Path(__file__).resolve().parents[1] / "data" / "real"
+PERSON = "corpus@example.com"
+GENAI = (
+    "gen_ai.operation.name",
+    "gen_ai.system",
+    "gen_ai.provider.name",
+    "gen_ai.request.model",
+    "gen_ai.agent.name",
+    "gen_ai.tool.name",
+)
+
+
+def _raw(path: Path) -> Any:
+    # lm-eval writes bare NaN and Infinity, which Python's json reads as floats.
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _evidence() -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = json.loads(run("evidence", "list", "--json").stdout)
+    return records
+
+
+# --- what the raw file says, per format ------------------------------------------------------
+
+
+def lm_eval_runs(path: Path) -> dict[str, int]:
+    """Suite -> n: n-samples for a task, its subtasks' n summed for a group."""
+    data = _raw(path)
+    effective = {t: v["effective"] for t, v in data["n-samples"].items()}
+    groups = {g: subs for g, subs in (data.get("group_subtasks") or {}).items() if subs}
+
+    def n(task: str) -> int:
+        return sum(n(s) for s in groups[task]) if task in groups else effective[task]
+
+    return {f"lm-eval/{task}": n(task) for task in data["results"]}
+
+
+def lm_eval_legacy_runs(path: Path) -> dict[str, int]:
+    """A pre-0.4 file: n from the accuracy and its standard error, se² = p(1 − p)/(n − 1)."""
+    runs = {}
+    for task, values in _raw(path)["results"].items():
+        name = "acc" if "acc" in values else "pct_stereotype"
+        p, se = values[name], values[f"{name}_stderr"]
+        runs[f"lm-eval/{task}"] = round(p * (1 - p) / se**2 + 1)
+    return runs
+
+
+def inspect_runs(path: Path) -> dict[str, int]:
+    if path.suffix == ".eval":
+        with zipfile.ZipFile(path) as z:
+            header = json.loads(z.read("header.json"))
+            samples = [n for n in z.namelist() if n.startswith("samples/")]
+    else:
+        header = _raw(path)
+        samples = header.get("samples") or []
+    results = header.get("results") or {}
+    n = results.get("completed_samples") or results.get("total_samples") or len(samples)
+    return {f"inspect/{header['eval']['task']}": n}
+
+
+def genai_spans(path: Path) -> int:
+    """Spans that are GenAI operations, in an OTLP, Tempo or Jaeger export."""
+    doc = _raw(path)
+    if "data" in doc:  # Jaeger
+        spans = [{t["key"] for t in s.get("tags", [])} for tr in doc["data"] for s in tr["spans"]]
+    else:
+        batches = doc.get("resourceSpans") or doc.get("batches")
+        spans = [
+            {a["key"] for a in s.get("attributes", [])}
+            for b in batches
+            for sc in b.get("scopeSpans") or b.get("instrumentationLibrarySpans") or []
+            for s in sc.get("spans", [])
+        ]
+    return sum(1 for keys in spans if keys & set(GENAI))
+
+
+Expect = Callable[[Path], Any]
+IMPORTS: list[tuple[str, str, Expect]] = [
+    ("lm_eval_harness/results_2025-06-30T19-40-09.461247.json", "lm-eval", lm_eval_runs),
+    ("lm_eval_harness/results_2025-01-21T00-40-03.356274.json", "lm-eval", lm_eval_runs),
+    ("lm_eval_harness/groups/cpu_group_regression_expected.json", "lm-eval", lm_eval_runs),
+    ("lm_eval_harness/groups/cpu_regression_expected.json", "lm-eval", lm_eval_runs),
+    ("lm_eval_harness/old_res/arc_easy-v0-res.json", "lm-eval", lm_eval_legacy_runs),
+    ("lm_eval_harness/old_res/boolq-v1-res.json", "lm-eval", lm_eval_legacy_runs),
+    ("lm_eval_harness/old_res/crows_pairs_english-v0-res.json", "lm-eval", lm_eval_legacy_runs),
+    *(
+        (str(p.relative_to(REAL)), "inspect", inspect_runs)
+        for p in sorted((REAL / "inspect_ai").rglob("*"))
+        if p.is_file() and p.name != "log_invalid.txt"
+    ),
+]
+TELEMETRY = [
+    "otel_genai/tempo_export_with_batches.json",
+    "otel_genai/adk_py/v2_default/S1.json",
+    "otel_genai/jaeger/helm_2.json",
+    "otel_genai/jaeger/k8s.json",
+]
+REFUSED = [
+    # (file, kind, what the refusal must say)
+    ("lm_eval_harness/old_res/coqa-v1-res.json", "lm-eval", "field results.coqa: no sample count"),
+    (
+        "lm_eval_harness/old_res/gsm8k-v0-res.json",
+        "lm-eval",
+        "field results.gsm8k: no sample count",
+    ),
+    ("inspect_ai/eval_log/log_invalid.txt", "inspect", "is not an Inspect eval log"),
+    *(
+        (f"octokit_fixtures/{name}/normalized-fixture.json", "github-prs", "is not GitHub pull")
+        for name in ("errors", "paginate-issues", "search-issues")
+    ),
+]
+
+
+def _by_source(path: Path) -> list[dict[str, Any]]:
+    return [e for e in _evidence() if e["source"] == str(path)]
+
+
+@pytest.mark.parametrize(("name", "kind", "expect"), IMPORTS, ids=[i[0] for i in IMPORTS])
+def test_an_eval_file_imports_whole(workspace: Path, name: str, kind: str, expect: Expect) -> None:
+    assert run("people", "add", PERSON, "--name", "Corpus").exit_code == 0
+    path = REAL / name
+    done = run("import", kind, str(path), "--person", PERSON, "--json")
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    expected = expect(path)
+    # Every task of the file is stored once; none is dropped, none counted twice.
+    assert report["imported"] + report["duplicates"] == len(expected)
+    stored = {e["suite"]: e["n"] for e in _by_source(path)}
+    assert stored == expected
+
+
+def test_the_two_formats_of_one_inspect_run_are_one_record(workspace: Path) -> None:
+    assert run("people", "add", PERSON, "--name", "Corpus").exit_code == 0
+    for name in ("log_formats.eval", "log_formats.json"):
+        path = REAL / "inspect_ai" / name
+        assert run("import", "inspect", str(path), "--person", PERSON).exit_code == 0
+    runs = [e for e in _evidence() if e["kind"] == "eval_run"]
+    assert len(runs) == 1
+
+
+def test_a_group_task_is_an_aggregate_of_its_subtasks(workspace: Path) -> None:
+    assert run("people", "add", PERSON, "--name", "Corpus").exit_code == 0
+    path = REAL / "lm_eval_harness/groups/cpu_group_regression_expected.json"
+    assert run("import", "lm-eval", str(path), "--person", PERSON).exit_code == 0
+    group = next(e for e in _evidence() if e["suite"] == "lm-eval/regression_arc")
+    assert group["metrics"]["aggregate_of"] == ["arc_challenge", "arc_easy"]
+    assert group["metrics"]["acc,none"] == _raw(path)["groups"]["regression_arc"]["acc,none"]
+
+
+def test_a_legacy_result_derives_n_and_says_so(workspace: Path) -> None:
+    """The derived n equals the published size of each benchmark's split: ARC-Easy test,
+    2,376 questions (Clark et al. 2018, arXiv:1803.05457, table 1); BoolQ dev, 3,270
+    questions (Clark et al. 2019, arXiv:1905.10044, section 3)."""
+    assert run("people", "add", PERSON, "--name", "Corpus").exit_code == 0
+    for name in ("arc_easy-v0-res.json", "boolq-v1-res.json"):
+        path = REAL / "lm_eval_harness/old_res" / name
+        assert run("import", "lm-eval", str(path), "--person", PERSON).exit_code == 0
+    runs = {e["suite"]: e for e in _evidence()}
+    assert runs["lm-eval/arc_easy"]["n"] == 2376
+    assert runs["lm-eval/boolq"]["n"] == 3270
+    assert runs["lm-eval/boolq"]["metrics"]["provenance"]["n_from"].startswith(
+        "derived from acc and acc_stderr"
+    )
+
+
+@pytest.mark.parametrize("name", TELEMETRY)
+def test_a_trace_export_registers_every_genai_span(workspace: Path, name: str) -> None:
+    import duckdb
+
+    path = REAL / name
+    done = run("import", "telemetry", str(path), "--json")
+    assert done.exit_code == 0, done.output
+    flat = next((workspace / ".perfpacket" / "telemetry").glob(f"{path.stem}-*.parquet"))
+    rows = duckdb.sql(f"SELECT count(*) FROM '{flat}'").fetchall()[0][0]
+    assert rows == genai_spans(path) > 0
+
+
+def test_pagerduty_pages_of_two_versions_are_one_set_of_incidents(workspace: Path) -> None:
+    newer = REAL / "pagerduty/incidents_raw.json"
+    older = REAL / "pagerduty/older/incidents_raw_658a4c5.json"
+    for path in (newer, older):
+        assert run("import", "pagerduty", str(path)).exit_code == 0
+    incidents = [e for e in _evidence() if e["kind"] == "incident"]
+    raw = {(i["id"], i["created_at"]) for p in (newer, older) for i in _raw(p)}
+    assert len(incidents) == len(raw)
+
+
+@pytest.mark.parametrize(("name", "kind", "reason"), REFUSED, ids=[r[0] for r in REFUSED])
+def test_a_file_is_refused_only_for_a_true_reason(
+    workspace: Path, name: str, kind: str, reason: str
+) -> None:
+    done = run("import", kind, str(REAL / name))
+    assert done.exit_code == 2
+    assert reason in " ".join(done.stderr.split())
+    assert _evidence() == []
+
+
+def test_the_corpus_is_documented_and_large_enough() -> None:
+    files = [p for p in REAL.rglob("*") if p.is_file() and p.suffix != ".md"]
+    provenance = (REAL / "PROVENANCE.md").read_text(encoding="utf-8")
+    undocumented = [str(p.relative_to(REAL)) for p in files if p.name not in provenance]
+    assert undocumented == []
+    assert len(files) >= 40
