@@ -90,6 +90,7 @@ def test_imports_every_case(workspace: Path, repo: Path) -> None:
         "duplicates": 0,
         "skipped": 0,
         "warnings": [],
+        "notes": [],
     }
     c = _changes(workspace)
     first = c["first"]

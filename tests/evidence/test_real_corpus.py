@@ -6,6 +6,7 @@ counts. Nobody on this project wrote these files."""
 from __future__ import annotations
 
 import json
+import math
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -218,3 +219,54 @@ def test_the_corpus_is_documented_and_large_enough() -> None:
     undocumented = [str(p.relative_to(REAL)) for p in files if p.name not in provenance]
     assert undocumented == []
     assert len(files) >= 40
+
+
+def test_a_folder_imports_every_file_of_its_kind_and_lists_the_refused(workspace: Path) -> None:
+    """lm-eval over the corpus folder: each results file once (the samples file comes along
+    with its results file), the two pre-0.4 files with no sample count refused by name, and
+    everything else stored."""
+    assert run("people", "add", PERSON, "--name", "Corpus").exit_code == 0
+    folder = REAL / "lm_eval_harness"
+    done = run("import", "lm-eval", str(folder), "--person", PERSON, "--json")
+    assert done.exit_code == 2  # something was refused
+    out = json.loads(done.stdout)
+    refused = {Path(r["source"]).name for r in out if "error" in r}
+    assert refused == {"coqa-v1-res.json", "gsm8k-v0-res.json"}
+    landed = [r for r in out if "error" not in r]
+    results = [p for p in folder.rglob("*.json")]
+    assert len(landed) == len(results) - len(refused)
+    with_samples = next(r for r in landed if r["source"].endswith("19-40-09.461247.json"))
+    samples = folder / "samples_polymer_tg_prediction_2025-06-30T19-40-09.461247.jsonl"
+    rows = [json.loads(line) for line in samples.read_text().splitlines() if line.strip()]
+    finite = sum(1 for r in rows if math.isfinite(r[r["metrics"][0]]))
+    assert (finite, len(rows)) == (7, 24)
+    assert with_samples["notes"] == [
+        f"'{samples.name}': {finite} samples imported as items of polymer_tg_prediction"
+    ]
+    suites = {e["suite"] for e in _evidence()}
+    assert "lm-eval/regression_arc" in suites and "lm-eval/boolq" in suites
+    # Again: every file is already there, and the refused ones are refused again.
+    again = json.loads(run("import", "lm-eval", str(folder), "--person", PERSON, "--json").stdout)
+    assert sum(r.get("imported", 0) for r in again) == 0
+
+
+def test_a_partial_multi_path_import_says_which_paths_landed(workspace: Path) -> None:
+    assert run("people", "add", PERSON, "--name", "Corpus").exit_code == 0
+    good = REAL / "inspect_ai/log_formats.eval"
+    wrong = REAL / "promptfoo/sample-export.json"
+    done = run("import", "inspect", str(good), str(wrong), "--person", PERSON)
+    assert done.exit_code == 2
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"{good}: 1 imported, 0 updated, 0 already present, 0 skipped"
+    assert lines[-2].startswith(f"{wrong}: refused: '{wrong}' is not an Inspect eval log")
+    assert "it looks like promptfoo" in lines[-2]
+    assert lines[-1] == "1 of 2 files read (1 new records); 1 refused"
+    assert [e["kind"] for e in _evidence()] == ["eval_run"]
+
+
+def test_a_folder_with_nothing_of_the_kind_names_what_it_holds(workspace: Path) -> None:
+    done = run("import", "lm-eval", str(REAL / "inspect_ai"))
+    assert done.exit_code == 2
+    message = " ".join(done.stderr.split())
+    assert "holds no lm-evaluation-harness output" in message
+    assert "it holds files of: inspect" in message

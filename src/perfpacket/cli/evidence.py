@@ -21,7 +21,7 @@ from rich.text import Text
 
 from perfpacket.cli._io import console, err_console, print_json, say, workspace_from
 from perfpacket.errors import InputError
-from perfpacket.evidence.load import import_path
+from perfpacket.evidence.load import expand, import_path
 from perfpacket.evidence.people import add_person, link_identity, list_people
 from perfpacket.evidence.query import list_evidence
 
@@ -78,44 +78,79 @@ def register(app: typer.Typer) -> None:
             telemetry_dir=ws.state_dir / "telemetry",
             workspace_root=ws.root,
         )
-        with ws.open_store() as store:
-            for path in paths:
-                columns = (
-                    TextColumn("{task.description}"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    _Rate(),
-                    TimeElapsedColumn(),
-                )
-                # On a terminal only, and never under --json: a script reads stdout and stderr.
-                with Progress(
-                    *columns,
-                    console=err_console,
-                    transient=True,
-                    disable=as_json or not err_console.is_terminal,
-                ) as bar:
-                    task = bar.add_task(f"Importing {path.name}", total=None)
+        # A folder stands for every file of the kind inside it; each file is its own
+        # transaction, and a refused one stops nothing else.
+        targets: list[Path] = []
+        refused: list[tuple[Path, InputError]] = []
+        for given in paths:
+            try:
+                targets.extend(expand(kind, given))
+            except InputError as exc:
+                if len(paths) == 1:
+                    raise
+                refused.append((given, exc))
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            _Rate(),
+            TimeElapsedColumn(),
+        )
+        with (
+            ws.open_store() as store,
+            # On a terminal only, and never under --json: a script reads stdout and stderr.
+            Progress(
+                *columns,
+                console=err_console,
+                transient=True,
+                disable=as_json or not err_console.is_terminal,
+            ) as bar,
+        ):
+            files = bar.add_task("Files", total=len(targets), visible=len(targets) > 1)
+            for path in targets:
+                task = bar.add_task(f"Importing {path.name}", total=None)
 
-                    def advance(step: int, total: int | None, task: TaskID = task) -> None:
-                        if total is not None:
-                            bar.update(task, total=total)
-                        bar.advance(task, step)
+                def advance(step: int, total: int | None, task: TaskID = task) -> None:
+                    if total is not None:
+                        bar.update(task, total=total)
+                    bar.advance(task, step)
 
+                try:
                     reports.append(
                         import_path(store, kind, path, options, person, advance, ws.person)
                     )
+                except InputError as exc:
+                    if len(targets) == 1 and not refused:
+                        raise
+                    refused.append((path, exc))
+                bar.remove_task(task)
+                bar.advance(files)
         if as_json:
-            print_json(
-                reports[0].to_dict() if len(reports) == 1 else [r.to_dict() for r in reports]
-            )
-            return
-        for r in reports:
-            say(
-                f"{r.source}: {r.imported} imported, {r.updated} updated, "
-                f"{r.duplicates} already present, {r.skipped} skipped"
-            )
-            for warning in r.warnings:
-                say(f"  warning: {warning}")
+            out = [r.to_dict() for r in reports] + [
+                {"source": str(p), "kind": kind, "error": e.message, "hint": e.hint}
+                for p, e in refused
+            ]
+            print_json(out[0] if len(out) == 1 and not refused else out)
+        else:
+            for r in reports:
+                say(
+                    f"{r.source}: {r.imported} imported, {r.updated} updated, "
+                    f"{r.duplicates} already present, {r.skipped} skipped"
+                )
+                for note in r.notes:
+                    say(f"  note: {note}")
+                for warning in r.warnings:
+                    say(f"  warning: {warning}")
+            for p, e in refused:
+                say(f"{p}: refused: {e.message}" + (f" ({e.hint})" if e.hint else ""))
+            if len(reports) + len(refused) > 1:
+                total = sum(r.imported for r in reports)
+                say(
+                    f"{len(reports)} of {len(reports) + len(refused)} files read "
+                    f"({total} new records); {len(refused)} refused"
+                )
+        if refused:
+            raise typer.Exit(2)
 
     evidence_app = typer.Typer(help="Imported evidence records.")
     app.add_typer(evidence_app, name="evidence")

@@ -30,6 +30,9 @@ class _Context:
     def warn(self, message: str) -> None:
         self.report.warnings.append(message)
 
+    def note(self, message: str) -> None:
+        self.report.notes.append(message)
+
     def progress(self, advance: int = 1, total: int | None = None) -> None:
         if self._progress:
             self._progress(advance, total)
@@ -64,6 +67,40 @@ def choose_importer(kind: str, path: Path) -> Importer:
         )
         raise InputError(f"'{path}' is not {importer.description}", hint=hint)
     return importer
+
+
+def expand(kind: str, path: Path) -> list[Path]:
+    """What importing ``path`` covers: the path itself when the kind reads it whole (a file, a
+    git repository, an MLflow store, a folder of feedback), else every file of the kind inside
+    the folder and its subfolders (hidden ones left out), in name order."""
+    registry = plugins.importers()
+    if kind not in registry:
+        raise InputError(
+            f"unknown import kind '{kind}'", hint="kinds: " + ", ".join(registry.names())
+        )
+    if not path.is_dir():
+        return [path]
+    importer = registry.get(kind)
+    if importer.sniff(path, b""):
+        return [path]
+    files = [
+        p
+        for p in sorted(path.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    ]
+    heads = {p: _head(p) for p in files}
+    found = importer.members([p for p in files if importer.sniff(p, heads[p])])
+    if not found:
+        others = sorted(
+            {i.name for i in registry if i.name != kind for p in files if i.sniff(p, heads[p])}
+        )
+        if not others:
+            choose_importer(kind, path)  # "is not a git repository", with its hints
+        raise InputError(
+            f"'{path}' holds no {importer.description} ({len(files)} files looked at)",
+            hint="it holds files of: " + ", ".join(others),
+        )
+    return found
 
 
 class _People:

@@ -41,6 +41,7 @@ class ImportReport:
     duplicates: int = 0
     skipped: int = 0
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +52,7 @@ class ImportReport:
             "duplicates": self.duplicates,
             "skipped": self.skipped,
             "warnings": self.warnings,
+            "notes": self.notes,
         }
 
 
@@ -70,6 +72,10 @@ class ImportOptions:
 
 class ImportContext(Protocol):
     def warn(self, message: str) -> None: ...
+
+    def note(self, message: str) -> None:
+        """Something the user should see that is not a problem ("817 samples imported")."""
+        ...
 
     def progress(self, advance: int = 1, total: int | None = None) -> None: ...
 
@@ -104,11 +110,20 @@ class Importer(Protocol):
         """Anything else the import writes, in the same transaction, after the records."""
         ...
 
+    def members(self, files: list[Path]) -> list[Path]:
+        """Of the files of this format found in a folder, the ones to import one by one (a
+        results file's samples files come along with it, so they are not listed again)."""
+        ...
+
 
 class BaseImporter:
-    """Defaults for an importer: version 1, and nothing written besides its records."""
+    """Defaults for an importer: version 1, nothing written besides its records, and every
+    file of the format in a folder imported on its own."""
 
     version = "1"
+
+    def members(self, files: list[Path]) -> list[Path]:
+        return files
 
     def finish(
         self,

@@ -82,6 +82,13 @@ class InspectImporter(BaseImporter):
                     passed += numeric == 1.0
                 break
         n = int(results.get("completed_samples") or results.get("total_samples") or len(samples))
+        if items:
+            ctx.note(f"{len(items)} scored samples imported as items, of {n} completed")
+        else:
+            ctx.note(
+                f"no scored samples in the log: the results ({n} samples) are kept, "
+                "with no per-sample items"
+            )
         when = parse_time(require(ev, "created", path, None, str), path, None, "eval.created")
         yield eval_run(
             suite=f"inspect/{require(ev, 'task', path, None, str)}",

@@ -99,6 +99,12 @@ class LmEvalImporter(BaseImporter):
             or (path.name.startswith("samples_") and b'"doc_id"' in head)
         )
 
+    def members(self, files: list[Path]) -> list[Path]:
+        """A samples file comes along with the results file beside it; one without a results
+        file stays listed, so the import says why it was not read."""
+        covered = {s for f in files if not f.name.startswith("samples_") for s in self._samples(f)}
+        return [f for f in files if f not in covered]
+
     def _samples(self, path: Path) -> list[Path]:
         if path.name.startswith("samples_"):
             return [path]
@@ -187,4 +193,5 @@ class LmEvalImporter(BaseImporter):
                     f"(lines {', '.join(map(str, left_out))})"
                 )
             found[task] = items
+            ctx.note(f"'{sample_file.name}': {len(items)} samples imported as items of {task}")
         return found
