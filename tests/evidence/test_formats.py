@@ -112,9 +112,12 @@ def test_imports_and_reimport_changes_nothing(
 
 def test_mlflow_file_store(workspace: Path, tmp_path: Path) -> None:
     store = mlflow_store(tmp_path)
+    # A run that logged no model param: its name stands in, as nothing better is recorded.
+    (store / "1" / "aaa111" / "params" / "model").unlink()
     assert import_json("mlflow", store)["imported"] == 2
     runs = _records(workspace, EvalRun)
-    assert {r.model for r in runs} == {"run-aaa", "run-bbb"}
+    # The model comes from the run's params, not from the run's name.
+    assert {r.model for r in runs} == {"run-aaa", "reranker-bbb"}
     latest = max(runs, key=lambda r: r.run_at)
     assert latest.metrics["ndcg_at_10"] == 0.70  # the last point of the metric history
     assert latest.metrics["params"] == {"model": "reranker-bbb"}
@@ -217,6 +220,32 @@ def test_openai_evals_fields(workspace: Path) -> None:
         1,
     )
     assert r.metrics["accuracy"] == pytest.approx(1 / 3)
+
+
+def test_a_model_graded_openai_eval_gets_its_n_from_the_grader(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """ModelBasedClassify (openai/evals, evals/elsuite/modelgraded/classify.py) records one
+    "metrics" event per sample with the grader's choice and score; a choice it could not
+    parse has score null and is no score."""
+    spec = {
+        "completion_fns": ["gpt-4o-mini"],
+        "eval_name": "coqa-closedqa-correct.dev.v0",
+        "run_id": "240101000000ABCDEFGH",
+        "created_at": "2024-01-01 00:00:00.000000",
+    }
+    lines = [{"spec": spec}, {"final_report": {"counts/Y": 2, "counts/N": 1, "score": 2 / 3}}]
+    for i, (choice, score) in enumerate(
+        [("Y", 1.0), ("N", 0.0), ("Y", 1.0), ("__invalid__", None)]
+    ):
+        data = {"choice": choice, "score": score}
+        lines.append({"sample_id": f"coqa.dev.{i}", "type": "metrics", "data": data})
+    path = tmp_path / "modelgraded.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    report = import_json("openai-evals", path)
+    assert report["notes"] == ["3 samples scored by the grading model"]
+    (r,) = _records(workspace, EvalRun)
+    assert (r.n, r.passed, r.metrics["graded_by"]) == (3, 2, "model")
 
 
 def test_feedback_is_attributed_to_the_person_it_is_about(workspace: Path) -> None:

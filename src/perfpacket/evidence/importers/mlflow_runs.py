@@ -19,6 +19,20 @@ from perfpacket.evidence.importers._common import (
 from perfpacket.evidence.importers._evals import eval_run, reported_finite
 from perfpacket.evidence.records import BaseImporter, ImportContext, ImportOptions, Record
 
+# Where MLflow users record the model a run evaluated, in the order they are trusted: a param
+# (logged by the code that called the model), then a tag.
+MODEL_KEYS = ("model", "model_name", "model_id", "llm_model", "llm", "openai_model")
+
+
+def _model(params: dict[str, str], tags: dict[str, str]) -> str | None:
+    """The model a run names in its params or tags; None when it names none, and the run's
+    name stands in (a run name is not a model, so it is only the fallback)."""
+    for source in (params, tags):
+        for key in MODEL_KEYS:
+            if source.get(key):
+                return source[key]
+    return None
+
 
 class MlflowImporter(BaseImporter):
     name = "mlflow"
@@ -92,7 +106,10 @@ class MlflowImporter(BaseImporter):
                 )
                 yield eval_run(
                     suite=f"mlflow/{exp['name']}",
-                    model=tags.get("mlflow.runName") or run.get("run_name") or run_id,
+                    model=_model(params, tags)
+                    or tags.get("mlflow.runName")
+                    or run.get("run_name")
+                    or run_id,
                     when=parse_time(start / 1000, run_meta, None, "start_time"),
                     n=0,
                     passed=None,

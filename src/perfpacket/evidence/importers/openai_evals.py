@@ -39,6 +39,7 @@ class OpenAIEvalsImporter(BaseImporter):
         spec: dict[str, Any] | None = None
         report: dict[str, Any] = {}
         items: dict[str, float] = {}
+        graded: dict[str, float] = {}  # model-graded evals: a "metrics" event per sample
         for line, obj in read_jsonl(path):
             if "spec" in obj:
                 spec = obj["spec"]
@@ -49,6 +50,12 @@ class OpenAIEvalsImporter(BaseImporter):
                 if "correct" not in data:
                     raise InputError(f"'{path}' line {line} / field data.correct: missing")
                 items[str(obj.get("sample_id"))] = 1.0 if data["correct"] else 0.0
+            elif obj.get("type") == "metrics":
+                # ModelBasedClassify records {choice, score}; score is None for a choice the
+                # grader's answer did not parse to, which is no score at all.
+                score = (obj.get("data") or {}).get("score")
+                if isinstance(score, int | float) and not isinstance(score, bool):
+                    graded[str(obj.get("sample_id"))] = float(score)
         if spec is None:
             raise InputError(
                 f"'{path}' line 1 / field spec: missing", hint="pass the full record log of oaieval"
@@ -57,13 +64,23 @@ class OpenAIEvalsImporter(BaseImporter):
             spec.get("created_at") or path.stat().st_mtime, path, None, "spec.created_at"
         )
         completion = spec.get("completion_fns") or [None]
+        metrics = dict(report)
+        passed: int | None = int(sum(items.values()))
+        if not items and graded:
+            # A model-graded eval: its n is the samples the grader scored; "passed" only when
+            # the scores are pass/fail.
+            items = graded
+            binary = set(graded.values()) <= {0.0, 1.0}
+            passed = int(sum(graded.values())) if binary else None
+            metrics["graded_by"] = "model"
+            ctx.note(f"{len(graded)} samples scored by the grading model")
         yield eval_run(
             suite=f"openai-evals/{spec.get('eval_name')}",
             model=completion[0],
             when=when,
             n=len(items),
-            passed=int(sum(items.values())),
-            metrics=reported_finite(ctx, dict(report), "final_report"),
+            passed=passed,
+            metrics=reported_finite(ctx, metrics, "final_report"),
             items=items or None,
             key=f"openai-evals:{spec.get('run_id')}",
         )
