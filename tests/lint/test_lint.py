@@ -102,6 +102,8 @@ def test_bare_file_skips_claim_rules_and_says_so(tmp_path: Path) -> None:
     code, out, _ = _run("lint", str(path), "--ignore", "missing-section")
     assert code == 0
     assert out.splitlines() == [
+        "note: no workspace found (the current folder, the packet's folder and the folders "
+        "above them): claim references are not checked; run lint inside the workspace",
         "note: causal-without-control skipped (no workspace: claim references cannot be resolved)",
         "note: overclaim skipped (no workspace: claim references cannot be resolved)",
         "No problems found.",

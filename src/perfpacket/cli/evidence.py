@@ -22,8 +22,16 @@ from rich.text import Text
 from perfpacket.cli._io import console, err_console, print_json, say, workspace_from
 from perfpacket.errors import InputError
 from perfpacket.evidence.load import expand, import_path
-from perfpacket.evidence.people import add_person, link_identity, list_people
+from perfpacket.evidence.people import (
+    add_person,
+    edit_person,
+    link_identity,
+    list_people,
+    merge_people,
+    unattributed_count,
+)
 from perfpacket.evidence.query import list_evidence
+from perfpacket.evidence.rules import load_rules
 
 
 def _mapping(pairs: list[str]) -> dict[str, str]:
@@ -78,6 +86,7 @@ def register(app: typer.Typer) -> None:
             telemetry_dir=ws.state_dir / "telemetry",
             workspace_root=ws.root,
         )
+        rules = load_rules(ws.config, str(ws.root / "perfpacket.toml"))
         # A folder stands for every file of the kind inside it; each file is its own
         # transaction, and a refused one stops nothing else.
         targets: list[Path] = []
@@ -116,9 +125,7 @@ def register(app: typer.Typer) -> None:
                     bar.advance(task, step)
 
                 try:
-                    reports.append(
-                        import_path(store, kind, path, options, person, advance, ws.person)
-                    )
+                    reports.append(import_path(store, kind, path, options, person, advance, rules))
                 except InputError as exc:
                     if len(targets) == 1 and not refused:
                         raise
@@ -161,9 +168,12 @@ def register(app: typer.Typer) -> None:
         kind: str | None = typer.Option(None, "--kind", help="change, review, eval_run, ..."),
         person: str | None = typer.Option(None, "--person", metavar="EMAIL"),
         since: str | None = typer.Option(None, "--since", metavar="YYYY-MM-DD"),
+        unattributed: bool = typer.Option(
+            False, "--unattributed", help="Only records that are nobody's yet."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
-        """List evidence records, oldest first."""
+        """List evidence records, oldest first; a record nobody has yet shows as unattributed."""
         day = None
         if since:
             try:
@@ -174,6 +184,8 @@ def register(app: typer.Typer) -> None:
                 ) from None
         with workspace_from(ctx).open_store() as store, store.session() as session:
             records = list_evidence(session, kind, person, day)
+        if unattributed:
+            records = [r for r in records if r["person"] is None]
         if as_json:
             print_json(records)
             return
@@ -181,7 +193,11 @@ def register(app: typer.Typer) -> None:
         for r in records:
             what = r.get("title") or r.get("suite") or r.get("version") or r.get("guard") or ""
             table.add_row(
-                str(r["id"]), r["kind"], r["occurred_at"][:10], r["person"] or "", str(what)
+                str(r["id"]),
+                r["kind"],
+                r["occurred_at"][:10],
+                r["person"] or "(unattributed)",
+                str(what),
             )
         console.print(table)
 
@@ -223,10 +239,11 @@ def register(app: typer.Typer) -> None:
         """List people and their identities."""
         with workspace_from(ctx).open_store() as store, store.session() as session:
             people = list_people(session)
+            nobody = unattributed_count(session)
         if as_json:
             print_json(people)
             return
-        table = Table("email", "name", "team", "function", "identities")
+        table = Table("email", "name", "team", "function", "identities", "records")
         for p in people:
             table.add_row(
                 p["email"],
@@ -234,5 +251,46 @@ def register(app: typer.Typer) -> None:
                 p["team"] or "",
                 p["function"] or "",
                 ", ".join(p["identities"]),
+                str(p["records"]),
             )
         console.print(table)
+        if nobody:
+            say(
+                f"{nobody} records are nobody's: perfpacket evidence list --unattributed; "
+                "attribute them with import --person or [[attribution.rules]]"
+            )
+
+    @people_app.command("merge")
+    def people_merge(
+        ctx: typer.Context,
+        keep: str = typer.Argument(..., help="The person who stays (email, identity or name)."),
+        absorb: str = typer.Argument(..., help="The duplicate, merged into KEEP and removed."),
+        reason: str = typer.Option(
+            ..., "--reason", help="Why they are one person; kept in the audit log."
+        ),
+    ) -> None:
+        """Merge two records of one person: identities and evidence move to KEEP."""
+        with workspace_from(ctx).open_store() as store, store.session() as session:
+            moved = merge_people(session, keep, absorb, reason)
+        say(
+            f"Merged {absorb} into {keep}: {moved['records']} records and "
+            f"{moved['identities']} identities moved; {moved['claims_dropped']} claims dropped "
+            "(run perfpacket claims suggest)"
+        )
+
+    @people_app.command("edit")
+    def people_edit(
+        ctx: typer.Context,
+        who: str = typer.Argument(..., help="The person (email, identity or name)."),
+        name: str | None = typer.Option(None, "--name", help="Display name."),
+        team: str | None = typer.Option(None, "--team"),
+        function: str | None = typer.Option(None, "--function"),
+        manager: str | None = typer.Option(None, "--manager", metavar="EMAIL"),
+        reason: str = typer.Option(..., "--reason", help="Why; kept in the audit log."),
+    ) -> None:
+        """Change a person's name, team, function or manager."""
+        changes = {"name": name, "team": team, "function": function, "manager": manager}
+        with workspace_from(ctx).open_store() as store, store.session() as session:
+            person = edit_person(session, who, changes, reason)
+            email = person.email
+        say(f"Updated {email}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from perfpacket import plugins
 from perfpacket.errors import InputError, NotFoundError
-from perfpacket.evidence.people import find_person
+from perfpacket.evidence.people import find_person, is_placeholder_email
 from perfpacket.evidence.records import Importer, ImportOptions, ImportReport, Record, batched
+from perfpacket.evidence.rules import RULES_FIELD, AttributionRule, rule_for
 from perfpacket.store import Store
 from perfpacket.store.models import EVIDENCE_KINDS, Evidence, Identity, Person, Source
 
@@ -113,6 +114,7 @@ class _People:
         }
         for person in session.scalars(select(Person)):
             self.index.setdefault(("email", person.email.lower()), person.id)
+        self.placeholders: dict[str, int] = {}
 
     def attribute(self, record: Record) -> int | None:
         for kind, value in record.identities:
@@ -120,17 +122,32 @@ class _People:
             if found is not None:
                 return found
         emails = [v for k, v in record.identities if k == "email"]
-        if not emails:
+        usable = [e for e in emails if not is_placeholder_email(e)]
+        if emails and not usable:
+            # "root@localhost", "user@host.(none)": shared by everyone whose git was never
+            # set up. One person made of them would hold strangers' work.
+            self.placeholders[emails[0].lower()] = self.placeholders.get(emails[0].lower(), 0) + 1
+        if not usable:
             return None
-        person = Person(display_name=record.display_name or emails[0], email=emails[0].lower())
+        person = Person(display_name=record.display_name or usable[0], email=usable[0].lower())
         person.identities = [
-            Identity(kind=k, value=v.lower()) for k, v in dict.fromkeys(record.identities)
+            Identity(kind=k, value=v.lower())
+            for k, v in dict.fromkeys(record.identities)
+            if not (k == "email" and is_placeholder_email(v))
         ]
         self.session.add(person)
         self.session.flush()
-        for kind, value in record.identities:
-            self.index[(kind, value.lower())] = person.id
+        for identity in person.identities:
+            self.index[(identity.kind, identity.value)] = person.id
         return person.id
+
+    def report(self, report: ImportReport) -> None:
+        for email, n in sorted(self.placeholders.items()):
+            report.warnings.append(
+                f"{n} records carry the placeholder email '{email}' and are left unattributed: "
+                f"link it to the person it stands for (perfpacket people link EMAIL "
+                f"email:{email}) only if it is one person's"
+            )
 
     def find(self, who: str) -> int:
         try:
@@ -157,22 +174,24 @@ def import_path(
     options: ImportOptions | None = None,
     person: str | None = None,
     progress: Callable[[int, int | None], None] | None = None,
-    owner: str | None = None,
+    rules: Sequence[AttributionRule] = (),
 ) -> ImportReport:
     """Import one file, folder or repository. Everything it writes commits together, or
     nothing does; the same content imported again changes nothing.
 
     ``person`` scopes the import: records of anyone else are skipped, and records with no
-    identity (eval results, telemetry) are theirs. Without it, records with no identity go to
-    ``owner`` (the workspace's person), if any.
+    identity (eval results, telemetry) are theirs. Without it, a record with no identity is
+    attributed by the first of ``rules`` (``[attribution]`` in perfpacket.toml) that matches
+    it, and otherwise stays nobody's, with a warning that says how to attribute it.
     """
     options = options or ImportOptions()
     importer = choose_importer(kind, path)
     report = ImportReport(source=str(path), kind=kind)
     # The same content imported under another --person scope is a different import: records
     # the first one skipped must still be importable.
+    # Changed rules re-read the file too: records they now attribute must get their person.
     digest = hashlib.sha256(
-        f"{importer.content_hash(path, options)}:{(person or '').lower()}".encode()
+        f"{importer.content_hash(path, options)}:{(person or '').lower()}:{rules!r}".encode()
     ).hexdigest()
     with store.session() as session:
         seen = session.scalars(
@@ -198,17 +217,56 @@ def import_path(
         session.flush()
         people = _People(session)
         scope = people.find(person) if person else None
-        default_owner = scope if scope is not None else (people.find(owner) if owner else None)
+        owners = _Owners(people, rules, scope)
         ctx = _Context(report, progress)
         try:
             for batch in batched(importer.read(path, options, ctx), BATCH):
-                _store_batch(session, batch, source, people, scope, default_owner, report)
+                _store_batch(session, batch, source, people, scope, owners, report)
             importer.finish(session, source, path, options, report)
         except InputError as exc:
             # Every refusal says what the format should be, when the importer gave no hint.
             exc.hint = exc.hint or f"{kind} expects {importer.description}"
             raise
+    owners.report(report)
+    people.report(report)
     return report
+
+
+class _Owners:
+    """Whose a record with no identity is: the --person scope, else the first matching rule,
+    else nobody (counted, so the import can say so)."""
+
+    def __init__(
+        self, people: _People, rules: Sequence[AttributionRule], scope: int | None
+    ) -> None:
+        self.rules, self.scope, self.unattributed = rules, scope, 0
+        self.ids: dict[str, int] = {}
+        for i, rule in enumerate(rules):
+            try:
+                self.ids[rule.person] = people.find(rule.person)
+            except InputError:
+                raise InputError(
+                    f"'perfpacket.toml' field {RULES_FIELD}[{i}].person: "
+                    f"'{rule.person}' is not a known person",
+                    hint=f"add them first: perfpacket people add {rule.person} --name NAME",
+                ) from None
+
+    def of(self, record: Record) -> int | None:
+        if self.scope is not None:
+            return self.scope
+        rule = rule_for(self.rules, record)
+        if rule is None:
+            self.unattributed += 1
+            return None
+        return self.ids[rule.person]
+
+    def report(self, report: ImportReport) -> None:
+        if self.unattributed:
+            report.warnings.append(
+                f"{self.unattributed} records name no author and are nobody's yet: import "
+                "with --person EMAIL, or add an [[attribution.rules]] entry to perfpacket.toml "
+                "and import again"
+            )
 
 
 def _store_batch(
@@ -217,7 +275,7 @@ def _store_batch(
     source: Source,
     people: _People,
     scope: int | None,
-    default_owner: int | None,
+    owners: _Owners,
     report: ImportReport,
 ) -> None:
     by_kind: dict[str, list[Record]] = {}
@@ -234,12 +292,17 @@ def _store_batch(
         }
         fresh: dict[str, dict[str, Any]] = {}
         for record in records:
-            person_id = people.attribute(record) if record.identities else default_owner
+            person_id = people.attribute(record) if record.identities else owners.of(record)
             if scope is not None and person_id != scope:
                 report.skipped += 1
                 continue
             old = existing.get(record.natural_key)
             if old is not None:
+                if old.person_id is None and person_id is not None:
+                    # A rule or --person now says whose it is: the record becomes theirs.
+                    old.person_id = person_id
+                    report.updated += 1
+                    continue
                 _merge(old, record, report)
                 continue
             if record.natural_key in fresh:

@@ -63,6 +63,38 @@ def find_person(session: Session, who: str) -> Person:
     )
 
 
+# Addresses git and tools write when nobody set one: many people share each of them.
+PLACEHOLDER_EMAILS = frozenset(
+    {
+        "noreply@github.com",
+        "none@none",
+        "unknown@unknown",
+        "nobody@nowhere",
+        "you@example.com",
+        "your.email@example.com",
+        "user@example.com",
+        "email@example.com",
+    }
+)
+PLACEHOLDER_DOMAINS = ("localhost", "localhost.localdomain", "(none)", "none", "unknown")
+
+
+def is_placeholder_email(email: str) -> bool:
+    """An address that names nobody in particular: empty, no domain, a local machine's
+    (git's default "user@host.(none)"), or a well-known placeholder."""
+    value = email.strip().strip("<>").lower()
+    local, at, domain = value.rpartition("@")
+    if not at or not local or not domain:
+        return True
+    if value in PLACEHOLDER_EMAILS:
+        return True
+    return (
+        domain in PLACEHOLDER_DOMAINS
+        or domain.endswith(".(none)")
+        or domain.endswith(".localdomain")
+    )
+
+
 def add_person(
     session: Session,
     email: str,
@@ -118,6 +150,13 @@ def list_people(session: Session) -> list[dict[str, Any]]:
     people = session.scalars(
         select(Person).options(selectinload(Person.identities)).order_by(Person.email)
     )
+    held = dict(
+        session.execute(
+            select(Evidence.person_id, func.count())
+            .where(Evidence.person_id.is_not(None))
+            .group_by(Evidence.person_id)
+        ).all()
+    )
     return [
         {
             "email": p.email,
@@ -125,6 +164,120 @@ def list_people(session: Session) -> list[dict[str, Any]]:
             "team": p.team,
             "function": p.function,
             "identities": sorted(f"{i.kind}:{i.value}" for i in p.identities),
+            "records": held.get(p.id, 0),
         }
         for p in people
     ]
+
+
+def unattributed_count(session: Session) -> int:
+    """Records nobody has yet: no identity matched, no --person, no rule."""
+    stmt = select(func.count()).select_from(Evidence).where(Evidence.person_id.is_(None))
+    return int(session.scalar(stmt) or 0)
+
+
+def merge_people(session: Session, keep: str, absorb: str, reason: str) -> dict[str, int]:
+    """Make ``absorb`` part of ``keep``: their identities, records and team-server account
+    move over, their claims are dropped (``claims suggest`` computes them again over the
+    merged records), and the absorbed person is removed. Recorded in the audit log."""
+    from perfpacket.store import audit
+    from perfpacket.store.models import Claim
+    from perfpacket.store.team import User
+
+    kept, gone = find_person(session, keep), find_person(session, absorb)
+    if kept.id == gone.id:
+        raise InputError(f"'{keep}' and '{absorb}' are the same person", hint="name two people")
+    accounts = {
+        u.person_id: u
+        for u in session.scalars(select(User).where(User.person_id.in_([kept.id, gone.id])))
+    }
+    if kept.id in accounts and gone.id in accounts:
+        raise InputError(
+            f"'{kept.email}' and '{gone.email}' both have a team-server account",
+            hint=f"remove one first: perfpacket users remove {gone.email}",
+        )
+    moved = {
+        "identities": len(gone.identities),
+        "records": int(
+            session.execute(
+                update(Evidence)
+                .where(Evidence.person_id == gone.id)
+                .values(person_id=kept.id)
+                .execution_options(synchronize_session=False)
+            ).rowcount  # type: ignore[attr-defined]
+            or 0
+        ),
+    }
+    for identity in list(gone.identities):
+        identity.person_id = kept.id
+    session.execute(update(Person).where(Person.manager_id == gone.id).values(manager_id=kept.id))
+    if gone.id in accounts:
+        accounts[gone.id].person_id = kept.id
+    claims = list(session.scalars(select(Claim).where(Claim.person_id == gone.id)))
+    for claim in claims:
+        session.delete(claim)
+    moved["claims_dropped"] = len(claims)
+    session.flush()
+    session.expire(gone)
+    session.delete(gone)
+    audit.record(
+        session,
+        None,
+        "person.merge",
+        f"person:{kept.email}",
+        reason,
+        {"absorbed": gone.email, **moved},
+    )
+    session.flush()
+    return moved
+
+
+PERSON_FIELDS = ("name", "team", "function", "manager")
+
+
+def _email_of(session: Session, person_id: int | None) -> str | None:
+    found = session.get(Person, person_id) if person_id is not None else None
+    return found.email if found else None
+
+
+def edit_person(session: Session, who: str, changes: dict[str, str | None], reason: str) -> Person:
+    """Change a person's name, team, function or manager; recorded in the audit log with the
+    values before and after."""
+    from perfpacket.store import audit
+
+    person = find_person(session, who)
+    unknown = sorted(set(changes) - set(PERSON_FIELDS))
+    if unknown:
+        raise InputError(
+            f"'{unknown[0]}' is not a field of a person", hint=", ".join(PERSON_FIELDS)
+        )
+    given = {k: v for k, v in changes.items() if v is not None}
+    if not given:
+        raise InputError("nothing to change", hint="give --name, --team, --function or --manager")
+    before = {
+        "name": person.display_name,
+        "team": person.team,
+        "function": person.function,
+        "manager": _email_of(session, person.manager_id),
+    }
+    if "name" in given:
+        person.display_name = given["name"]
+    if "team" in given:
+        person.team = given["team"] or None
+    if "function" in given:
+        person.function = given["function"] or None
+    if "manager" in given:
+        manager = find_person(session, given["manager"])
+        if manager.id == person.id:
+            raise InputError(f"'{who}' cannot manage themselves", hint="name their manager")
+        person.manager_id = manager.id
+    audit.record(
+        session,
+        None,
+        "person.edit",
+        f"person:{person.email}",
+        reason,
+        {"before": {k: before[k] for k in given}, "after": given},
+    )
+    session.flush()
+    return person

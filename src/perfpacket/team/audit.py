@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from perfpacket.store.team import AuditEvent, User
-from perfpacket.team.clock import now
+from perfpacket.store.audit import record
+from perfpacket.store.team import AuditEvent
 
-
-def record(
-    session: Session,
-    actor: User | None,
-    action: str,
-    target: str,
-    reason: str,
-    detail: dict[str, Any] | None = None,
-) -> None:
-    session.add(
-        AuditEvent(
-            at=now(),
-            actor_id=actor.id if actor else None,
-            action=action,
-            target=target,
-            reason=reason,
-            detail=detail or {},
-        )
-    )
+__all__ = ["events", "record"]
 
 
 def events(session: Session, limit: int = 500) -> list[AuditEvent]:
