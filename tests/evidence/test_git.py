@@ -258,3 +258,12 @@ def test_an_import_shows_progress_on_a_terminal_and_none_under_json(
     scripted = _in_a_terminal(["import", "git", str(repo), "--json"], workspace)
     assert "Importing" not in scripted
     assert json.loads(scripted[scripted.index("{") :])["imported"] == 1
+
+
+def test_the_same_history_under_two_names_is_imported_once(workspace: Path, repo: Path) -> None:
+    first = import_json("git", repo, extra=("--name", "ai-platform"))
+    again = import_json("git", repo, extra=("--name", "ai-platform-mirror"))
+    assert first["imported"] == 6
+    assert (again["imported"], again["updated"], again["duplicates"]) == (0, 0, 6)
+    changes = _changes(workspace)
+    assert {c.repo for c in changes.values()} == {"ai-platform"}

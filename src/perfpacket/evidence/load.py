@@ -17,7 +17,14 @@ from perfpacket.evidence.people import find_person, is_placeholder_email
 from perfpacket.evidence.records import Importer, ImportOptions, ImportReport, Record, batched
 from perfpacket.evidence.rules import RULES_FIELD, AttributionRule, rule_for
 from perfpacket.store import Store
-from perfpacket.store.models import EVIDENCE_KINDS, Evidence, Identity, Person, Source
+from perfpacket.store.models import (
+    EVIDENCE_KINDS,
+    Change,
+    Evidence,
+    Identity,
+    Person,
+    Source,
+)
 
 BATCH = 2000
 HEAD_BYTES = 8192
@@ -290,6 +297,12 @@ def _store_batch(
                 select(model).where(model.kind == kind, model.natural_key.in_(keys))
             )
         }
+        # A commit is its SHA, whatever the repository was called when it was imported: the
+        # same history under a second name (a fork, a rename, a mirror) adds nothing.
+        shas = {str(r.fields["sha"]): r.natural_key for r in records if r.fields.get("sha")}
+        if model is Change and shas:
+            for other in session.scalars(select(Change).where(Change.sha.in_(list(shas)))):
+                existing.setdefault(shas[str(other.sha)], other)
         fresh: dict[str, dict[str, Any]] = {}
         for record in records:
             person_id = people.attribute(record) if record.identities else owners.of(record)
@@ -297,6 +310,9 @@ def _store_batch(
                 report.skipped += 1
                 continue
             old = existing.get(record.natural_key)
+            if old is not None and old.natural_key != record.natural_key:
+                report.duplicates += 1  # the same commit, imported under another name
+                continue
             if old is not None:
                 if old.person_id is None and person_id is not None:
                     # A rule or --person now says whose it is: the record becomes theirs.
