@@ -157,6 +157,7 @@ def test_demo_assessment(demo_ws: Path, monkeypatch: pytest.MonkeyPatch) -> None
         "kpis",
         "domains",
         "level",
+        "excluded",
     }
     assert data["person"] == "ana.okafor@example.com"
     assert len(data["dimensions"]) == 6
@@ -252,3 +253,59 @@ def test_ladder_show(tmp_path: Path) -> None:
     assert result.exit_code == 0
     for text in ("Staff Applied AI Engineer (level staff)", "Prompt engineering", "Level rules"):
         assert text in result.stdout
+
+
+def _facts_assessment(records: list[Any], claims: list[Any] | None = None) -> Any:
+    from datetime import UTC, datetime
+
+    from perfpacket.ladder.assess import Period, assess
+    from perfpacket.ladder.schema import load_ladder
+
+    period = Period(datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 12, 31, tzinfo=UTC))
+    ladder = load_ladder("ai-engineering")
+    return assess(ladder, None, "dev@example.com", claims or [], records, period)
+
+
+def test_one_kind_of_evidence_alone_is_never_a_low_rating() -> None:
+    """Forty commits across the year and nothing else: software engineering is not "not yet"
+    (commits say nothing about outcomes) but insufficient evidence, with what would decide it."""
+    from datetime import UTC, datetime
+
+    from perfpacket.ladder.assess import RecordFact
+
+    commits = [
+        RecordFact(i, "change", datetime(2026, 1 + i % 12, 1 + i % 28, tzinfo=UTC))
+        for i in range(40)
+    ]
+    result = _facts_assessment(commits).to_dict()
+    engineering = next(d for d in result["dimensions"] if d["id"] == "software-engineering")
+    assert engineering["rating"] == "insufficient_evidence"
+    assert any("only one kind of evidence (change)" in r for r in engineering["reasons"])
+    assert any("would decide it" in r for r in engineering["reasons"])
+    # A second kind (reviews) lets the same dimension be rated, low or not.
+    reviews = [
+        RecordFact(100 + i, "review", datetime(2026, 3, 1 + i, tzinfo=UTC)) for i in range(5)
+    ]
+    rated = _facts_assessment(commits + reviews).to_dict()
+    engineering = next(d for d in rated["dimensions"] if d["id"] == "software-engineering")
+    assert engineering["rating"] == "not_yet"
+
+
+def test_merges_are_excluded_and_counts_read_the_same_period_as_the_spread() -> None:
+    from datetime import UTC, datetime
+
+    from perfpacket.ladder.assess import MERGE_COMMIT, RecordFact
+
+    inside = [RecordFact(i, "change", datetime(2026, 2 + i, 3, tzinfo=UTC)) for i in range(2)]
+    merges = [
+        RecordFact(10 + i, MERGE_COMMIT, datetime(2026, 5, 1 + i, tzinfo=UTC)) for i in range(7)
+    ]
+    before = [RecordFact(20 + i, "change", datetime(2025, 6, 1 + i, tzinfo=UTC)) for i in range(9)]
+    result = _facts_assessment(inside + merges + before).to_dict()
+    assert result["excluded"] == {"merge commits": 7}
+    engineering = next(d for d in result["dimensions"] if d["id"] == "software-engineering")
+    # Two changes inside the period: the nine from 2025 and the merges count for nothing.
+    assert sorted(engineering["evidence"]) == [0, 1]
+    assert engineering["spread"]["dated_items"] == 2
+    assert engineering["rating"] == "insufficient_evidence"
+    assert "2 item(s) in the period" in " ".join(engineering["reasons"])

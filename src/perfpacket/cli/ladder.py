@@ -157,6 +157,8 @@ def register(app: typer.Typer) -> None:
         say(f"level: {lv['current']} (target {lv['target']}; {readiness})")
         for reason in lv["reasons"]:
             say(f"  {reason}")
+        for why, n in data["excluded"].items():
+            say(f"not counted: {n} {why}")
 
     @app.command()
     def plan(

@@ -16,6 +16,9 @@ from perfpacket.ladder.schema import Ladder, Level, Mapping, Role
 from perfpacket.vocab import Verdict
 
 MIN_ITEMS = 3
+# A merge commit's kind in the assessment: no ladder maps it, so it counts for nothing, and the
+# assessment says how many there were.
+MERGE_COMMIT = "merge_commit"
 NO_MAPPING = Mapping()  # an evidence kind the ladder does not map supports nothing
 RATING_POINTS = {"not_yet": 1, "meets": 2, "exceeds": 3, "next_level": 4}
 TARGET = re.compile(r"^\s*(<=|>=|<|>)\s*(-?[\d.]+)")
@@ -66,6 +69,8 @@ class Assessment:
     kpis: list[dict[str, Any]] = field(default_factory=list)
     domains: list[dict[str, Any]] = field(default_factory=list)
     level: dict[str, Any] = field(default_factory=dict)
+    # Records kept out of every count, by why: merge commits restate changes counted already.
+    excluded: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +84,7 @@ class Assessment:
             "kpis": self.kpis,
             "domains": self.domains,
             "level": self.level,
+            "excluded": self.excluded,
         }
 
 
@@ -109,11 +115,20 @@ def _spread(dates: list[datetime], period: Period) -> dict[str, Any]:
 
 
 def _rate(
-    improved: list[ClaimFact], other: list[ClaimFact], items: int, spread: dict[str, Any]
+    improved: list[ClaimFact],
+    other: list[ClaimFact],
+    items: int,
+    spread: dict[str, Any],
+    kinds: int,
 ) -> str:
+    """``kinds``: how many kinds of evidence the items are (claims count as one kind)."""
     if items < MIN_ITEMS:
         return "insufficient_evidence"
     regressed = [c for c in other if c.verdict is Verdict.REGRESSED]
+    if not improved and kinds < 2:
+        # One kind of evidence alone cannot show a level is low: commits without outcomes say
+        # nothing about the outcomes.
+        return "insufficient_evidence"
     if not improved or len(regressed) > len(improved):
         return "not_yet"
     sustained = spread["quarters_covered"] >= 3 and not spread["crammed"]
@@ -132,12 +147,17 @@ def _dimensions(
     out = []
     for dim in role.scorecard:
         mine, kinds = _support(ladder, "dimensions", dim.id, valid, claims, records)
+        # The count and the spread read the same period: what falls outside it counts for
+        # neither.
+        mine = [c for c in mine if any(period.start <= d <= period.end for d in c.dates)]
+        kinds = [r for r in kinds if period.start <= r.occurred_at <= period.end]
         improved = [c for c in mine if c.verdict is Verdict.IMPROVED]
         other = [c for c in mine if c.verdict is not Verdict.IMPROVED]
         dates = [d for c in mine for d in c.dates] + [r.occurred_at for r in kinds]
         spread = _spread(dates, period)
         items = len(mine) + len(kinds)
-        rating = _rate(improved, other, items, spread)
+        distinct = len({r.kind for r in kinds}) + (1 if mine else 0)
+        rating = _rate(improved, other, items, spread, distinct)
         reasons = []
         if improved:
             reasons.append(
@@ -151,8 +171,15 @@ def _dimensions(
         if kinds:
             counts = Counter(r.kind for r in kinds)
             reasons.append("evidence: " + ", ".join(f"{k} x{n}" for k, n in sorted(counts.items())))
-        if rating == "insufficient_evidence":
-            reasons.append(f"{items} item(s); a rating needs at least {MIN_ITEMS}")
+        if rating == "insufficient_evidence" and items < MIN_ITEMS:
+            reasons.append(f"{items} item(s) in the period; a rating needs at least {MIN_ITEMS}")
+        elif rating == "insufficient_evidence":
+            only = next(iter({r.kind for r in kinds}), "claim")
+            reasons.append(
+                f"only one kind of evidence ({only}) and no claim that improved: it cannot show "
+                "the level either way; a claim with an outcome, or a second kind of evidence "
+                "mapped to this dimension, would decide it"
+            )
         reasons.append(
             f"spread: {spread['quarters_covered']} of 4 quarters, "
             f"{spread['last_fifth_share']:.0%} in the period's last fifth"
@@ -333,6 +360,7 @@ def assess(
         sum(RATING_POINTS[d["rating"]] * d["weight"] for d in rated) / weight if weight else None
     )
     domains = _domains(ladder, claims, records, period)
+    merges = sum(1 for r in records if r.kind == MERGE_COMMIT)
     return Assessment(
         person=person,
         ladder=ladder.name,
@@ -344,4 +372,5 @@ def assess(
         kpis=_kpis(role, claims),
         domains=domains,
         level=_level(ladder, role, domains, claims, dimensions, target),
+        excluded={"merge commits": merges} if merges else {},
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from perfpacket.ladder.assess import ClaimFact, RecordFact
-from perfpacket.store.models import Claim, Evidence, Person
+from perfpacket.ladder.assess import MERGE_COMMIT, ClaimFact, RecordFact
+from perfpacket.store.models import Change, Claim, Evidence, Person
 from perfpacket.vocab import Comparison
 
 
@@ -30,8 +30,13 @@ def gather(session: Session, person: Person) -> tuple[list[ClaimFact], list[Reco
                 dates=tuple(sorted(e.occurred_at for e in c.evidence)) or (c.computed_at,),
             )
         )
+    merges = set(
+        session.scalars(
+            select(Change.id).where(Change.person_id == person.id, Change.is_merge.is_(True))
+        )
+    )
     records = [
-        RecordFact(i, kind, at)
+        RecordFact(i, MERGE_COMMIT if i in merges else kind, at)
         for i, kind, at in session.execute(
             select(Evidence.id, Evidence.kind, Evidence.occurred_at).where(
                 Evidence.person_id == person.id
