@@ -270,3 +270,15 @@ def test_a_folder_with_nothing_of_the_kind_names_what_it_holds(workspace: Path) 
     message = " ".join(done.stderr.split())
     assert "holds no lm-evaluation-harness output" in message
     assert "it holds files of: inspect" in message
+
+
+def test_an_mlflow_store_handed_to_another_kind_names_mlflow(
+    workspace: Path, tmp_path: Path
+) -> None:
+    from tests.evidence.test_formats import mlflow_store
+
+    store = mlflow_store(tmp_path)
+    done = run("import", "inspect", str(store))
+    assert done.exit_code == 2
+    message = " ".join(done.stderr.split())
+    assert f"it looks like mlflow: perfpacket import mlflow {store}" in message

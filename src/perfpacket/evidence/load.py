@@ -91,6 +91,12 @@ def expand(kind: str, path: Path) -> list[Path]:
     importer = registry.get(kind)
     if importer.sniff(path, b""):
         return [path]
+    whole = [i.name for i in registry if i.name != kind and i.sniff(path, b"")]
+    if whole and whole[0] != "feedback":  # any folder of Markdown looks like feedback
+        raise InputError(
+            f"'{path}' is not {importer.description}",
+            hint=f"it looks like {whole[0]}: perfpacket import {whole[0]} {path}",
+        )
     files = [
         p
         for p in sorted(path.rglob("*"))

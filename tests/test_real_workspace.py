@@ -1,0 +1,113 @@
+"""A workspace built only from real files nobody on this project wrote: a public repository's
+whole history (tests/data/real/git, with one author under two emails, bots, an author with no
+usable email and merge commits) and the real eval files of the corpus. Its people, records and
+claims are checked against what git and the files say, read independently here, and a packet
+citing every claim it yields builds."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from perfpacket.cli import build_app
+
+REAL = Path(__file__).resolve().parent / "data" / "real"
+BUNDLE = REAL / "git" / "pagerduty-mcp-server.bundle"
+WILL, WORK = "pfleger.will@gmail.com", "wpfleger@block.xyz"
+
+
+def cli(*args: str) -> Any:
+    return CliRunner().invoke(build_app(), list(args))
+
+
+def _json(*args: str) -> Any:
+    done = cli(*args, "--json")
+    assert done.exit_code == 0, done.output
+    return json.loads(done.stdout)
+
+
+@pytest.fixture
+def real_ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "clone", "-q", str(BUNDLE), str(repo)], check=True)
+    ws = tmp_path / "ws"
+    assert cli("init", str(ws)).exit_code == 0
+    monkeypatch.chdir(ws)
+    return ws, repo
+
+
+def _git_authors(repo: Path, *args: str) -> Counter[str]:
+    out = subprocess.run(
+        ["git", "-C", str(repo), "log", *args, "--format=%ae"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return Counter(line.lower() for line in out.splitlines())
+
+
+def test_a_real_history_attributes_rightly(real_ws: tuple[Path, Path]) -> None:
+    _ws, repo = real_ws
+    authors = _git_authors(repo)
+    report = _json("import", "git", str(repo))
+    assert report["imported"] == sum(authors.values())
+    people = {p["email"]: p for p in _json("people", "list")}
+    # Every author with a real address is a person holding exactly their commits; the one
+    # with no usable address ("semantic-release") is nobody, and the import says so.
+    usable = {a: n for a, n in authors.items() if "@" in a}
+    assert {e: p["records"] for e, p in people.items()} == usable
+    nobody = authors["semantic-release"]
+    assert nobody > 0
+    assert f"{nobody} records carry the placeholder email 'semantic-release'" in " ".join(
+        report["warnings"]
+    )
+    assert len(_json("evidence", "list", "--unattributed")) == nobody
+    # One author under two addresses: merged, their records are all of both.
+    done = cli("people", "merge", WILL, WORK, "--reason", "personal and work address")
+    assert done.exit_code == 0, done.output
+    people = {p["email"]: p for p in _json("people", "list")}
+    assert WORK not in people
+    assert people[WILL]["records"] == authors[WILL] + authors[WORK]
+    # The assessment counts no merge commit, and says how many it left out.
+    merges = _git_authors(repo, "--merges")
+    assessed = _json("assess", "--person", WILL)
+    assert assessed["excluded"] == {"merge commits": merges[WILL] + merges[WORK]}
+    # Commits alone say nothing about outcomes: never a low rating from them.
+    engineering = next(d for d in assessed["dimensions"] if d["id"] == "software-engineering")
+    assert engineering["rating"] == "insufficient_evidence"
+
+
+def test_real_files_yield_claims_whose_references_all_render(real_ws: tuple[Path, Path]) -> None:
+    ws, repo = real_ws
+    assert cli("import", "git", str(repo)).exit_code == 0
+    for kind, folder in (
+        ("lm-eval", "lm_eval_harness"),
+        ("inspect", "inspect_ai"),
+        ("promptfoo", "promptfoo"),
+    ):
+        done = cli("import", kind, str(REAL / folder), "--person", WILL)
+        assert done.exit_code in (0, 2), done.output  # lm-eval: two pre-0.4 files refused
+    suggested = _json("claims", "suggest", "--person", WILL)
+    claims = suggested if isinstance(suggested, list) else suggested["claims"]
+    assert claims, "the real eval files support at least one claim"
+    for claim in claims:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", claim["slug"]), claim["slug"]
+        # No partner the evidence does not name: these records name none.
+        assert claim["attribution"]["partners"] == []
+    body = "\n\n".join(
+        f"The {c['slug']} comparison came out at {{{{ claim.{c['slug']} }}}}." for c in claims
+    )
+    (ws / "packet.md").write_text(f"---\nperson: {WILL}\n---\n## Impact\n\n{body}\n")
+    built = cli("build", "packet.md", "--html", "packet.html")
+    assert built.exit_code == 0, built.output
+    html = (ws / "packet.html").read_text()
+    for claim in claims:
+        assert f'href="#claim-{claim["slug"]}"' in html
+    assert "{{ claim." not in html  # every reference rendered (a prompt's own {{riddle}} stays)
