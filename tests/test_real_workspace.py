@@ -111,3 +111,10 @@ def test_real_files_yield_claims_whose_references_all_render(real_ws: tuple[Path
     for claim in claims:
         assert f'href="#claim-{claim["slug"]}"' in html
     assert "{{ claim." not in html  # every reference rendered (a prompt's own {{riddle}} stays)
+    # On thin evidence the brief says what is missing, not "$0/year" twice, and names no level
+    # the evidence does not show; the ladder's labels are its words, not its ids.
+    brief = html[html.index('id="brief"') : html.index('id="brief"') + 4000]
+    assert "No outcome is priced yet" in brief and "$0/year" not in brief
+    assert "level not shown by the evidence → staff" in " ".join(brief.split())
+    assert "Applied ML &amp; evaluation" in html and "applied ml evaluation" not in html
+    assert "Staff Applied AI Engineer" in html

@@ -158,12 +158,13 @@ def test_demo_assessment(demo_ws: Path, monkeypatch: pytest.MonkeyPatch) -> None
         "domains",
         "level",
         "excluded",
+        "role_name",
     }
     assert data["person"] == "ana.okafor@example.com"
     assert len(data["dimensions"]) == 6
     for d in data["dimensions"]:
         assert d["rating"] in RATINGS and d["reasons"]
-        assert set(d) == {"id", "weight", "rating", "evidence", "spread", "reasons"}
+        assert set(d) == {"id", "name", "weight", "rating", "evidence", "spread", "reasons"}
     rated = [d for d in data["dimensions"] if d["rating"] != "insufficient_evidence"]
     assert data["coverage"] == pytest.approx(sum(d["weight"] for d in rated) / 100)
     level = data["level"]
@@ -271,7 +272,8 @@ def test_one_kind_of_evidence_alone_is_never_a_low_rating() -> None:
     (commits say nothing about outcomes) but insufficient evidence, with what would decide it."""
     from datetime import UTC, datetime
 
-    from perfpacket.ladder.assess import RecordFact
+    from perfpacket.ladder.assess import ClaimFact, RecordFact
+    from perfpacket.vocab import Verdict
 
     commits = [
         RecordFact(i, "change", datetime(2026, 1 + i % 12, 1 + i % 28, tzinfo=UTC))
@@ -282,11 +284,26 @@ def test_one_kind_of_evidence_alone_is_never_a_low_rating() -> None:
     assert engineering["rating"] == "insufficient_evidence"
     assert any("only one kind of evidence (change)" in r for r in engineering["reasons"])
     assert any("would decide it" in r for r in engineering["reasons"])
-    # A second kind (reviews) lets the same dimension be rated, low or not.
+    # Nor is the level named: the lowest level's bar is met by having nothing.
+    assert result["level"]["current"] is None
+    assert result["level"]["reasons"][0].startswith("current level: insufficient evidence")
+    # A second kind (reviews) still shows nothing either way; a claim that regressed does.
     reviews = [
         RecordFact(100 + i, "review", datetime(2026, 3, 1 + i, tzinfo=UTC)) for i in range(5)
     ]
     rated = _facts_assessment(commits + reviews).to_dict()
+    engineering = next(d for d in rated["dimensions"] if d["id"] == "software-engineering")
+    assert engineering["rating"] == "insufficient_evidence"
+    assert any("no claim improved or regressed" in r for r in engineering["reasons"])
+    worse = ClaimFact(
+        slug="build-time",
+        recipe="custom",
+        verdict=Verdict.REGRESSED,
+        metric="build time",
+        dimensions=("software-engineering",),
+        dates=(datetime(2026, 6, 1, tzinfo=UTC),),
+    )
+    rated = _facts_assessment(commits + reviews, [worse]).to_dict()
     engineering = next(d for d in rated["dimensions"] if d["id"] == "software-engineering")
     assert engineering["rating"] == "not_yet"
 

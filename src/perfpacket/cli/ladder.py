@@ -154,7 +154,8 @@ def register(app: typer.Typer) -> None:
         say(f"score {score} over rated dimensions, covering {data['coverage']:.0%} of the weight")
         lv = data["level"]
         readiness = "ready" if lv["ready"] else "not ready"
-        say(f"level: {lv['current']} (target {lv['target']}; {readiness})")
+        current = lv["current"] or "insufficient evidence"
+        say(f"level: {current} (target {lv['target']}; {readiness})")
         for reason in lv["reasons"]:
             say(f"  {reason}")
         for why, n in data["excluded"].items():

@@ -64,6 +64,7 @@ class Assessment:
     role: str
     period: Period
     dimensions: list[dict[str, Any]] = field(default_factory=list)
+    role_name: str = ""
     score: float | None = None
     coverage: float = 0.0
     kpis: list[dict[str, Any]] = field(default_factory=list)
@@ -77,6 +78,7 @@ class Assessment:
             "person": self.person,
             "ladder": self.ladder,
             "role": self.role,
+            "role_name": self.role_name or self.role,
             "period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()},
             "dimensions": self.dimensions,
             "score": self.score,
@@ -125,9 +127,10 @@ def _rate(
     if items < MIN_ITEMS:
         return "insufficient_evidence"
     regressed = [c for c in other if c.verdict is Verdict.REGRESSED]
-    if not improved and kinds < 2:
-        # One kind of evidence alone cannot show a level is low: commits without outcomes say
-        # nothing about the outcomes.
+    if not improved and (kinds < 2 or not regressed):
+        # One kind of evidence alone cannot show a level is low (commits without outcomes say
+        # nothing about the outcomes), and neither can claims that moved nothing either way:
+        # "no detectable change" on a handful of items is no evidence of a low level.
         return "insufficient_evidence"
     if not improved or len(regressed) > len(improved):
         return "not_yet"
@@ -173,12 +176,17 @@ def _dimensions(
             reasons.append("evidence: " + ", ".join(f"{k} x{n}" for k, n in sorted(counts.items())))
         if rating == "insufficient_evidence" and items < MIN_ITEMS:
             reasons.append(f"{items} item(s) in the period; a rating needs at least {MIN_ITEMS}")
-        elif rating == "insufficient_evidence":
+        elif rating == "insufficient_evidence" and distinct < 2:
             only = next(iter({r.kind for r in kinds}), "claim")
             reasons.append(
                 f"only one kind of evidence ({only}) and no claim that improved: it cannot show "
                 "the level either way; a claim with an outcome, or a second kind of evidence "
                 "mapped to this dimension, would decide it"
+            )
+        elif rating == "insufficient_evidence":
+            reasons.append(
+                "no claim improved or regressed: nothing shows the level either way; a claim "
+                "whose interval supports a change would decide it"
             )
         reasons.append(
             f"spread: {spread['quarters_covered']} of 4 quarters, "
@@ -190,6 +198,7 @@ def _dimensions(
         out.append(
             {
                 "id": dim.id,
+                "name": dim.name,
                 "weight": dim.weight,
                 "rating": rating,
                 "evidence": [c.slug for c in mine] + [r.id for r in kinds],
@@ -317,7 +326,7 @@ def _level(
             ("demonstrated impacts (improved claims with value)", impacts, rule.min_impacts),
         ]
 
-    current = levels[0]
+    current: Level | None = None
     for level in levels:
         if all(actual >= need for _n, actual, need in conditions(level)):
             current = level
@@ -325,10 +334,26 @@ def _level(
         f"{name}: {actual} (needs {need}): {'holds' if actual >= need else 'fails'}"
         for name, actual, need in conditions(goal)
     ]
+    shown = any(d["rating"] in RATING_POINTS for d in dimensions)
+    exposure_only = depth <= 1  # depth 1: some evidence maps to a domain, none improved
+    if (
+        current is not None
+        and current.rank == levels[0].rank
+        and exposure_only
+        and not (impacts or shown)
+    ):
+        # The lowest level's bar is met by having nothing: that is no evidence of the level.
+        current = None
+    if current is None:
+        reasons.insert(
+            0,
+            "current level: insufficient evidence; improved claims with a value, depth in a "
+            "domain or a rated dimension would show one",
+        )
     return {
-        "current": current.id,
+        "current": current.id if current else None,
         "target": goal.id,
-        "ready": current.rank >= goal.rank,
+        "ready": current is not None and current.rank >= goal.rank,
         "reasons": reasons,
     }
 
@@ -365,6 +390,7 @@ def assess(
         person=person,
         ladder=ladder.name,
         role=role.id,
+        role_name=role.name,
         period=period,
         dimensions=dimensions,
         score=None if score is None else round(score, 3),

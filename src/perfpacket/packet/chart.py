@@ -179,7 +179,7 @@ def heatmap(dimensions: list[dict[str, object]]) -> str:
     for i, d in enumerate(dimensions):
         fill, ink = RATING_COLOURS.get(str(d["rating"]), ("#fff", "#000"))
         y = 2 + i * row
-        name = str(d["id"]).replace("-", " ")
+        name = str(d.get("name") or d["id"])
         rating = str(d["rating"]).replace("_", " ")
         body.append(f'<text x="0" y="{y + 15}" font-size="11" fill="#111">{escape(name)}</text>')
         body.append(
@@ -189,6 +189,6 @@ def heatmap(dimensions: list[dict[str, object]]) -> str:
             f'<text x="196" y="{y + 14}" font-size="11" fill="{ink}">{escape(rating)}</text>'
         )
     label = "Ladder coverage: " + "; ".join(
-        f"{str(d['id']).replace('-', ' ')} {str(d['rating']).replace('_', ' ')}" for d in dimensions
+        f"{d.get('name') or d['id']} {str(d['rating']).replace('_', ' ')}" for d in dimensions
     )
     return svg_figure(label, width, height, "".join(body))
