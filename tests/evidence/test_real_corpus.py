@@ -282,3 +282,18 @@ def test_an_mlflow_store_handed_to_another_kind_names_mlflow(
     assert done.exit_code == 2
     message = " ".join(done.stderr.split())
     assert f"it looks like mlflow: perfpacket import mlflow {store}" in message
+
+
+def test_a_csv_missing_a_column_names_it_and_the_kind_it_fits(
+    workspace: Path, tmp_path: Path
+) -> None:
+    lacking = tmp_path / "releases.csv"
+    lacking.write_text("version,artifact\nv1,model\n")
+    done = run("import", "releases-csv", str(lacking))
+    assert done.exit_code == 2
+    assert f"'{lacking}' line 1: no column released_at" in " ".join(done.stderr.split())
+    incidents = Path(__file__).resolve().parents[1] / "data" / "made" / "incidents.csv"
+    done = run("import", "releases-csv", str(incidents))
+    message = " ".join(done.stderr.split())
+    assert "no column version, released_at" in message
+    assert f"it looks like incidents-csv: perfpacket import incidents-csv {incidents}" in message

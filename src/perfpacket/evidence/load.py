@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from perfpacket import plugins
 from perfpacket.errors import InputError, NotFoundError
+from perfpacket.evidence.importers._common import csv_header
 from perfpacket.evidence.people import find_person, is_placeholder_email
 from perfpacket.evidence.records import Importer, ImportOptions, ImportReport, Record, batched
 from perfpacket.evidence.rules import RULES_FIELD, AttributionRule, rule_for
@@ -68,11 +69,21 @@ def choose_importer(kind: str, path: Path) -> Importer:
         raise InputError(f"'{path}' is empty", hint=f"give a {kind} file with content")
     if not importer.sniff(path, head):
         others = [i.name for i in registry if i.name != kind and i.sniff(path, head)]
+        # Telemetry reads any table: it is the suggestion of last resort.
+        others.sort(key=lambda name: name == "telemetry")
         hint = (
             f"it looks like {others[0]}: perfpacket import {others[0]} {path}"
             if others
             else "see `perfpacket import --help` for the kinds and their formats"
         )
+        required = getattr(importer, "required", ())
+        if required and path.suffix.lower() == ".csv":
+            columns = set(csv_header(head))
+            missing = [c for c in required if c not in columns]
+            raise InputError(
+                f"'{path}' line 1: no column {', '.join(missing)}; {importer.description}",
+                hint=hint if others and others[0] != "telemetry" else "add the column",
+            )
         raise InputError(f"'{path}' is not {importer.description}", hint=hint)
     return importer
 

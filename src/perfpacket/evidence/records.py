@@ -121,6 +121,8 @@ class BaseImporter:
     file of the format in a folder imported on its own."""
 
     version = "1"
+    # A table's columns it cannot do without, named when a file lacks them; empty for others.
+    required: tuple[str, ...] = ()
 
     def members(self, files: list[Path]) -> list[Path]:
         return files

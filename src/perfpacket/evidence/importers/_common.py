@@ -35,6 +35,12 @@ def sha256_file(path: Path, extra: str = "") -> str:
     return digest.hexdigest()
 
 
+def csv_header(head: bytes) -> list[str]:
+    """The column names on a CSV file's first line, from its first bytes."""
+    first = head.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()[:1]
+    return [c.strip() for c in first[0].split(",")] if first else []
+
+
 def read_text(path: Path) -> str:
     raw = path.read_bytes()
     try:

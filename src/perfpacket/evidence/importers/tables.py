@@ -12,6 +12,7 @@ from typing import Any
 
 from perfpacket.errors import InputError
 from perfpacket.evidence.importers._common import (
+    csv_header,
     optional_time,
     parse_bool,
     parse_number,
@@ -31,11 +32,6 @@ def _owner(row: dict[str, Any]) -> list[tuple[str, str]]:
     return [("email", owner)] if "@" in owner else [("handle", owner)]
 
 
-def _csv_header(head: bytes) -> list[str]:
-    first = head.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()[:1]
-    return [c.strip() for c in first[0].split(",")] if first else []
-
-
 class _CsvImporter(BaseImporter):
     name = ""
     description = ""
@@ -43,7 +39,7 @@ class _CsvImporter(BaseImporter):
     required: tuple[str, ...] = ()
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        return path.is_file() and set(self.required) <= set(_csv_header(head))
+        return path.is_file() and set(self.required) <= set(csv_header(head))
 
     def content_hash(self, path: Path, options: ImportOptions) -> str:
         return sha256_file(path)
@@ -97,7 +93,7 @@ class GuardEventsImporter(BaseImporter):
         text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
         if text.lstrip().startswith("{"):
             return '"kind"' in text and '"time"' in text
-        return {"time", "kind"} <= set(_csv_header(head))
+        return {"time", "kind"} <= set(csv_header(head))
 
     def content_hash(self, path: Path, options: ImportOptions) -> str:
         return sha256_file(path)
