@@ -21,7 +21,6 @@ from rich.text import Text
 
 from perfpacket.cli._io import console, err_console, print_json, say, workspace_from
 from perfpacket.errors import InputError
-from perfpacket.evidence.load import expand, import_path
 from perfpacket.evidence.people import (
     add_person,
     edit_person,
@@ -31,7 +30,6 @@ from perfpacket.evidence.people import (
     unattributed_count,
 )
 from perfpacket.evidence.query import list_evidence
-from perfpacket.evidence.rules import load_rules
 
 
 def _mapping(pairs: list[str]) -> dict[str, str]:
@@ -73,7 +71,10 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
         """Import evidence; each path is one transaction, and re-importing changes nothing."""
+        # The importers load only for this command: listing evidence or people needs none.
+        from perfpacket.evidence.load import expand, import_path
         from perfpacket.evidence.records import ImportOptions
+        from perfpacket.evidence.rules import load_rules
 
         reports = []
         ws = workspace_from(ctx)
