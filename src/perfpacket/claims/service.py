@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from perfpacket import plugins
@@ -17,9 +17,9 @@ from perfpacket.claims.overrides import apply_overrides, load_overrides, write_c
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.value import ValueModel, load_value_model
 from perfpacket.errors import NotFoundError
-from perfpacket.evidence.people import find_person
+from perfpacket.evidence.people import find_person, records_per_person
 from perfpacket.slugs import unique_slugs
-from perfpacket.store.models import Claim, ClaimEvidence, Evidence, Person, TelemetrySource
+from perfpacket.store.models import Claim, ClaimEvidence, Person, TelemetrySource
 from perfpacket.telemetry.tables import located
 
 
@@ -272,13 +272,7 @@ def resolve_person(session: Session, email: str | None, configured: str | None =
     if not people:
         raise NotFoundError("no people in this workspace yet", hint="import evidence first")
     # The people with the most evidence first: in a team's history those are the likely ones.
-    held = dict(
-        session.execute(
-            select(Evidence.person_id, func.count())
-            .where(Evidence.person_id.is_not(None))
-            .group_by(Evidence.person_id)
-        ).all()
-    )
+    held = records_per_person(session)
     people.sort(key=lambda p: (-held.get(p.id, 0), p.email))
     shown = ", ".join(f"{p.email} ({held.get(p.id, 0)} records)" for p in people[:CANDIDATES])
     more = len(people) - CANDIDATES

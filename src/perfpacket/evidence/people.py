@@ -146,17 +146,21 @@ def _attribute(session: Session, person: Person, kind: str, value: str) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def records_per_person(session: Session) -> dict[int, int]:
+    """How many evidence records each person holds, by person id (people with none absent)."""
+    counted = session.execute(
+        select(Evidence.person_id, func.count())
+        .where(Evidence.person_id.is_not(None))
+        .group_by(Evidence.person_id)
+    )
+    return {int(person): int(n) for person, n in counted if person is not None}
+
+
 def list_people(session: Session) -> list[dict[str, Any]]:
     people = session.scalars(
         select(Person).options(selectinload(Person.identities)).order_by(Person.email)
     )
-    held = dict(
-        session.execute(
-            select(Evidence.person_id, func.count())
-            .where(Evidence.person_id.is_not(None))
-            .group_by(Evidence.person_id)
-        ).all()
-    )
+    held = records_per_person(session)
     return [
         {
             "email": p.email,
