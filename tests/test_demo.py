@@ -323,3 +323,31 @@ def test_the_packet_is_stored_with_its_front_matter(demo: Path) -> None:
     assert packet.front_matter["person"] == "Ana Okafor"
     assert packet.front_matter["target_level"] == "Staff Applied AI Engineer"
     assert packet.markdown == (demo / "packet.md").read_text()
+
+
+def test_kpis_carry_their_units_and_top_outcomes_rate_their_dimension(
+    demo: Path, claims: list[dict[str, Any]]
+) -> None:
+    """A KPI's actual prints in its claim's unit with its interval, both from the claim; and
+    experimentation, which the A/B top outcome stands for, is rated, not "insufficient"."""
+    html = (demo / "packet.html").read_text()
+    by_slug = {c["slug"]: c for c in claims}
+    done = subprocess.run(
+        [sys.executable, "-m", "perfpacket", "assess", "--json"],
+        cwd=demo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    kpis = {k["id"]: k for k in json.loads(done.stdout)["kpis"]}
+    rate = kpis["change-failure-rate"]
+    assert rate["claim"] == "eval-regression-rate"
+    assert rate["actual"] == by_slug["eval-regression-rate"]["current"]
+    low, high = rate["interval"]
+    expected = f"{rate['actual']:.1f}% ({low:.1f}% to {high:.1f}%)"
+    assert f"<td>{rate['name']}</td><td>&lt; 15 %</td><td>{expected}</td>" in html
+    assert "<td>change-failure-rate</td>" not in html
+    ab = by_slug["support-answer-prompt-v2-lift"]
+    assert ab["verdict"] == "improved" and ab["value"]
+    row = re.search(r"<tr><td>Experimentation &amp; product sense</td>.*?</tr>", html)
+    assert row is not None and "insufficient evidence" not in row.group(0)

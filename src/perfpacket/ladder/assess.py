@@ -38,6 +38,8 @@ class ClaimFact:
     current_interval: tuple[float, float] | None = None
     partners: tuple[str, ...] = ()
     dates: tuple[datetime, ...] = ()
+    unit: str = ""
+    is_level: bool = False  # the estimate is a level (a rate, a count), not a change
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,9 @@ def _rate(
     kinds: int,
 ) -> str:
     """``kinds``: how many kinds of evidence the items are (claims count as one kind)."""
-    if items < MIN_ITEMS:
+    # An improvement priced in money is evidence enough on its own: a dimension that one of
+    # the packet's top outcomes stands for is never "insufficient evidence".
+    if items < MIN_ITEMS and not any(c.value for c in improved):
         return "insufficient_evidence"
     regressed = [c for c in other if c.verdict is Verdict.REGRESSED]
     if not improved and (kinds < 2 or not regressed):
@@ -234,11 +238,12 @@ def _kpis(role: Role, claims: list[ClaimFact]) -> list[dict[str, Any]]:
     out = []
     for kpi in role.kpis:
         claim = by_metric.get(kpi.metric or "")
-        actual, interval = None, None
+        actual, interval, a_level = None, None, True
         if claim is not None:
             by_estimate = kpi.measure == "estimate"
             actual = claim.estimate if by_estimate else claim.current
             interval = claim.estimate_interval if by_estimate else claim.current_interval
+            a_level = claim.is_level or not by_estimate
         match = TARGET.match(kpi.target)
         if actual is None:
             status = "no_data"
@@ -252,11 +257,15 @@ def _kpis(role: Role, claims: list[ClaimFact]) -> list[dict[str, Any]]:
         out.append(
             {
                 "id": kpi.id,
+                "name": kpi.name,
                 "target": kpi.target,
                 "actual": None if actual is None else round(actual, 4),
                 "interval": None if interval is None else [round(x, 4) for x in interval],
                 "status": status,
                 "claim": claim.slug if claim else None,
+                # How to print the actual: the claim's unit, as a level or as a change.
+                "unit": claim.unit if claim else None,
+                "actual_is_level": a_level,
             }
         )
     return out

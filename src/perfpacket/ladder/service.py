@@ -28,6 +28,8 @@ def gather(session: Session, person: Person) -> tuple[list[ClaimFact], list[Reco
                 current_interval=_current_interval(c),
                 partners=tuple(c.attribution.get("partners", [])),
                 dates=tuple(sorted(e.occurred_at for e in c.evidence)) or (c.computed_at,),
+                unit=c.unit,
+                is_level=c.comparison.is_level,
             )
         )
     merges = set(

@@ -57,6 +57,19 @@ def format_level(value: float | None, unit: str, extra: int = 0) -> str:
     return _minus(fmt.format(value, p=p + extra))
 
 
+def format_kpi_actual(kpi: dict[str, Any]) -> str:
+    """A KPI's actual in its claim's unit, with its interval: ``4.0% (1.8% to 8.5%)``."""
+    if kpi.get("actual") is None:
+        return "—"
+    unit = str(kpi.get("unit") or "")
+    show = format_level if kpi.get("actual_is_level", True) else format_change
+    text = show(kpi["actual"], unit)
+    interval = kpi.get("interval")
+    if interval:
+        text += f" ({show(interval[0], unit)} to {show(interval[1], unit)})"
+    return text
+
+
 def _nonzero(text: str) -> bool:
     return any(ch in "123456789" for ch in text)
 

@@ -20,6 +20,7 @@ from perfpacket.packet.format import (
     format_claim,
     format_constant,
     format_interval,
+    format_kpi_actual,
     format_level,
     format_money,
     format_number,
@@ -55,6 +56,7 @@ def _environment() -> Environment:
         constant=format_constant,
         value_band=format_value_band,
         usd=format_usd,
+        kpi_actual=format_kpi_actual,
     )
     return env
 
