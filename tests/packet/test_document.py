@@ -143,3 +143,36 @@ def test_heatmap_text_meets_wcag_contrast() -> None:
         light, dark = sorted((_luminance(fill), _luminance(ink)), reverse=True)
         ratio = (light + 0.05) / (dark + 0.05)
         assert ratio >= 4.5, f"{rating}: {ratio:.2f}"  # WCAG 2.1 AA for normal text
+
+
+@pytest.mark.slow
+def test_pdf_keeps_cards_whole_and_packs_them(demo: Path, soup: BeautifulSoup) -> None:
+    """Every claim card's title and its evidence line (the card's last row) print on the same
+    page, and the cards share pages: they used to take one mostly empty page each."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is missing: install poppler-utils (.ci/run does)")
+    pdf = demo / "packet.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    texts = [
+        " ".join(
+            subprocess.run(
+                ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+        )
+        for n in range(1, pages + 1)
+    ]
+    cards = soup.select("section.claim")
+    assert cards
+    holding: list[int] = []
+    for card in cards:
+        title = " ".join(card.select_one("h3").get_text(" ").split()[:5])  # type: ignore[union-attr]
+        fingerprint = card.select("dd code")[-1].get_text()  # the evidence row's, last
+        found = [i for i, t in enumerate(texts) if title in t and fingerprint in t]
+        assert found, f"card '{title}' is split across pages"
+        holding.append(found[0])
+    # At least two cards to a page on average: half the pages one card each would take.
+    assert len(set(holding)) <= (len(cards) + 1) // 2 + 1
