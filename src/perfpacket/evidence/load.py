@@ -140,30 +140,44 @@ class _People:
             self.index.setdefault(("email", person.email.lower()), person.id)
         self.placeholders: dict[str, int] = {}
 
+    def prepare(self, records: Sequence[Record]) -> None:
+        """Create the people a batch names for the first time, all in one flush: one person
+        per usable email, holding every identity the record that introduced them gives."""
+        pending: dict[tuple[str, str], Person] = {}
+        for record in records:
+            keys = [(k, v.lower()) for k, v in record.identities]
+            if not keys or any(key in self.index or key in pending for key in keys):
+                continue
+            usable = [v for k, v in keys if k == "email" and not is_placeholder_email(v)]
+            if not usable:
+                continue
+            person = Person(display_name=record.display_name or usable[0], email=usable[0])
+            person.identities = [
+                Identity(kind=k, value=v)
+                for k, v in dict.fromkeys(keys)
+                if not (k == "email" and is_placeholder_email(v))
+            ]
+            for identity in person.identities:
+                pending[(identity.kind, identity.value)] = person
+        if not pending:
+            return
+        self.session.add_all(dict.fromkeys(pending.values()))  # in order: ids are stable
+        self.session.flush()
+        for key, person in pending.items():
+            self.index[key] = person.id
+
     def attribute(self, record: Record) -> int | None:
+        """The person a record's identities name (see :meth:`prepare`), or None."""
         for kind, value in record.identities:
             found = self.index.get((kind, value.lower()))
             if found is not None:
                 return found
         emails = [v for k, v in record.identities if k == "email"]
-        usable = [e for e in emails if not is_placeholder_email(e)]
-        if emails and not usable:
+        if emails and all(is_placeholder_email(e) for e in emails):
             # "root@localhost", "user@host.(none)": shared by everyone whose git was never
             # set up. One person made of them would hold strangers' work.
             self.placeholders[emails[0].lower()] = self.placeholders.get(emails[0].lower(), 0) + 1
-        if not usable:
-            return None
-        person = Person(display_name=record.display_name or usable[0], email=usable[0].lower())
-        person.identities = [
-            Identity(kind=k, value=v.lower())
-            for k, v in dict.fromkeys(record.identities)
-            if not (k == "email" and is_placeholder_email(v))
-        ]
-        self.session.add(person)
-        self.session.flush()
-        for identity in person.identities:
-            self.index[(identity.kind, identity.value)] = person.id
-        return person.id
+        return None
 
     def report(self, report: ImportReport) -> None:
         for email, n in sorted(self.placeholders.items()):
@@ -305,6 +319,7 @@ def _store_batch(
     by_kind: dict[str, list[Record]] = {}
     for record in batch:
         by_kind.setdefault(record.kind, []).append(record)
+    people.prepare(batch)
     for kind, records in by_kind.items():
         model = EVIDENCE_KINDS[kind]
         keys = [r.natural_key for r in records]
