@@ -21,7 +21,7 @@ from perfpacket.demo import build_demo
 from perfpacket.demo.dataset import TELEMETRY_ROWS
 from perfpacket.errors import WorkspaceError
 from perfpacket.stats import Verdict
-from perfpacket.store.models import Change, Evidence, Feedback, Person
+from perfpacket.store.models import Change, Evidence, Feedback, Person, Source, TelemetrySource
 from perfpacket.workspace import find_workspace
 
 VERDICTS = {v.value for v in Verdict}
@@ -91,7 +91,7 @@ def test_the_story_is_in_the_numbers(claims: list[dict[str, Any]]) -> None:
     assert qa["baseline"] == pytest.approx(14 * 24, rel=0.1)  # about two weeks
     assert qa["current"] == pytest.approx(1.0, rel=0.25)  # about an hour
     assert c["budget-guard-blocked-spend"]["estimate"] == pytest.approx(40_000, rel=0.1)
-    assert c["retrieval-offline-lift"]["estimate"] == pytest.approx(8.0, abs=1.5)
+    assert c["lm-eval-retrieval-offline-lift"]["estimate"] == pytest.approx(8.0, abs=1.5)
     assert c["support-answer-prompt-v2-lift"]["estimate"] == pytest.approx(2.0, abs=0.6)
     averted = c["kill-switch-incidents-averted"]
     assert averted["verdict"] == "improved" and averted["ci_low"] > 0
@@ -120,7 +120,7 @@ def test_a_claim_without_value_says_why(demo: Path, claims: list[dict[str, Any]]
 
 
 def test_decay_prevention_is_in_the_domain_story(claims: list[dict[str, Any]]) -> None:
-    decay = by_slug(claims)["feature-health-support-answer-decay"]
+    decay = by_slug(claims)["promptfoo-support-answer-health-decay"]
     assert decay["verdict"] == "improved"
     # Launched at 92%, it would have drifted to about 78% by the end of the year; held at about
     # 91%, the sustain work preserved about 13 points.
@@ -229,11 +229,74 @@ def test_dataset_has_every_kind_of_evidence(demo: Path) -> None:
         "guard_event",
         "feedback",
         "artifact",
+        "review",
     ):
         assert kinds.get(kind, 0) > 0, kind
     assert kinds["feedback"] >= 3
     assert {"product", "sre", "data science"} <= functions
     assert {"Ana Okafor", "Ben Carter"} <= {p.display_name for p in people}
+
+
+def test_the_demo_travels_the_import_path(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every record comes from a file the demo wrote in a real format, read by an importer:
+    each evidence file is one imported source, and importing it again from the command line,
+    as a user would, finds nothing new."""
+    from perfpacket import plugins
+
+    store = find_workspace(demo).open_store()
+    try:
+        with store.session() as s:
+            sources = s.scalars(select(Source)).all()
+            orphans = s.scalar(
+                select(func.count()).select_from(Evidence).where(Evidence.source_id.is_(None))
+            )
+            telemetry = s.scalars(select(TelemetrySource)).one()
+    finally:
+        store.close()
+    assert orphans == 0
+    importers = set(plugins.importers().names())
+    assert {src.importer for src in sources} <= importers
+    by_kind = Counter(src.kind for src in sources)
+    for kind in (
+        "git",
+        "releases-csv",
+        "lm-eval",
+        "promptfoo",
+        "inspect",
+        "pagerduty",
+        "incidents-csv",
+        "guard-events",
+        "github-prs",
+        "experiments-csv",
+        "feedback",
+        "artifacts-csv",
+        "telemetry",
+    ):
+        assert by_kind[kind] > 0, kind
+    # Each file written is a source (an lm-eval samples file comes along with its results).
+    written = {
+        str(p)
+        for p in (demo / "evidence").rglob("*")
+        if p.is_file() and not p.name.startswith("samples_") and p.parent.name != "feedback"
+    }
+    located = {src.location for src in sources}
+    assert written <= located, sorted(written - located)[:3]
+    assert str(demo / "evidence" / "feedback") in located
+    # The spend log is LiteLLM's: registered under its own column names.
+    assert telemetry.columns["timestamp"] == "startTime"
+    assert telemetry.columns["cost_usd"] == "spend"
+    monkeypatch.chdir(demo)
+    for kind, path, person in (
+        ("releases-csv", "evidence/releases.csv", None),
+        ("pagerduty", "evidence/pagerduty/incidents.json", None),
+        ("promptfoo", "evidence/evals/promptfoo", "ana.okafor@example.com"),
+    ):
+        args = ["import", kind, path, "--json", *(["--person", person] if person else [])]
+        done = CliRunner().invoke(build_app(), args)
+        assert done.exit_code == 0, done.output
+        reports = json.loads(done.stdout)
+        for report in reports if isinstance(reports, list) else [reports]:
+            assert report["imported"] == report["updated"] == 0, report
 
 
 def test_telemetry_is_parquet_with_enough_rows(demo: Path) -> None:

@@ -118,3 +118,22 @@ def test_real_files_yield_claims_whose_references_all_render(real_ws: tuple[Path
     assert "level not shown by the evidence → staff" in " ".join(brief.split())
     assert "Applied ML &amp; evaluation" in html and "applied ml evaluation" not in html
     assert "Staff Applied AI Engineer" in html
+
+
+def test_a_rerun_of_the_same_model_is_no_lift(real_ws: tuple[Path, Path]) -> None:
+    """The real Inspect logs hold reruns of one task on one model (input_task, mmlu_0_shot on
+    the same model twice) and one task run on several models (popularity). Only the latter is
+    a change whose quality can be compared."""
+    assert cli("people", "add", WILL, "--name", "Will").exit_code == 0
+    done = cli("import", "inspect", str(REAL / "inspect_ai"), "--person", WILL)
+    assert done.exit_code in (0, 2), done.output  # log_invalid.txt is refused
+    runs = [r for r in _json("evidence", "list", "--kind", "eval_run") if r.get("items")]
+    systems: dict[str, set[str | None]] = {}
+    for run in runs:
+        systems.setdefault(run["suite"], set()).add(run["model"])
+    reruns = {s for s, models in systems.items() if len(models) == 1}
+    assert {"inspect/input_task", "inspect/inspect_evals/mmlu_0_shot"} <= reruns
+    suggested = _json("claims", "suggest", "--person", WILL)
+    claims = suggested if isinstance(suggested, list) else suggested["claims"]
+    lifts = {c["slug"] for c in claims if c["recipe"] == "quality-lift"}
+    assert lifts == {"inspect-popularity-lift"}

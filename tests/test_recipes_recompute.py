@@ -1,6 +1,6 @@
 """Every demo claim recomputed independently from the raw evidence (the store's records and the
-telemetry Parquet, read with DuckDB SQL), with scipy and statsmodels rather than perfpacket's
-statistics, to 1e-6: estimate, interval and value.
+telemetry Parquet by its own LiteLLM column names, read with DuckDB SQL), with scipy and
+statsmodels rather than perfpacket's statistics, to 1e-6: estimate, interval and value.
 
 References: Newcombe (1998) "Interval estimation for the difference between independent
 proportions", method 10, as statsmodels' ``confint_proportions_2indep(method="newcomb")``;
@@ -72,7 +72,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "all_releases": list(s.scalars(select(Release))),
             "incidents": list(s.scalars(select(Incident).order_by(Incident.opened_at))),
             "email": person.email,
-            "identities": {person.email, *(i.value for i in person.identities)},
+            "identities": {person.email, *(i.value.lower() for i in person.identities)},
             # stored relative to the workspace, so a copied workspace reads its own file
             "parquet": str(out / source.uri),
         }
@@ -140,11 +140,11 @@ def test_retrieval_lift_paired_newcombe(demo: dict[str, Any]) -> None:
     for run in demo["runs"]:
         if run.items:
             runs[run.suite].append(run)
-    base, new = runs["retrieval-offline"][0], runs["retrieval-offline"][-1]
+    base, new = runs["lm-eval/retrieval_offline"][0], runs["lm-eval/retrieval_offline"][-1]
     keys = sorted(set(base.items) & set(new.items))
     b = np.array([base.items[k] for k in keys])
     a = np.array([new.items[k] for k in keys])
-    claim = demo["claims"]["retrieval-offline-lift"]
+    claim = demo["claims"]["lm-eval-retrieval-offline-lift"]
     assert claim.value is None
     if not set(np.unique(np.concatenate([a, b]))) <= {0.0, 1.0}:
         # graded items: the paired t interval of the per-item differences
@@ -215,7 +215,8 @@ def _periods(demo: dict[str, Any], expr: str) -> list[tuple[float, float, int]]:
     change = [r for r in demo["releases"] if r.artifact == "gateway"][-1].released_at
     at = change.astimezone(UTC).isoformat()
     rows = duckdb.sql(
-        f"select ts >= '{at}'::timestamptz as after, avg({expr}), var_samp({expr}), count(*) "
+        f"select \"startTime\" >= '{at}'::timestamptz as after, avg({expr}), var_samp({expr}), "
+        f"count(*) "
         f"from '{demo['parquet']}' group by 1 order by 1"
     ).fetchall()
     return [(float(m), float(v), int(n)) for _after, m, v, n in rows]
@@ -224,8 +225,8 @@ def _periods(demo: dict[str, Any], expr: str) -> list[tuple[float, float, int]]:
 @pytest.mark.parametrize(
     ("slug", "expr", "scale"),
     [
-        ("cost-per-1k-requests", "cost_usd", 1000.0),
-        ("tokens-per-request", "input_tokens + output_tokens", 1.0),
+        ("cost-per-1k-requests", "spend", 1000.0),
+        ("tokens-per-request", "prompt_tokens + completion_tokens", 1.0),
         ("energy-per-request", "energy_wh", 1.0),
     ],
 )
@@ -261,7 +262,7 @@ def test_p95_latency_exact_with_order_statistic_intervals(demo: dict[str, Any]) 
     for op in ("<", ">="):
         (vals,) = duckdb.sql(
             f"select list(latency_ms order by latency_ms) from '{demo['parquet']}' "
-            f"where ts {op} '{at}'::timestamptz"
+            f"where \"startTime\" {op} '{at}'::timestamptz"
         ).fetchall()[0]
         x = np.array(vals)
         joint = 1 - (1 - 0.95) / 2  # Bonferroni: both periods' intervals hold together
@@ -277,8 +278,8 @@ def test_gateway_error_rate_wilson(demo: dict[str, Any]) -> None:
     change = [r for r in demo["releases"] if r.artifact == "gateway"][-1].released_at
     at = change.astimezone(UTC).isoformat()
     errors, total = duckdb.sql(
-        f"select count(*) filter (where status = 'error'), count(*) from '{demo['parquet']}' "
-        f"where ts >= '{at}'::timestamptz"
+        f"select count(*) filter (where status = 'failure'), count(*) from '{demo['parquet']}' "
+        f"where \"startTime\" >= '{at}'::timestamptz"
     ).fetchall()[0]
     low, high = proportion_confint(errors, total, method="wilson")
     claim = demo["claims"]["gateway-error-rate"]
@@ -287,14 +288,22 @@ def test_gateway_error_rate_wilson(demo: dict[str, Any]) -> None:
     assert 100 * high < 100 * demo["constants"]["slo_error_rate"]
 
 
+def _responder_ids(responders: list[str]) -> set[str]:
+    """An email as it is, and a PagerDuty assignee ("Name <USER_ID>") by the id in brackets."""
+    return {(r.rsplit("<", 1)[1].rstrip(">") if "<" in r else r).lower() for r in responders}
+
+
 def test_incident_mttr_bca(demo: dict[str, Any]) -> None:
     hours = np.array(
         [
             (i.resolved_at - i.opened_at).total_seconds() / 3600
             for i in demo["incidents"]
-            if i.resolved_at is not None and demo["identities"] & set(i.responders)
+            if i.resolved_at is not None and demo["identities"] & _responder_ids(i.responders)
         ]
     )
+    # The PagerDuty page's incidents count as well as the tracker CSV's.
+    paged = [i for i in demo["incidents"] if any("<" in r for r in i.responders)]
+    assert paged and all(demo["identities"] & _responder_ids(i.responders) for i in paged)
     claim = demo["claims"]["incident-mttr"]
     # scipy's BCa with the resample count and seed the method states
     found = re.search(r"BCa bootstrap \((\d+) resamples, seed (\d+)\)", claim.method)
@@ -346,7 +355,7 @@ def test_reviews_given_exact_poisson(demo: dict[str, Any]) -> None:
 
 def test_decay_trend_and_points_preserved(demo: dict[str, Any]) -> None:
     work = next(r for r in demo["releases"] if r.artifact == "sustain")
-    runs = [r for r in demo["runs"] if r.suite == "feature-health/support-answer" and r.n]
+    runs = [r for r in demo["runs"] if r.suite == "promptfoo/support-answer health" and r.n]
     start = runs[0].run_at
     week = 7 * 24 * 3600
     t = np.array([(r.run_at - start).total_seconds() / week for r in runs])
@@ -357,7 +366,7 @@ def test_decay_trend_and_points_preserved(demo: dict[str, Any]) -> None:
     lags = math.floor(4 * (len(y) / 100) ** (2 / 9))
     fit = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
     ci = fit.conf_int(0.05)
-    claim = demo["claims"]["feature-health-support-answer-decay"]
+    claim = demo["claims"]["promptfoo-support-answer-health-decay"]
     assert_claim(claim, fit.params[3], ci[3][0], ci[3][1])
     since = t[-1] - brk
     gap = fit.t_test(np.array([[0, 0, 1, since]]))
@@ -369,7 +378,7 @@ def test_every_demo_claim_is_recomputed_here(demo: dict[str, Any]) -> None:
     tested = {
         "eval-regression-rate",
         "qa-cycle-time",
-        "retrieval-offline-lift",
+        "lm-eval-retrieval-offline-lift",
         "support-answer-prompt-v2-lift",
         "budget-guard-blocked-spend",
         "cost-per-1k-requests",
@@ -381,7 +390,7 @@ def test_every_demo_claim_is_recomputed_here(demo: dict[str, Any]) -> None:
         "incident-mttr",
         "kill-switch-incidents-averted",
         "reviews-given",
-        "feature-health-support-answer-decay",
+        "promptfoo-support-answer-health-decay",
     }
     assert set(demo["claims"]) == tested
     assert Path(demo["parquet"]).is_file()

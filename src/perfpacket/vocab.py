@@ -124,6 +124,14 @@ class ClaimRole(StrEnum):
     CONTRIBUTED = "contributed"
 
 
+class ArtifactKind(StrEnum):
+    """What a piece of enabling work is: a standard others follow, a design, or code they use."""
+
+    RFC = "rfc"
+    DESIGN_DOC = "design_doc"
+    LIBRARY = "library"
+
+
 class CandidacyState(StrEnum):
     """Where a packet submitted to a cohort stands in its review cycle."""
 

@@ -8,10 +8,13 @@ import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from perfpacket.errors import WorkspaceError
 from perfpacket.store import Store, open_store
+
+if TYPE_CHECKING:
+    from perfpacket.evidence.records import ImportOptions
 
 CONFIG_NAME = "perfpacket.toml"
 STATE_DIR = ".perfpacket"
@@ -67,6 +70,15 @@ class Workspace:
 
     def open_store(self) -> Store:
         return open_store(self.database_url)
+
+    def import_options(self, **given: Any) -> ImportOptions:
+        """Options for an import into this workspace: where converted telemetry goes and the
+        root that stored paths are relative to, with the flags ``given``."""
+        from perfpacket.evidence.records import ImportOptions
+
+        return ImportOptions(
+            telemetry_dir=self.state_dir / "telemetry", workspace_root=self.root, **given
+        )
 
 
 def _read_config(path: Path) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from sqlalchemy import select
 
@@ -88,6 +89,7 @@ CASES: list[tuple[str, list[Path], dict[str, int]]] = [
     ("guard-events", [MADE / "guard_events.csv", MADE / "guard_events.jsonl"], {"guard_event": 5}),
     ("experiments-csv", [MADE / "experiments.csv"], {"experiment": 2}),
     ("incidents-csv", [MADE / "incidents.csv"], {"incident": 2}),
+    ("artifacts-csv", [MADE / "artifacts.csv"], {"artifact": 2}),
     ("feedback", [MADE / "feedback"], {"feedback": 3}),
     ("openai-evals", [MADE / "oaieval_record.jsonl"], {"eval_run": 1}),
 ]
@@ -292,6 +294,13 @@ def test_telemetry_litellm_and_mapped_tables(workspace: Path, tmp_path: Path) ->
     import_json("telemetry", MADE / "litellm_spend_logs.csv", extra=("--name", "litellm"))
     (source,) = _records(workspace, TelemetrySource)
     assert source.columns["cost_usd"] == "spend" and source.row_count == 3
+    # The same spend log exported to Parquet is known by its columns, not by its text.
+    parquet = tmp_path / "spend.parquet"
+    duckdb.sql(f"COPY (FROM '{MADE / 'litellm_spend_logs.csv'}') TO '{parquet}' (FORMAT parquet)")
+    import_json("telemetry", parquet, extra=("--name", "litellm-parquet"))
+    by_name = {s.name: s for s in _records(workspace, TelemetrySource)}
+    assert by_name["litellm-parquet"].columns == by_name["litellm"].columns
+    assert by_name["litellm-parquet"].columns["timestamp"] == "startTime"
     table = tmp_path / "gateway.csv"
     table.write_text("when,usd\n2026-01-01T00:00:00Z,0.01\n2026-02-01T00:00:00Z,0.02\n")
     result = run(
@@ -358,6 +367,26 @@ BAD: list[tuple[str, str, bytes, str]] = [
         "releases.csv",
         b"version,released_at,rolled_back\nv1,2026-01-01,maybe\n",
         "line 2 / field rolled_back: 'maybe' is not true or false",
+    ),
+    (
+        "artifacts-csv",
+        "artifacts.csv",
+        b"kind,title,date\nwhitepaper,Eval gates,2026-04-02\n",
+        "line 2 / field kind: 'whitepaper' is not a kind of artifact",
+    ),
+    (
+        "artifacts-csv",
+        "artifacts.csv",
+        b"kind,title,date\nrfc,Eval gates,April\n",
+        "line 2 / field date: 'April' is not a date-time",
+    ),
+    (
+        "artifacts-csv",
+        "artifacts.csv",
+        b"kind,title\nrfc,Eval gates\n",
+        "line 1: no column date; an artifacts CSV: RFCs, design docs and libraries others "
+        "adopted (kind rfc|design_doc|library, title, date; optional url, adopters separated "
+        "by ';', owner)",
     ),
     (
         "guard-events",

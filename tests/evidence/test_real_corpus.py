@@ -199,6 +199,35 @@ def test_pagerduty_pages_of_two_versions_are_one_set_of_incidents(workspace: Pat
     assert len(incidents) == len(raw)
 
 
+def test_a_pagerduty_responder_is_matched_by_the_linked_user_id_not_the_name(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """The real page, as a later export of it reads once incident 789 is resolved: its
+    assignee is a PagerDuty user id and a name. The person who links that id responded;
+    a person who merely has the same name did not."""
+    page = json.loads((REAL / "pagerduty/incidents_raw.json").read_text())
+    incident = next(i for i in page if i["id"] == "789")
+    incident.update(status="resolved", resolved_at="2025-02-18T02:24:36Z")
+    later = tmp_path / "incidents.json"
+    later.write_text(json.dumps(page))
+    assert run("import", "pagerduty", str(later)).exit_code == 0
+    stored = next(e for e in _evidence() if e.get("external_id") == "789")
+    assert stored["responders"] == ["User 789 <789>"]
+    # A namesake with no link is not a responder; the recipe says it found nothing.
+    assert run("people", "add", "user789@example.com", "--name", "User 789").exit_code == 0
+
+    def responded() -> int:
+        done = run("claims", "suggest", "--explain", "--json", "--person", "user789@example.com")
+        assert done.exit_code == 0, done.output
+        recipes = {r["recipe"]: r for r in json.loads(done.stdout)["recipes"]}
+        needs = recipes["incident-response"]["needs"] or [{"found": 1}]
+        return int(needs[0]["found"])
+
+    assert responded() == 0
+    assert run("people", "link", "user789@example.com", "pagerduty:789").exit_code == 0
+    assert responded() == 1
+
+
 @pytest.mark.parametrize(("name", "kind", "reason"), REFUSED, ids=[r[0] for r in REFUSED])
 def test_a_file_is_refused_only_for_a_true_reason(
     workspace: Path, name: str, kind: str, reason: str

@@ -57,7 +57,7 @@ def test_every_claim_has_a_chart_and_evidence_that_resolve(soup: BeautifulSoup) 
 
 
 def test_charts_fit_the_comparison(soup: BeautifulSoup) -> None:
-    trend = soup.select_one("#claim-feature-health-support-answer-decay svg polyline")
+    trend = soup.select_one("#claim-promptfoo-support-answer-health-decay svg polyline")
     assert trend is not None  # the weekly series
     averted = soup.select_one("#claim-kill-switch-incidents-averted svg")
     assert averted is not None and "assumes:" in averted["aria-label"]  # counterfactual bar
@@ -121,7 +121,7 @@ def test_pdf_page_one_is_the_brief(demo: Path, tmp_path: Path) -> None:
 
 
 def test_the_trend_chart_shows_detected_change_points(soup: BeautifulSoup) -> None:
-    chart = soup.select_one("#claim-feature-health-support-answer-decay svg")
+    chart = soup.select_one("#claim-promptfoo-support-answer-health-decay svg")
     assert chart is not None
     assert "change points detected: week" in chart["aria-label"]
     assert chart.select("circle")  # drawn, not only described

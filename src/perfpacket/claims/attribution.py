@@ -33,6 +33,14 @@ CONTACT = re.compile(r"^\s*(?P<name>[^<]*?)\s*<(?P<email>[^>]+)>\s*$")
 MAX_PARTNERS = 8
 
 
+def contact_keys(raw: str) -> set[str]:
+    """What an entry in evidence can match a person's identities by, lowercased: the text
+    itself and, for "Name <id>" (an email, or a PagerDuty user id), the id; never the name."""
+    text = raw.strip().lower()
+    match = CONTACT.match(text)
+    return {text, match["email"]} if match else {text}
+
+
 def describe(attribution: dict[str, Any]) -> str:
     """The role and partners as the author reads them: "led, with SRE, Search", or the role
     and what to do when the evidence names no partner."""

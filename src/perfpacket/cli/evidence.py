@@ -73,19 +73,12 @@ def register(app: typer.Typer) -> None:
         """Import evidence; each path is one transaction, and re-importing changes nothing."""
         # The importers load only for this command: listing evidence or people needs none.
         from perfpacket.evidence.load import expand, import_path
-        from perfpacket.evidence.records import ImportOptions
         from perfpacket.evidence.rules import load_rules
 
         reports = []
         ws = workspace_from(ctx)
-        options = ImportOptions(
-            all_refs=all_refs,
-            since=since,
-            until=until,
-            name=name,
-            columns=_mapping(mapping),
-            telemetry_dir=ws.state_dir / "telemetry",
-            workspace_root=ws.root,
+        options = ws.import_options(
+            all_refs=all_refs, since=since, until=until, name=name, columns=_mapping(mapping)
         )
         rules = load_rules(ws.config, str(ws.root / "perfpacket.toml"))
         # A folder stands for every file of the kind inside it; each file is its own

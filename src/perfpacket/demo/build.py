@@ -2,47 +2,31 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from perfpacket import __version__
 from perfpacket.claims import suggest_claims
 from perfpacket.demo import dataset as ds
+from perfpacket.demo.files import ANA_PAGERDUTY_ID, Step, write_evidence
 from perfpacket.demo.gitrepo import write_repository
 from perfpacket.errors import WorkspaceError
+from perfpacket.evidence.load import expand, import_path
+from perfpacket.evidence.people import add_person, link_identity, person_by_email
 from perfpacket.packet import parse_packet
 from perfpacket.packet.render import render_packet_pdf
 from perfpacket.snapshot import build_snapshot, choose_target
-from perfpacket.store.models import (
-    Artifact,
-    Change,
-    EvalRun,
-    Experiment,
-    Feedback,
-    GuardEvent,
-    Identity,
-    Incident,
-    Packet,
-    Person,
-    Release,
-    Review,
-    Source,
-    TelemetrySource,
-)
-from perfpacket.telemetry.tables import stored_uri
-from perfpacket.workspace import STATE_DIR, init_workspace
+from perfpacket.store import Store
+from perfpacket.store.models import Packet, Person
+from perfpacket.workspace import STATE_DIR, Workspace, init_workspace
 
 DEMO_MARKER = "demo"
 REPO_NAME = "ai-platform"
-STEPS = 7
+STEPS = 8  # the progress messages build_demo gives
 
 Progress = Callable[[str], None]
 
@@ -71,119 +55,25 @@ def _prepare(out: Path) -> None:
     )
 
 
-def _sha256_of(obj: Any) -> str:
-    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _write_telemetry(path: Path, columns: dict[str, Any]) -> int:
-    import duckdb
-    import pandas as pd
-
-    frame = pd.DataFrame(columns)
-    frame["ts"] = pd.to_datetime(frame["ts"], unit="s", utc=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect() as con:
-        con.register("requests", frame)
-        con.execute(f"COPY (SELECT * FROM requests ORDER BY ts) TO '{path}' (FORMAT parquet)")
-    return len(frame)
-
-
-def _people(session: Session) -> dict[str, Person]:
-    people = {}
+def _people(session: Session) -> None:
+    """The people, as a user adds them (``perfpacket people add`` and ``people link``) before
+    importing: git emails attribute commits, handles attribute reviews and pages."""
     for p in (ds.ANA, ds.BEN, *ds.PEERS):
-        person = Person(
-            display_name=p.name, email=p.email, team=p.team, function=p.function, level=p.level
-        )
-        person.identities = [
-            Identity(kind="email", value=p.email),
-            Identity(kind="github", value=p.handle),
-        ]
-        session.add(person)
-        people[p.key] = person
-    session.flush()
-    return people
+        add_person(session, p.email, p.name, p.team, p.function)
+        link_identity(session, p.email, f"github:{p.handle}")
+    link_identity(session, ds.ANA.email, f"pagerduty:{ANA_PAGERDUTY_ID}")
 
 
-def _records(
-    session: Session,
-    data: ds.DemoDataset,
-    git_info: list[dict[str, Any]],
-    people: dict[str, Person],
-    source: Source,
-) -> None:
-    ana = people["ana"]
-
-    def add(record: Any, person: Person, key: str, at: datetime) -> None:
-        record.natural_key = key
-        record.source = source
-        record.person_id = person.id
-        record.occurred_at = at
-        session.add(record)
-
-    for commit, info in zip(data.commits, git_info, strict=True):
-        author = people[commit["author"].key]
-        add(
-            Change(
-                repo=REPO_NAME,
-                sha=info["sha"],
-                title=commit["message"],
-                author_email=commit["author"].email,
-                author_name=commit["author"].name,
-                authored_at=commit["when"],
-                is_merge=False,
-                additions=info["additions"],
-                deletions=info["deletions"],
-                files_changed=len(info["files"]),
-                files=info["files"],
-                co_authors=commit["co_authors"],
-                reviewers=[],
-                labels=[commit["area"]],
-            ),
-            author,
-            f"{REPO_NAME}@{info['sha']}",
-            commit["when"],
-        )
-    for r in data.releases:
-        fields = {k: v for k, v in r.items() if k != "owner"}
-        add(
-            Release(**fields),
-            people[r["owner"].key],
-            f"{r['artifact']}:{r['version']}:{r['released_at'].isoformat()}",
-            r["released_at"],
-        )
-    for run in data.eval_runs:
-        add(
-            EvalRun(**run),
-            ana,
-            f"{run['suite']}:{run['model']}:{run['run_at'].isoformat()}",
-            run["run_at"],
-        )
-    for inc in data.incidents:
-        add(Incident(**inc), ana, inc["external_id"], inc["opened_at"])
-    for ev in data.guard_events:
-        key = f"{ev['guard']}:{ev['at'].isoformat()}:{ev['service']}:{ev['version_from']}"
-        add(GuardEvent(**ev), ana, key, ev["at"])
-    for rv in data.reviews:
-        key = f"{rv['repo']}#{rv['number']}:{rv['reviewer']}:{rv['submitted_at'].isoformat()}"
-        add(Review(**rv), ana, key, rv["submitted_at"])
-    for exp in data.experiments:
-        add(Experiment(**exp), ana, exp["name"], exp["started_at"])
-    for fb in data.feedback:
-        author = fb["author"]
-        add(
-            Feedback(
-                author_name=author.name,
-                author_function=author.function,
-                text=fb["text"],
-                given_at=fb["given_at"],
-            ),
-            people[fb["about"].key],
-            f"{author.email}:{fb['given_at'].date().isoformat()}",
-            fb["given_at"],
-        )
-    for art in data.artifacts:
-        fields = {k: v for k, v in art.items() if k != "at"}
-        add(Artifact(**fields), ana, f"rfc:{art['title']}", art["at"])
+def _import(workspace: Workspace, store: Store, steps: list[Step]) -> int:
+    """Every file through the importers, as ``perfpacket import`` runs them: a folder stands
+    for the files of its kind inside it. A demo file the importers refuse is a bug."""
+    records = 0
+    for step in steps:
+        options = workspace.import_options(name=step.name)
+        for path in expand(step.kind, step.path):
+            report = import_path(store, step.kind, path, options, step.person)
+            records += report.imported
+    return records
 
 
 def build_demo(out: Path, progress: Progress | None = None) -> DemoResult:
@@ -199,42 +89,26 @@ def build_demo(out: Path, progress: Progress | None = None) -> DemoResult:
     data = ds.generate()
 
     say("Writing the git history")
-    git_info = write_repository(out / "repos" / REPO_NAME, data.commits)
+    repo = out / "repos" / REPO_NAME
+    write_repository(repo, data.commits)
 
-    say("Writing gateway telemetry (Parquet)")
-    telemetry_path = out / "data" / "gateway_requests.parquet"
-    rows = _write_telemetry(telemetry_path, data.telemetry)
+    say("Writing the evidence files (CSV, JSON, JSONL, Markdown, Parquet)")
+    steps = write_evidence(data, out, repo)
 
-    say("Loading evidence and computing claims")
     store = workspace.open_store()
     now = datetime.now(UTC)
     try:
         with store.session() as session:
-            people = _people(session)
-            source = Source(
-                kind="demo",
-                location=f"perfpacket demo (seed {ds.SEED})",
-                sha256=_sha256_of([git_info, data.releases, data.eval_runs, data.guard_events]),
-                importer="demo",
-                importer_version=__version__,
-                imported_at=now,
-            )
-            session.add(source)
-            _records(session, data, git_info, people, source)
-            session.add(
-                TelemetrySource(
-                    name="gateway_requests",
-                    uri=stored_uri(telemetry_path, workspace.root)[0],
-                    format="parquet",
-                    columns={"timestamp": "ts", "cost_usd": "cost_usd"},
-                    row_count=rows,
-                    sha256=hashlib.sha256(telemetry_path.read_bytes()).hexdigest(),
-                    registered_at=now,
-                )
-            )
-            session.flush()
+            _people(session)
+        say(f"Importing the evidence: {len(steps)} imports, as `perfpacket import` runs them")
+        _import(workspace, store, steps)
+        say("Computing claims")
+        with store.session() as session:
+            ana_person = person_by_email(session, ds.ANA.email)
+            assert ana_person is not None
+            ana_id = ana_person.id
             _write_partner_edits(workspace.root)
-            suggest_claims(session, people["ana"], workspace.root)
+            suggest_claims(session, ana_person, workspace.root)
 
         say("Writing the packet")
         from perfpacket.demo.packet_text import PACKET_MARKDOWN
@@ -243,14 +117,14 @@ def build_demo(out: Path, progress: Progress | None = None) -> DemoResult:
         packet_md.write_text(PACKET_MARKDOWN, encoding="utf-8")
         with store.session() as session:
             front = parse_packet(PACKET_MARKDOWN, "packet.md").front_matter
-            ana = session.get(Person, people["ana"].id)
+            ana = session.get(Person, ana_id)
             assert ana is not None
             target = choose_target(front, workspace.config)
             snapshot = build_snapshot(session, ana, PACKET_MARKDOWN, target)
             html = snapshot.html
             session.add(
                 Packet(
-                    person_id=people["ana"].id,
+                    person_id=ana_id,
                     title=str(front["title"]),
                     markdown=PACKET_MARKDOWN,
                     front_matter=front,
@@ -274,7 +148,7 @@ def build_demo(out: Path, progress: Progress | None = None) -> DemoResult:
 DEMO_PARTNERS = {
     "eval-regression-rate": ["ML platform", "SRE"],
     "qa-cycle-time": ["QA"],
-    "retrieval-offline-lift": ["Search"],
+    "lm-eval-retrieval-offline-lift": ["Search"],
     "support-answer-prompt-v2-lift": ["Product", "Data science"],
     "budget-guard-blocked-spend": ["FinOps", "Gateway team"],
     "cost-per-1k-requests": ["Gateway team"],
@@ -282,7 +156,7 @@ DEMO_PARTNERS = {
     "gateway-error-rate": ["SRE"],
     "kill-switch-incidents-averted": ["SRE"],
     "incident-mttr": ["SRE"],
-    "feature-health-support-answer-decay": ["Assistant team"],
+    "promptfoo-support-answer-health-decay": ["Assistant team"],
 }
 
 

@@ -35,17 +35,17 @@ cycle; the time a swap waits for review changed by {{ claim.qa-cycle-time }}.
   assistant-to-purchase conversion by {{ claim.support-answer-prompt-v2-lift }}, worth
   {{ claim.support-answer-prompt-v2-lift.value }} at current traffic.
 - **Quality.** The reranker I led with the Search team raised retrieval quality by
-  {{ claim.retrieval-offline-lift }} on a fixed query set; the A/B above is how that quality
+  {{ claim.lm-eval-retrieval-offline-lift }} on a fixed query set; the A/B above is how that quality
   reached users.
 - **Cost OKR.** After I routed simple requests to a smaller model with a prefix cache, LLM
   cost changed by {{ claim.cost-per-1k-requests }}, worth {{ claim.cost-per-1k-requests.value }}
   at production volume, and p95 latency for users changed by {{ claim.p95-latency }}. Energy
   per request changed by {{ claim.energy-per-request }}, {{ claim.energy-per-request.value }}.
 - **Sustaining what shipped.** The support-answer feature's pass rate was trending at
-  {{ claim.feature-health-support-answer-decay.baseline }} from model deprecations and input
+  {{ claim.promptfoo-support-answer-health-decay.baseline }} from model deprecations and input
   drift, with no incident to show for it. After the drift fixes I led with the Assistant team,
-  its weekly trend changed by {{ claim.feature-health-support-answer-decay }}, preserving
-  {{ claim.feature-health-support-answer-decay.value }} against the drift.
+  its weekly trend changed by {{ claim.promptfoo-support-answer-health-decay }}, preserving
+  {{ claim.promptfoo-support-answer-health-decay.value }} against the drift.
 
 ## Cross-team work
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from perfpacket.claims.attribution import contact_keys
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.slugs import slugify
@@ -13,12 +14,13 @@ from perfpacket.vocab import ClaimRole, Comparison
 
 
 def _responded(ctx: RecipeContext) -> list[Incident]:
-    """Resolved incidents with the person among the responders, oldest first."""
-    identities = {ctx.person.email, *(i.value for i in ctx.person.identities)}
+    """Resolved incidents with the person among the responders, oldest first. A responder
+    is theirs by an email or identity ("Name <PagerDuty id>" by the id), never by a name."""
+    identities = {ctx.person.email.lower(), *(i.value.lower() for i in ctx.person.identities)}
     return [
         i
         for i in ctx.session.scalars(select(Incident).order_by(Incident.opened_at))
-        if i.resolved_at is not None and identities & set(i.responders)
+        if i.resolved_at is not None and any(identities & contact_keys(r) for r in i.responders)
     ]
 
 

@@ -19,11 +19,17 @@ class QualityLiftRecipe:
     dimensions: tuple[str, ...] = ("applied-ml-evaluation", "ai-system-design")
     needs: tuple[Need, ...] = (
         Need(
-            "runs of one eval suite with per-item results (the longest series)",
+            "models or prompts evaluated on one eval suite with per-item results (the most "
+            "on any suite)",
             "perfpacket import lm-eval with its samples file, inspect or promptfoo",
             2,
             lambda ctx: max(
-                Counter(r.suite for r in person_records(ctx, EvalRun) if r.items).values(),
+                Counter(
+                    suite
+                    for suite, _system in {
+                        (r.suite, _system(r)) for r in person_records(ctx, EvalRun) if r.items
+                    }
+                ).values(),
                 default=0,
             ),
         ),
@@ -38,8 +44,11 @@ class QualityLiftRecipe:
         for suite, runs in by_suite.items():
             if len(runs) < 2:
                 continue
-            # The first and the latest run of a suite: what the work changed overall.
+            # The first and the latest run of a suite: what the work changed overall. The
+            # same model and prompt at both ends is a health check, not a change to compare.
             base, new = runs[0], runs[-1]
+            if _system(base) == _system(new):
+                continue
             assert base.items is not None and new.items is not None
             shared = sorted(set(base.items) & set(new.items))
             before = [base.items[k] for k in shared]
@@ -74,6 +83,11 @@ class QualityLiftRecipe:
                 )
             )
         return claims
+
+
+def _system(run: EvalRun) -> tuple[str | None, str | None]:
+    """What an eval run evaluated: its model and prompt version."""
+    return run.model, run.prompt_version
 
 
 def _paired(before: list[float], after: list[float]) -> StatResult:

@@ -14,6 +14,7 @@ from perfpacket.evidence.importers.openai_evals import OpenAIEvalsImporter
 from perfpacket.evidence.importers.pagerduty import PagerDutyImporter
 from perfpacket.evidence.importers.promptfoo import PromptfooImporter
 from perfpacket.evidence.importers.tables import (
+    ArtifactsCsvImporter,
     ExperimentsCsvImporter,
     GuardEventsImporter,
     IncidentsCsvImporter,
@@ -36,6 +37,7 @@ BUILTIN_IMPORTERS: tuple[Importer, ...] = (
     ExperimentsCsvImporter(),
     GuardEventsImporter(),
     ReleasesCsvImporter(),
+    ArtifactsCsvImporter(),
     FeedbackImporter(),
     TelemetryImporter(),
 )

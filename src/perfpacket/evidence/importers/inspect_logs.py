@@ -72,12 +72,13 @@ class InspectImporter(BaseImporter):
         items: dict[str, float] = {}
         passed = 0
         for sample in samples:
-            for score in (sample.get("scores") or {}).values():
+            for scorer, score in (sample.get("scores") or {}).items():
                 value = score.get("value")
                 numeric = (
                     {"C": 1.0, "I": 0.0}.get(value, value) if isinstance(value, str) else value
                 )
                 if isinstance(numeric, int | float):
+                    metrics.setdefault("primary_metric", scorer)  # what the items are scored by
                     items[f"{sample.get('id')}:{sample.get('epoch', 1)}"] = float(numeric)
                     passed += numeric == 1.0
                 break

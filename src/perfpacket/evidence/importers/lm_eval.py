@@ -123,7 +123,7 @@ class LmEvalImporter(BaseImporter):
             )
         data = load_json(path)
         results = require(data, "results", path, None, dict)
-        samples_by_task = self._read_samples(path, ctx)
+        samples_by_task, scored_by = self._read_samples(path, ctx)
         config = as_dict(data.get("config"))
         model = str(data.get("model_name") or config.get("model_args") or config.get("model") or "")
         when = parse_time(data.get("date") or path.stat().st_mtime, path, None, "date")
@@ -160,6 +160,8 @@ class LmEvalImporter(BaseImporter):
                     )
                 n, how = effective, "n-samples.effective"
             metrics["provenance"]["n_from"] = how
+            if task in scored_by:  # the metric the per-item scores are of
+                metrics["primary_metric"] = scored_by[task]
             yield eval_run(
                 suite=f"lm-eval/{task}",
                 model=model or None,
@@ -171,8 +173,12 @@ class LmEvalImporter(BaseImporter):
                 key=f"lm-eval:{path.name}:{task}",
             )
 
-    def _read_samples(self, path: Path, ctx: ImportContext) -> dict[str, dict[str, float]]:
+    def _read_samples(
+        self, path: Path, ctx: ImportContext
+    ) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
+        """Per task, its items (doc_id → score) and the metric those scores are of."""
         found: dict[str, dict[str, float]] = {}
+        scored: dict[str, str] = {}
         stamp = path.stem.removeprefix("results_")
         for sample_file in self._samples(path):
             task = sample_file.stem.removeprefix("samples_").removesuffix(f"_{stamp}")
@@ -182,6 +188,7 @@ class LmEvalImporter(BaseImporter):
                 metric_names = obj.get("metrics") or []
                 if "doc_id" not in obj or not metric_names:
                     raise InputError(f"'{sample_file}' line {line} / field doc_id: missing")
+                scored[task] = str(metric_names[0])
                 value = obj.get(metric_names[0])
                 if isinstance(value, int | float) and math.isfinite(value):
                     items[str(obj["doc_id"])] = float(value)
@@ -194,4 +201,4 @@ class LmEvalImporter(BaseImporter):
                 )
             found[task] = items
             ctx.note(f"'{sample_file.name}': {len(items)} samples imported as items of {task}")
-        return found
+        return found, scored

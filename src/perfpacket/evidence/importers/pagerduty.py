@@ -22,6 +22,11 @@ from perfpacket.evidence.importers._common import (
 from perfpacket.evidence.records import BaseImporter, ImportContext, ImportOptions, Record
 
 
+def _responder(assignee: dict[str, object]) -> str:
+    name, ident = str(assignee.get("summary") or ""), str(assignee.get("id") or "")
+    return f"{name} <{ident}>" if name and ident else name or ident
+
+
 class PagerDutyImporter(BaseImporter):
     name = "pagerduty"
     description = 'PagerDuty incidents JSON (a list of incidents, or an object with "incidents")'
@@ -78,7 +83,8 @@ class PagerDutyImporter(BaseImporter):
                     "opened_at": created,
                     "acknowledged_at": acknowledged,
                     "resolved_at": resolved,
-                    "responders": [a.get("summary") or a.get("id") for a in assignees],
+                    # "Name <id>": the name for the packet, the id to match a linked person.
+                    "responders": [_responder(a) for a in assignees],
                     "teams": [
                         str(as_dict(t).get("summary") or as_dict(t).get("id"))
                         for t in inc.get("teams") or []

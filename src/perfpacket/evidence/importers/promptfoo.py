@@ -70,6 +70,7 @@ class PromptfooImporter(BaseImporter):
                 "total_latency_ms": m.get("totalLatencyMs"),
                 "tokens": tokens.get("total"),
                 "errors": m.get("testErrorCount"),
+                "primary_metric": "pass_rate",  # what its items are: each test passed or not
             }
             yield eval_run(
                 suite=f"promptfoo/{prompt.get('label') or prompt.get('raw', '')[:60]}",

@@ -1,4 +1,5 @@
-"""The table formats: releases-csv, guard-events (CSV or JSONL), experiments-csv, incidents-csv.
+"""The table formats: releases-csv, guard-events (CSV or JSONL), experiments-csv, incidents-csv,
+artifacts-csv.
 
 Columns are documented on each importer; an ``owner`` column (an email or handle) attributes
 a row to a person, otherwise the import's --person or the workspace's person owns it.
@@ -23,6 +24,7 @@ from perfpacket.evidence.importers._common import (
     where,
 )
 from perfpacket.evidence.records import BaseImporter, ImportContext, ImportOptions, Record
+from perfpacket.vocab import ArtifactKind
 
 
 def _owner(row: dict[str, Any]) -> list[tuple[str, str]]:
@@ -30,6 +32,11 @@ def _owner(row: dict[str, Any]) -> list[tuple[str, str]]:
     if not owner:
         return []
     return [("email", owner)] if "@" in owner else [("handle", owner)]
+
+
+def _split(value: str | None) -> list[str]:
+    """A list column: values separated by ';'."""
+    return [part.strip() for part in (value or "").split(";") if part.strip()]
 
 
 class _CsvImporter(BaseImporter):
@@ -312,9 +319,7 @@ class IncidentsCsvImporter(_CsvImporter):
             resolved = optional_time(row.get("resolved_at"), path, line, "resolved_at")
             if resolved is not None and resolved < opened:
                 raise InputError(f"{where(path, line, 'resolved_at')}: before opened_at")
-            responders = [
-                r.strip().lower() for r in (row.get("responders") or "").split(";") if r.strip()
-            ]
+            responders = [r.lower() for r in _split(row.get("responders"))]
             yield Record(
                 kind="incident",
                 natural_key=f"csv:{row['id']}",
@@ -330,9 +335,42 @@ class IncidentsCsvImporter(_CsvImporter):
                     ),
                     "resolved_at": resolved,
                     "responders": responders,
-                    "teams": [t.strip() for t in (row.get("teams") or "").split(";") if t.strip()],
+                    "teams": _split(row.get("teams")),
                     "cause": row.get("cause") or None,
                     "release_version": row.get("release_version") or None,
                 },
                 identities=[("email", r) if "@" in r else ("handle", r) for r in responders[:1]],
+            )
+
+
+class ArtifactsCsvImporter(_CsvImporter):
+    name = "artifacts-csv"
+    description = (
+        "an artifacts CSV: RFCs, design docs and libraries others adopted (kind rfc|design_doc|"
+        "library, title, date; optional url, adopters separated by ';', owner)"
+    )
+    required = ("kind", "title", "date")
+
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
+        kinds = [k.value for k in ArtifactKind]
+        for line, row in read_csv(path, self.required):
+            if row["kind"] not in kinds:
+                raise InputError(
+                    f"{where(path, line, 'kind')}: '{row['kind']}' is not a kind of artifact",
+                    hint="use one of: " + ", ".join(kinds),
+                )
+            if not row["title"]:
+                raise InputError(f"{where(path, line, 'title')}: missing")
+            at = parse_time(row["date"], path, line, "date")
+            yield Record(
+                kind="artifact",
+                natural_key=f"{row['kind']}:{row['title']}",
+                occurred_at=at,
+                fields={
+                    "artifact_kind": row["kind"],
+                    "title": row["title"],
+                    "url": row.get("url") or None,
+                    "adopters": _split(row.get("adopters")),
+                },
+                identities=_owner(row),
             )

@@ -5,7 +5,8 @@ into the app database.
   or a Tempo export's ``batches``) and Jaeger JSON exports (``data`` of traces with ``spans``):
   the spans carrying ``gen_ai.*`` attributes are flattened to a Parquet file in the workspace
   (operation, request and response model, input, output and cache tokens, latency, status).
-- LiteLLM spend logs (CSV or JSONL with ``startTime`` and ``spend``): registered in place.
+- LiteLLM spend logs (CSV, JSONL or Parquet with ``startTime`` and ``spend``): registered in
+  place, under their own column names.
 - Any CSV, Parquet or JSONL: registered in place, with ``--map NAME=COLUMN`` for its columns
   (timestamp, cost_usd, latency_ms, status, input_tokens, output_tokens, cached_tokens,
   energy_wh), and ``--map error_status=A|B`` for a status vocabulary perfpacket does not know.
@@ -50,6 +51,7 @@ GENAI_MARKERS = (
     "gen_ai.agent.name",
     "gen_ai.tool.name",
 )
+LITELLM_MARKERS = {"startTime", "spend"}
 LITELLM = {
     "timestamp": "startTime",
     "cost_usd": "spend",
@@ -255,8 +257,6 @@ class TelemetryImporter(BaseImporter):
         else:
             fmt = "csv" if path.suffix == ".csv" else "jsonl"
             uri = path
-            if "startTime" in head and "spend" in head:
-                columns = {**LITELLM, **columns}
         # DuckDB's own readers, the ones the claims' queries use, without Ibis: registering a
         # source only needs its columns, its row count and its status values.
         con = duckdb.connect()
@@ -267,6 +267,9 @@ class TelemetryImporter(BaseImporter):
         }
         try:
             table = readers[fmt](str(uri))
+            if set(table.columns) >= LITELLM_MARKERS:
+                # A LiteLLM spend log, in any of the formats it is exported to: its own names.
+                columns = {**LITELLM, **columns}
             timestamp = columns.get("timestamp", LOGICAL_COLUMNS["timestamp"])
             for logical, physical in {"timestamp": timestamp, **columns}.items():
                 if logical != ERROR_STATUS and physical not in table.columns:
