@@ -168,7 +168,13 @@ def test_a_legacy_result_derives_n_and_says_so(workspace: Path) -> None:
     assert run("people", "add", PERSON, "--name", "Corpus").exit_code == 0
     for name in ("arc_easy-v0-res.json", "boolq-v1-res.json"):
         path = REAL / "lm_eval_harness/old_res" / name
-        assert run("import", "lm-eval", str(path), "--person", PERSON).exit_code == 0
+        done = run("import", "lm-eval", str(path), "--person", PERSON, "--json")
+        assert done.exit_code == 0, done.output
+        # The file holds no date: the import says where the runs' date comes from.
+        assert "date" not in _raw(path)
+        assert f"'{name}' records no date: its runs are dated by the file's modification" in (
+            " ".join(json.loads(done.stdout)["warnings"])
+        )
     runs = {e["suite"]: e for e in _evidence()}
     assert runs["lm-eval/arc_easy"]["n"] == 2376
     assert runs["lm-eval/boolq"]["n"] == 3270
@@ -187,6 +193,51 @@ def test_a_trace_export_registers_every_genai_span(workspace: Path, name: str) -
     flat = next((workspace / ".perfpacket" / "telemetry").glob(f"{path.stem}-*.parquet"))
     rows = duckdb.sql(f"SELECT count(*) FROM '{flat}'").fetchall()[0][0]
     assert rows == genai_spans(path) > 0
+
+
+@pytest.mark.parametrize(
+    ("name", "cost"),
+    [
+        ("litellm/spend_logs_payload.json", "spend"),  # a spend-log row, one object
+        ("litellm/standard_logging_payload.json", "response_cost"),  # a bucket logger's payload
+    ],
+)
+def test_a_litellm_request_log_registers_under_its_own_names(
+    workspace: Path, name: str, cost: str
+) -> None:
+    """Each LiteLLM shape is read by its own column names: the cost, tokens and start time the
+    raw file holds are what a claim's query reads from the registered source."""
+    from perfpacket.store.models import TelemetrySource
+    from perfpacket.telemetry import open_table
+    from perfpacket.telemetry.tables import column
+    from perfpacket.workspace import find_workspace
+
+    path = REAL / name
+    raw = _raw(path)
+    done = run("import", "telemetry", str(path), "--json")
+    assert done.exit_code == 0, done.output
+    store = find_workspace(workspace).open_store()
+    try:
+        with store.session() as session:
+            (source,) = session.query(TelemetrySource).all()
+            session.expunge(source)
+    finally:
+        store.close()
+    assert source.columns["cost_usd"] == cost and source.row_count == 1
+    table = open_table(source)
+    row = (
+        table.select(
+            when=column(table, source, "timestamp"),
+            cost=column(table, source, "cost_usd"),
+            tokens_in=column(table, source, "input_tokens"),
+            tokens_out=column(table, source, "output_tokens"),
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    assert row["cost"] == raw[cost]
+    assert (row["tokens_in"], row["tokens_out"]) == (raw["prompt_tokens"], raw["completion_tokens"])
+    assert row["when"].isoformat(sep=" ") == raw["startTime"]
 
 
 def test_pagerduty_pages_of_two_versions_are_one_set_of_incidents(workspace: Path) -> None:

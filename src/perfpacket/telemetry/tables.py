@@ -21,7 +21,12 @@ LOGICAL_COLUMNS = {
     "cached_tokens": "cached_tokens",
     "energy_wh": "energy_wh",
 }
-_READERS = {"parquet": "read_parquet", "csv": "read_csv", "jsonl": "read_json"}
+_READERS = {
+    "parquet": "read_parquet",
+    "csv": "read_csv",
+    "jsonl": "read_json",
+    "json": "read_json",  # one object or an array of them
+}
 
 
 @cache

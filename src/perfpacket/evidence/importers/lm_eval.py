@@ -127,6 +127,12 @@ class LmEvalImporter(BaseImporter):
         config = as_dict(data.get("config"))
         model = str(data.get("model_name") or config.get("model_args") or config.get("model") or "")
         when = parse_time(data.get("date") or path.stat().st_mtime, path, None, "date")
+        if not data.get("date"):
+            # Older harness versions write no date: the file's own time is all there is.
+            ctx.warn(
+                f"'{path.name}' records no date: its runs are dated by the file's modification "
+                f"time, {when:%Y-%m-%d %H:%M} UTC; a copied file's date may not be the run's"
+            )
         n_samples = as_dict(data.get("n-samples"))
         subtasks = {
             group: [str(t) for t in members]

@@ -5,8 +5,9 @@ into the app database.
   or a Tempo export's ``batches``) and Jaeger JSON exports (``data`` of traces with ``spans``):
   the spans carrying ``gen_ai.*`` attributes are flattened to a Parquet file in the workspace
   (operation, request and response model, input, output and cache tokens, latency, status).
-- LiteLLM spend logs (CSV, JSONL or Parquet with ``startTime`` and ``spend``): registered in
-  place, under their own column names.
+- LiteLLM request logs, as spend-log rows (``startTime``, ``spend``) or the standard logging
+  payload of its bucket loggers (``startTime``, ``response_cost``), in CSV, JSON (one object or
+  a list), JSONL or Parquet: registered in place, under their own column names.
 - Any CSV, Parquet or JSONL: registered in place, with ``--map NAME=COLUMN`` for its columns
   (timestamp, cost_usd, latency_ms, status, input_tokens, output_tokens, cached_tokens,
   energy_wh), and ``--map error_status=A|B`` for a status vocabulary perfpacket does not know.
@@ -51,13 +52,29 @@ GENAI_MARKERS = (
     "gen_ai.agent.name",
     "gen_ai.tool.name",
 )
-LITELLM_MARKERS = {"startTime", "spend"}
-LITELLM = {
-    "timestamp": "startTime",
-    "cost_usd": "spend",
-    "input_tokens": "prompt_tokens",
-    "output_tokens": "completion_tokens",
-}
+# LiteLLM writes requests in two shapes: the proxy's spend-log rows (``spend``, from the
+# database or /spend/logs) and the standard logging payload its bucket and queue loggers write
+# (``response_cost``). Each is known by its columns, in whatever file format it was exported to.
+LITELLM_SHAPES = (
+    (
+        frozenset({"startTime", "spend"}),
+        {
+            "timestamp": "startTime",
+            "cost_usd": "spend",
+            "input_tokens": "prompt_tokens",
+            "output_tokens": "completion_tokens",
+        },
+    ),
+    (
+        frozenset({"startTime", "response_cost"}),
+        {
+            "timestamp": "startTime",
+            "cost_usd": "response_cost",
+            "input_tokens": "prompt_tokens",
+            "output_tokens": "completion_tokens",
+        },
+    ),
+)
 
 
 def _value(attr: dict[str, Any]) -> Any:
@@ -181,6 +198,11 @@ def flatten_jaeger(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def _is_litellm(head: str) -> bool:
+    """A LiteLLM request log in JSON (one object or a list): its start time and its cost."""
+    return '"startTime"' in head and ('"spend"' in head or '"response_cost"' in head)
+
+
 def _is_jaeger(head: str) -> bool:
     return '"data"' in head and '"traceID"' in head
 
@@ -204,6 +226,7 @@ class TelemetryImporter(BaseImporter):
             or '"batches"' in text
             or _is_jaeger(text)
             or path.suffix in {".csv", ".jsonl"}
+            or (path.suffix == ".json" and _is_litellm(text))
         )
 
     def content_hash(self, path: Path, options: ImportOptions) -> str:
@@ -255,7 +278,7 @@ class TelemetryImporter(BaseImporter):
             fmt = "parquet"
             columns = {"timestamp": "ts", **columns}
         else:
-            fmt = "csv" if path.suffix == ".csv" else "jsonl"
+            fmt = {".csv": "csv", ".json": "json"}.get(path.suffix, "jsonl")
             uri = path
         # DuckDB's own readers, the ones the claims' queries use, without Ibis: registering a
         # source only needs its columns, its row count and its status values.
@@ -264,12 +287,14 @@ class TelemetryImporter(BaseImporter):
             "parquet": con.read_parquet,
             "csv": con.read_csv,
             "jsonl": con.read_json,
+            "json": con.read_json,
         }
         try:
             table = readers[fmt](str(uri))
-            if set(table.columns) >= LITELLM_MARKERS:
-                # A LiteLLM spend log, in any of the formats it is exported to: its own names.
-                columns = {**LITELLM, **columns}
+            for markers, names in LITELLM_SHAPES:
+                if set(table.columns) >= markers:  # LiteLLM's own column names
+                    columns = {**names, **columns}
+                    break
             timestamp = columns.get("timestamp", LOGICAL_COLUMNS["timestamp"])
             for logical, physical in {"timestamp": timestamp, **columns}.items():
                 if logical != ERROR_STATUS and physical not in table.columns:
