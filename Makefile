@@ -25,7 +25,19 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-test: lint typecheck
+# The browser tests drive Debian's chromium (never a Playwright download): installed here when
+# apt can, otherwise the one command to run, before anything else starts.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The browser tests need Debian's chromium. Run: sudo apt-get install chromium" >&2; \
+		exit 1; \
+	fi
+
+test: $(CHROMIUM) lint typecheck
 	$(BIN)/pytest
 
 docs: $(VENV)/.installed

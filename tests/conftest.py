@@ -21,11 +21,63 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PERFPACKET_DATABASE_URL", raising=False)
 
 
+# Where the suite looks for a PostgreSQL server when no URL is given: the machine's own, as
+# its superuser (trust auth), only to create and drop a scratch database of the run's own.
+SERVER_ENV = "PERFPACKET_TEST_POSTGRES_SERVER"
+SERVER_DEFAULT = "postgresql://postgres@127.0.0.1:5432/postgres"
+_scratch: dict[str, str | None] = {}
+
+
+def _server() -> str:
+    return os.environ.get(SERVER_ENV, SERVER_DEFAULT)
+
+
+def _create_scratch() -> str | None:
+    """A new database named for this run on the local server, or None when none answers."""
+    import secrets
+
+    import psycopg
+
+    server = _server()
+    name = f"perfpacket_test_{os.getpid()}_{secrets.token_hex(3)}"
+    try:
+        with psycopg.connect(server, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError:
+        return None
+    return server.rsplit("/", 1)[0] + f"/{name}"
+
+
 def postgres_url() -> str:
+    """``PERFPACKET_TEST_POSTGRES_URL`` when set; otherwise a scratch database of this run's own
+    on the PostgreSQL server at 127.0.0.1:5432, created on first use and dropped when the run
+    ends, so two suites can run at once. Skipped only when no server answers."""
     url = os.environ.get(POSTGRES_ENV)
+    if url:
+        return url
+    if "url" not in _scratch:
+        _scratch["url"] = _create_scratch()
+    if _scratch["url"] is None:
+        pytest.skip(
+            f"no PostgreSQL server answers at {_server()} and {POSTGRES_ENV} is not set, "
+            "so the PostgreSQL variant is skipped"
+        )
+    return str(_scratch["url"])
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop the run's scratch database, if it made one."""
+    url = _scratch.get("url")
     if not url:
-        pytest.skip(f"{POSTGRES_ENV} is not set, so the PostgreSQL variant is skipped")
-    return url
+        return
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    try:
+        with psycopg.connect(_server(), autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except psycopg.OperationalError as exc:  # the server went away: say what is left behind
+        print(f"\nscratch database {name} was not dropped: {exc}")
 
 
 def reset_postgres(url: str) -> None:
