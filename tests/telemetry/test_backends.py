@@ -1,9 +1,12 @@
-"""The same Ibis metric definitions give the same numbers on DuckDB and on PostgreSQL."""
+"""The same Ibis metric definitions give the same numbers on DuckDB, on PostgreSQL and on Apache
+Spark (PySpark in local mode, a real Spark session): every telemetry metric a claim reads, to
+1e-12 (each engine's sums are exact decimals and its quantiles exact order statistics)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -17,7 +20,19 @@ from tests.conftest import postgres_url, reset_postgres
 CHANGE = datetime(2026, 3, 16, tzinfo=UTC)
 
 
-def _rows() -> list[tuple[str, float, float, int, str]]:
+COLUMNS = (
+    "ts",
+    "cost_usd",
+    "latency_ms",
+    "cached_tokens",
+    "status",
+    "input_tokens",
+    "output_tokens",
+    "energy_wh",
+)
+
+
+def _rows() -> list[tuple[Any, ...]]:
     rng = np.random.default_rng(7)
     start = datetime(2026, 1, 1, tzinfo=UTC)
     rows = []
@@ -28,16 +43,55 @@ def _rows() -> list[tuple[str, float, float, int, str]]:
         latency = float(rng.lognormal(np.log(700 if after else 900), 0.3))
         cached = int(rng.random() < (0.4 if after else 0.05)) * 900
         status = "error" if rng.random() < 0.01 else "ok"
-        rows.append((ts.isoformat(), round(cost, 8), round(latency, 3), cached, status))
+        tokens_in = int(rng.lognormal(np.log(1800), 0.5))
+        tokens_out = int(rng.lognormal(np.log(350), 0.6))
+        energy = round((tokens_in + 3 * tokens_out) / 1000 * (0.15 if after else 0.9), 6)
+        rows.append(
+            (
+                ts.isoformat(),
+                round(cost, 8),
+                round(latency, 3),
+                cached,
+                status,
+                tokens_in,
+                tokens_out,
+                energy,
+            )
+        )
     return rows
 
 
 def _csv_source(tmp_path: Path) -> TelemetrySource:
     path = tmp_path / "requests.csv"
-    lines = ["ts,cost_usd,latency_ms,cached_tokens,status"]
+    lines = [",".join(COLUMNS)]
     lines += [",".join(str(v) for v in row) for row in _rows()]
     path.write_text("\n".join(lines) + "\n")
     return TelemetrySource(name="csv", uri=str(path), format="csv", columns={})
+
+
+def _assert_same_numbers(local: TelemetrySource, other: TelemetrySource) -> None:
+    """Every metric a telemetry claim reads: cost, latency, tokens and energy moments, cache-hit
+    and error counts, and exact quantiles with their order-statistic bounds."""
+    for metric in ("cost_usd", "latency_ms", "total_tokens", "input_tokens", "energy_wh"):
+        for a, b in zip(
+            moments_by_period(local, metric, CHANGE),
+            moments_by_period(other, metric, CHANGE),
+            strict=True,
+        ):
+            assert a.n == b.n, metric
+            assert a.sum == pytest.approx(b.sum, rel=1e-12), metric
+            assert a.sum_squares == pytest.approx(b.sum_squares, rel=1e-12), metric
+    for condition in ("cache_hit", "error"):
+        assert counts_by_period(local, condition, CHANGE) == counts_by_period(
+            other, condition, CHANGE
+        )
+    for q in (0.5, 0.95):
+        ours = quantiles_by_period(local, "latency_ms", CHANGE, q, 0.975)
+        theirs = quantiles_by_period(other, "latency_ms", CHANGE, q, 0.975)
+        for a, b in zip(ours, theirs, strict=True):
+            assert a.n == b.n
+            for field in ("estimate", "low", "high"):
+                assert getattr(a, field) == pytest.approx(getattr(b, field), rel=1e-12)
 
 
 @pytest.mark.postgres
@@ -49,36 +103,43 @@ def test_metrics_are_equal_on_duckdb_and_postgres(tmp_path: Path) -> None:
         conn.execute(
             text(
                 "CREATE TABLE gateway_requests (ts timestamptz, cost_usd double precision, "
-                "latency_ms double precision, cached_tokens bigint, status text)"
+                "latency_ms double precision, cached_tokens bigint, status text, "
+                "input_tokens bigint, output_tokens bigint, energy_wh double precision)"
             )
         )
         conn.execute(
-            text("INSERT INTO gateway_requests VALUES (:ts, :c, :l, :k, :s)"),
-            [dict(zip(("ts", "c", "l", "k", "s"), r, strict=True)) for r in _rows()],
+            text(
+                "INSERT INTO gateway_requests VALUES "
+                "(:ts, :cost_usd, :latency_ms, :cached_tokens, :status, :input_tokens, "
+                ":output_tokens, :energy_wh)"
+            ),
+            [dict(zip(COLUMNS, r, strict=True)) for r in _rows()],
         )
     engine.dispose()
-    local = _csv_source(tmp_path)
     ibis_url = url.replace("postgresql://", "postgres://", 1)
     warehouse = TelemetrySource(
         name="pg", uri=f"{ibis_url}#gateway_requests", format="ibis", columns={}
     )
-    for metric in ("cost_usd", "latency_ms"):
-        duck = moments_by_period(local, metric, CHANGE)
-        pg = moments_by_period(warehouse, metric, CHANGE)
-        for a, b in zip(duck, pg, strict=True):
-            assert a.n == b.n
-            assert a.sum == pytest.approx(b.sum, rel=1e-12)
-            assert a.sum_squares == pytest.approx(b.sum_squares, rel=1e-12)
-    for condition in ("cache_hit", "error"):
-        assert counts_by_period(local, condition, CHANGE) == counts_by_period(
-            warehouse, condition, CHANGE
-        )
-    duck_q = quantiles_by_period(local, "latency_ms", CHANGE, 0.95, 0.975)
-    pg_q = quantiles_by_period(warehouse, "latency_ms", CHANGE, 0.95, 0.975)
-    for a, b in zip(duck_q, pg_q, strict=True):
-        assert a.n == b.n
-        for field in ("estimate", "low", "high"):
-            assert getattr(a, field) == pytest.approx(getattr(b, field), rel=1e-12)
+    _assert_same_numbers(_csv_source(tmp_path), warehouse)
+
+
+@pytest.mark.spark
+def test_metrics_are_equal_on_duckdb_and_spark(tmp_path: Path) -> None:
+    """The source names Spark by its URL (``pyspark://#table``); the table is a view in the
+    local Spark session, as a cluster's catalog would hold it."""
+    import ibis
+
+    spark = ibis.connect("pyspark://")._session  # the session the source's URL reaches
+    frame = spark.createDataFrame(
+        [(datetime.fromisoformat(r[0]), *r[1:]) for r in _rows()],
+        "ts timestamp, cost_usd double, latency_ms double, cached_tokens long, status string, "
+        "input_tokens long, output_tokens long, energy_wh double",
+    )
+    frame.createOrReplaceTempView("gateway_requests")
+    cluster = TelemetrySource(
+        name="spark", uri="pyspark://#gateway_requests", format="ibis", columns={}
+    )
+    _assert_same_numbers(_csv_source(tmp_path), cluster)
 
 
 def test_quantiles_are_exact_over_every_row(tmp_path: Path) -> None:
@@ -100,7 +161,134 @@ def test_a_missing_column_names_the_mapping_fix(tmp_path: Path) -> None:
     from perfpacket.errors import InputError
 
     source = _csv_source(tmp_path)
+    source.columns = {"energy_wh": "watt_hours"}
     with pytest.raises(InputError) as info:
         moments_by_period(source, "energy_wh", CHANGE)
-    assert info.value.message == "telemetry source 'csv' has no column 'energy_wh' for energy_wh"
+    assert info.value.message == "telemetry source 'csv' has no column 'watt_hours' for energy_wh"
     assert info.value.hint == "map it when registering the source, e.g. energy_wh=YOUR_COLUMN"
+
+
+@pytest.mark.spark
+def test_a_claim_on_spark_is_the_claim_on_duckdb(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workspaces with the same releases, one reading the telemetry as a CSV file through
+    DuckDB, one reading the same rows as a table on Spark, added by its URL: every telemetry
+    claim comes out the same, estimate, interval and verdict."""
+    import json
+
+    import ibis
+    from typer.testing import CliRunner
+
+    from perfpacket.cli import build_app
+
+    spark = ibis.connect("pyspark://")._session
+    spark.createDataFrame(
+        [(datetime.fromisoformat(r[0]), *r[1:]) for r in _rows()],
+        "ts timestamp, cost_usd double, latency_ms double, cached_tokens long, status string, "
+        "input_tokens long, output_tokens long, energy_wh double",
+    ).createOrReplaceTempView("gateway_requests")
+
+    def cli(*args: str) -> Any:
+        done = CliRunner().invoke(build_app(), list(args))
+        return done
+
+    releases = tmp_path / "releases.csv"
+    releases.write_text(
+        "version,released_at,artifact,owner\n"
+        f"routing v2,{CHANGE.isoformat()},gateway,ana@example.com\n"
+    )
+    claims = {}
+    for engine in ("duckdb", "spark"):
+        ws = tmp_path / engine
+        assert cli("init", str(ws)).exit_code == 0
+        monkeypatch.chdir(ws)
+        assert cli("people", "add", "ana@example.com", "--name", "Ana").exit_code == 0
+        assert cli("import", "releases-csv", str(releases)).exit_code == 0
+        if engine == "duckdb":
+            source = _csv_source(tmp_path)
+            done = cli("import", "telemetry", source.uri, "--name", "gateway")
+        else:
+            before = cli("telemetry", "list", "--json").stdout
+            missing = cli(
+                "telemetry",
+                "add",
+                "pyspark://#gateway_requests",
+                "--name",
+                "gateway",
+                "--map",
+                "latency_ms=duration",
+            )
+            assert missing.exit_code == 2
+            assert missing.stderr.splitlines()[0] == (
+                "Error: 'pyspark://#gateway_requests' has no column 'duration' for latency_ms"
+            )
+            assert cli("telemetry", "list", "--json").stdout == before  # nothing written
+            done = cli(
+                "telemetry", "add", "pyspark://#gateway_requests", "--name", "gateway", "--json"
+            )
+            assert json.loads(done.stdout)["rows"] == len(_rows())
+        assert done.exit_code == 0, done.output
+        suggested = cli("claims", "suggest", "--person", "ana@example.com", "--json")
+        assert suggested.exit_code == 0, suggested.output
+        listed = json.loads(cli("claims", "list", "--json").stdout)
+        claims[engine] = {c["slug"]: c for c in listed}
+    telemetry = {
+        "cost-per-1k-requests",
+        "p95-latency",
+        "gateway-error-rate",
+        "prefix-cache-hit-rate",
+        "tokens-per-request",
+        "energy-per-request",
+    }
+    assert telemetry <= set(claims["duckdb"]) and telemetry <= set(claims["spark"])
+    for slug in telemetry:
+        a, b = claims["duckdb"][slug], claims["spark"][slug]
+        assert a["verdict"] == b["verdict"], slug
+        assert a["sample_sizes"] == b["sample_sizes"] and a["method"] == b["method"], slug
+        for field in ("estimate", "ci_low", "ci_high"):
+            assert a[field] == pytest.approx(b[field], rel=1e-9), (slug, field)
+
+
+def test_no_metric_pulls_rows_out_of_the_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every result a metric reads comes through ``fetch_rows``; counted there, over 2,000
+    rows: at most one row per period (and per status value, for the error vocabulary)."""
+    from perfpacket.telemetry import metrics
+
+    returned: list[tuple[str, int]] = []
+    real = metrics.fetch_rows
+
+    def counting(expr: Any) -> list[dict[str, Any]]:
+        rows = real(expr)
+        returned.append((str(expr.op().__class__.__name__), len(rows)))
+        return rows
+
+    monkeypatch.setattr(metrics, "fetch_rows", counting)
+    source = _csv_source(tmp_path)
+    statuses = len({r[4] for r in _rows()})
+    for metric in ("cost_usd", "latency_ms", "total_tokens", "energy_wh"):
+        metrics.moments_by_period(source, metric, CHANGE)
+    metrics.counts_by_period(source, "cache_hit", CHANGE)
+    metrics.counts_by_period(source, "error", CHANGE)
+    metrics.quantiles_by_period(source, "latency_ms", CHANGE, 0.95, 0.975)
+    assert len(returned) == 4 + 1 + 1 + 3  # one query per metric; quantiles: counts + 2 periods
+    assert max(n for _, n in returned) <= 2 * statuses
+    assert sum(n for _, n in returned) <= 4 * 2 + 2 + 2 * statuses + 1 + 2
+
+
+def test_an_address_that_is_not_url_and_table_is_refused(fresh_workspace: Path) -> None:
+    from typer.testing import CliRunner
+
+    from perfpacket.cli import build_app
+
+    for address in ("requests.parquet", "postgres://user@host/db"):
+        done = CliRunner().invoke(build_app(), ["telemetry", "add", address, "--name", "x"])
+        assert done.exit_code == 2
+        assert done.stderr.splitlines()[:2] == [
+            f"Error: '{address}' is not URL#table",
+            "Hint: e.g. pyspark://#gateway_requests or postgres://user@host/db#gateway_requests",
+        ]
+    listed = CliRunner().invoke(build_app(), ["telemetry", "list", "--json"])
+    assert listed.stdout.strip() == "[]"

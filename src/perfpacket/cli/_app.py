@@ -61,6 +61,7 @@ def build_app() -> typer.Typer:
         lint,
         server,
         stats,
+        telemetry,
         workspace,
     )
 
@@ -71,6 +72,7 @@ def build_app() -> typer.Typer:
     build.register(app)
     stats.register(app)
     evidence.register(app)
+    telemetry.register(app)
     lint.register(app)
     ladder.register(app)
     server.register(app)

@@ -32,7 +32,7 @@ from perfpacket.evidence.people import (
 from perfpacket.evidence.query import list_evidence
 
 
-def _mapping(pairs: list[str]) -> dict[str, str]:
+def parse_mapping(pairs: list[str]) -> dict[str, str]:
     out = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -78,7 +78,7 @@ def register(app: typer.Typer) -> None:
         reports = []
         ws = workspace_from(ctx)
         options = ws.import_options(
-            all_refs=all_refs, since=since, until=until, name=name, columns=_mapping(mapping)
+            all_refs=all_refs, since=since, until=until, name=name, columns=parse_mapping(mapping)
         )
         rules = load_rules(ws.config, str(ws.root / "perfpacket.toml"))
         # A folder stands for every file of the kind inside it; each file is its own

@@ -34,6 +34,7 @@ from perfpacket.evidence.records import (
     Record,
 )
 from perfpacket.store.models import Source, TelemetrySource
+from perfpacket.telemetry.register import checked_columns, require_columns
 from perfpacket.telemetry.status import (
     ERROR_STATUS,
     MAX_STATUS_VALUES,
@@ -250,12 +251,7 @@ class TelemetryImporter(BaseImporter):
 
         name = options.name or path.stem
         columns = dict(options.columns)
-        unknown = sorted(set(columns) - set(LOGICAL_COLUMNS) - {ERROR_STATUS})
-        if unknown:
-            raise InputError(
-                f"--map {unknown[0]}: not a telemetry column",
-                hint="map one of: " + ", ".join([*LOGICAL_COLUMNS, ERROR_STATUS]),
-            )
+        checked_columns(columns)
         if ERROR_STATUS in columns:
             parse_error_values(columns[ERROR_STATUS])
         with path.open("rb") as fh:  # the head only: a telemetry file can be gigabytes
@@ -295,14 +291,7 @@ class TelemetryImporter(BaseImporter):
                 if set(table.columns) >= markers:  # LiteLLM's own column names
                     columns = {**names, **columns}
                     break
-            timestamp = columns.get("timestamp", LOGICAL_COLUMNS["timestamp"])
-            for logical, physical in {"timestamp": timestamp, **columns}.items():
-                if logical != ERROR_STATUS and physical not in table.columns:
-                    raise InputError(
-                        f"'{path}' has no column '{physical}' for {logical}",
-                        hint=f"map it: --map {logical}=COLUMN; columns: "
-                        + ", ".join(table.columns),
-                    )
+            require_columns(f"'{path}'", list(table.columns), columns)
             row_count = int(table.aggregate("count(*)").fetchall()[0][0])
             status = columns.get("status", LOGICAL_COLUMNS["status"])
             values = None

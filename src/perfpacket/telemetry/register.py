@@ -1,0 +1,101 @@
+"""Registering a table that lives in an engine (PostgreSQL, Spark, any Ibis backend) by its URL.
+
+A file is registered by ``perfpacket import telemetry``; a warehouse or cluster table is named
+as ``URL#table`` and queried where it is. Registering checks what a claim will need, now: the
+mapped columns exist, the row count, and that the status column speaks a known vocabulary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from perfpacket.errors import InputError
+from perfpacket.store.models import TelemetrySource
+from perfpacket.telemetry.status import ERROR_STATUS, MAX_STATUS_VALUES, error_rule
+from perfpacket.telemetry.tables import LOGICAL_COLUMNS, fetch_rows, open_table
+
+URL_FORMAT = "ibis"
+
+
+def checked_columns(columns: dict[str, str]) -> dict[str, str]:
+    """A --map of logical names to columns, refused when it names no telemetry column."""
+    unknown = sorted(set(columns) - set(LOGICAL_COLUMNS) - {ERROR_STATUS})
+    if unknown:
+        raise InputError(
+            f"--map {unknown[0]}: not a telemetry column",
+            hint="map one of: " + ", ".join([*LOGICAL_COLUMNS, ERROR_STATUS]),
+        )
+    return columns
+
+
+def require_columns(where: str, present: list[str], columns: dict[str, str]) -> None:
+    """Every mapped column (and the timestamp) is one the table has, or the fix is named."""
+    timestamp = columns.get("timestamp", LOGICAL_COLUMNS["timestamp"])
+    for logical, physical in {"timestamp": timestamp, **columns}.items():
+        if logical != ERROR_STATUS and physical not in present:
+            raise InputError(
+                f"{where} has no column '{physical}' for {logical}",
+                hint=f"map it: --map {logical}=COLUMN; columns: " + ", ".join(present),
+            )
+
+
+def register_table(
+    session: Session, name: str, address: str, columns: dict[str, str]
+) -> tuple[TelemetrySource, bool]:
+    """Register (or update) the table at ``address`` (``URL#table``) as source ``name``.
+    Returns the source and whether it is new. Nothing is written unless every check passes."""
+    url, _, table_name = address.partition("#")
+    if "://" not in url or not table_name:
+        raise InputError(
+            f"'{address}' is not URL#table",
+            hint="e.g. pyspark://#gateway_requests or postgres://user@host/db#gateway_requests",
+        )
+    columns = checked_columns(dict(columns))
+    probe = TelemetrySource(name=name, uri=address, format=URL_FORMAT, columns=columns)
+    try:
+        table = open_table(probe)
+    except InputError:
+        raise
+    except Exception as exc:  # the engine's own error: a missing table, a refused connection
+        raise InputError(
+            f"'{address}': cannot open the table ({str(exc).splitlines()[0][:200]})",
+            hint="check the URL, that the engine is reachable and that the table exists",
+        ) from None
+    require_columns(f"'{address}'", list(table.columns), columns)
+    rows = int(fetch_rows(table.aggregate(n=table.count()))[0]["n"])
+    status = columns.get("status", LOGICAL_COLUMNS["status"])
+    if status in table.columns:
+        found = table.select(value=table[status]).distinct().limit(MAX_STATUS_VALUES)
+        values = [r["value"] for r in fetch_rows(found)]
+        error_rule(f"'{address}' column '{status}'", values, columns.get(ERROR_STATUS))
+    existing = session.scalars(select(TelemetrySource).where(TelemetrySource.name == name)).first()
+    entry = existing or TelemetrySource(name=name)
+    entry.uri, entry.format, entry.columns, entry.row_count = address, URL_FORMAT, columns, rows
+    # A warehouse table changes under its name: what is fixed is where it is and how it is read.
+    settings: dict[str, Any] = {"address": address, "columns": columns}
+    entry.sha256 = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
+    entry.registered_at = datetime.now(UTC)
+    session.add(entry)
+    session.flush()
+    return entry, existing is None
+
+
+def list_sources(session: Session) -> list[dict[str, Any]]:
+    """Every registered telemetry source, by name."""
+    return [
+        {
+            "name": s.name,
+            "format": s.format,
+            "uri": s.uri,
+            "columns": dict(s.columns),
+            "rows": s.row_count,
+            "registered_at": s.registered_at.isoformat() if s.registered_at else None,
+        }
+        for s in session.scalars(select(TelemetrySource).order_by(TelemetrySource.name))
+    ]
