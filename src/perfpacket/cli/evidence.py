@@ -68,6 +68,12 @@ def register(app: typer.Typer) -> None:
         mapping: list[str] = typer.Option(
             [], "--map", metavar="NAME=COLUMN", help="telemetry: map a column (repeatable)."
         ),
+        preset: str | None = typer.Option(
+            None,
+            "--preset",
+            help="telemetry: a platform's table layout (litellm, langfuse, helicone, "
+            "otel-clickhouse), read as it is.",
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
         """Import evidence; each path is one transaction, and re-importing changes nothing."""
@@ -78,7 +84,12 @@ def register(app: typer.Typer) -> None:
         reports = []
         ws = workspace_from(ctx)
         options = ws.import_options(
-            all_refs=all_refs, since=since, until=until, name=name, columns=parse_mapping(mapping)
+            all_refs=all_refs,
+            since=since,
+            until=until,
+            name=name,
+            columns=parse_mapping(mapping),
+            preset=preset,
         )
         rules = load_rules(ws.config, str(ws.root / "perfpacket.toml"))
         # A folder stands for every file of the kind inside it; each file is its own

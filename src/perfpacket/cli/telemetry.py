@@ -28,13 +28,18 @@ def register(app: typer.Typer) -> None:
         mapping: list[str] = typer.Option(
             [], "--map", metavar="NAME=COLUMN", help="Map a column (repeatable)."
         ),
+        preset: str | None = typer.Option(
+            None,
+            "--preset",
+            help="The platform whose table it is: litellm, langfuse, helicone, otel-clickhouse.",
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
         """Register a table in a warehouse or on Spark; claims query it there, never copy it."""
         from perfpacket.telemetry.register import register_table
 
         with workspace_from(ctx).open_store() as store, store.session() as session:
-            source, new = register_table(session, name, address, parse_mapping(mapping))
+            source, new = register_table(session, name, address, parse_mapping(mapping), preset)
             out = {"name": source.name, "uri": source.uri, "rows": source.row_count, "new": new}
         if as_json:
             print_json(out)

@@ -66,6 +66,7 @@ class ImportOptions:
     until: str | None = None
     name: str | None = None  # the repository's or telemetry source's name
     columns: Mapping[str, str] = field(default_factory=dict)  # telemetry: --map NAME=COLUMN
+    preset: str | None = None  # telemetry: --preset, a platform's table layout
     telemetry_dir: Path | None = None  # where converted telemetry is written
     workspace_root: Path | None = None
 

@@ -10,7 +10,8 @@ from typing import Any
 from perfpacket.errors import InputError
 from perfpacket.stats import QuantileSummary, SampleMean
 from perfpacket.store.models import TelemetrySource
-from perfpacket.telemetry.status import ERROR_STATUS, MAX_STATUS_VALUES, ErrorRule, error_rule
+from perfpacket.telemetry.presets import error_values
+from perfpacket.telemetry.status import MAX_STATUS_VALUES, ErrorRule, error_rule
 from perfpacket.telemetry.tables import LOGICAL_COLUMNS, column, fetch_rows, open_table
 
 
@@ -52,6 +53,11 @@ def _split(
 
 def has_column(source: TelemetrySource, logical: str) -> bool:
     table = open_table(source)
+    from perfpacket.telemetry.presets import has, preset_of
+
+    preset = preset_of(source.columns)
+    if preset is not None and logical not in source.columns:
+        return has(preset, logical, list(table.columns))
     return source.columns.get(logical, LOGICAL_COLUMNS[logical]) in table.columns
 
 
@@ -152,7 +158,7 @@ def error_counts_by_period(
     before and after ``change_at``."""
     counts = status_values(source, change_at)
     where = f"telemetry source '{source.name}'"
-    rule = error_rule(where, {v for _, v in counts}, source.columns.get(ERROR_STATUS))
+    rule = error_rule(where, {v for _, v in counts}, error_values(source.columns))
     periods = []
     for flag in (False, True):
         mine = {v: n for (after, v), n in counts.items() if after is flag}

@@ -17,6 +17,14 @@ from sqlalchemy.orm import Session
 
 from perfpacket.errors import InputError
 from perfpacket.store.models import TelemetrySource
+from perfpacket.telemetry.presets import (
+    PRESET_KEY,
+    error_values,
+    preset_named,
+    preset_of,
+    require_layout,
+    status_column,
+)
 from perfpacket.telemetry.status import ERROR_STATUS, MAX_STATUS_VALUES, error_rule
 from perfpacket.telemetry.tables import LOGICAL_COLUMNS, fetch_rows, open_table
 
@@ -34,11 +42,24 @@ def checked_columns(columns: dict[str, str]) -> dict[str, str]:
     return columns
 
 
+def with_preset(columns: dict[str, str], preset: str | None) -> dict[str, str]:
+    """The mapping with the platform preset recorded in it (validated by name)."""
+    if preset is None:
+        return columns
+    return {PRESET_KEY: preset_named(preset).name.value, **columns}
+
+
 def require_columns(where: str, present: list[str], columns: dict[str, str]) -> None:
-    """Every mapped column (and the timestamp) is one the table has, or the fix is named."""
-    timestamp = columns.get("timestamp", LOGICAL_COLUMNS["timestamp"])
-    for logical, physical in {"timestamp": timestamp, **columns}.items():
-        if logical != ERROR_STATUS and physical not in present:
+    """Every mapped column (and the timestamp, or a preset's layout) is one the table has, or
+    the fix is named."""
+    preset = preset_of(columns)
+    mapped = {k: v for k, v in columns.items() if k not in (ERROR_STATUS, PRESET_KEY)}
+    if preset is not None:
+        require_layout(where, present, preset)
+    else:
+        mapped = {"timestamp": columns.get("timestamp", LOGICAL_COLUMNS["timestamp"]), **mapped}
+    for logical, physical in mapped.items():
+        if physical not in present:
             raise InputError(
                 f"{where} has no column '{physical}' for {logical}",
                 hint=f"map it: --map {logical}=COLUMN; columns: " + ", ".join(present),
@@ -46,7 +67,11 @@ def require_columns(where: str, present: list[str], columns: dict[str, str]) -> 
 
 
 def register_table(
-    session: Session, name: str, address: str, columns: dict[str, str]
+    session: Session,
+    name: str,
+    address: str,
+    columns: dict[str, str],
+    preset: str | None = None,
 ) -> tuple[TelemetrySource, bool]:
     """Register (or update) the table at ``address`` (``URL#table``) as source ``name``.
     Returns the source and whether it is new. Nothing is written unless every check passes."""
@@ -56,7 +81,7 @@ def register_table(
             f"'{address}' is not URL#table",
             hint="e.g. pyspark://#gateway_requests or postgres://user@host/db#gateway_requests",
         )
-    columns = checked_columns(dict(columns))
+    columns = with_preset(checked_columns(dict(columns)), preset)
     probe = TelemetrySource(name=name, uri=address, format=URL_FORMAT, columns=columns)
     try:
         table = open_table(probe)
@@ -69,11 +94,11 @@ def register_table(
         ) from None
     require_columns(f"'{address}'", list(table.columns), columns)
     rows = int(fetch_rows(table.aggregate(n=table.count()))[0]["n"])
-    status = columns.get("status", LOGICAL_COLUMNS["status"])
+    status = status_column(columns)
     if status in table.columns:
         found = table.select(value=table[status]).distinct().limit(MAX_STATUS_VALUES)
         values = [r["value"] for r in fetch_rows(found)]
-        error_rule(f"'{address}' column '{status}'", values, columns.get(ERROR_STATUS))
+        error_rule(f"'{address}' column '{status}'", values, error_values(columns))
     existing = session.scalars(select(TelemetrySource).where(TelemetrySource.name == name)).first()
     entry = existing or TelemetrySource(name=name)
     entry.uri, entry.format, entry.columns, entry.row_count = address, URL_FORMAT, columns, rows

@@ -81,7 +81,17 @@ def located(source: TelemetrySource, workspace_root: Path | None) -> TelemetrySo
 
 
 def open_table(source: TelemetrySource) -> Any:
-    """The source as an Ibis table expression."""
+    """The source as an Ibis table expression: for a platform preset, its LLM-request rows."""
+    from perfpacket.telemetry.presets import preset_of
+
+    table = _open(source)
+    preset = preset_of(source.columns)
+    if preset is not None and preset.rows is not None:
+        table = table.filter(preset.rows(table))
+    return table
+
+
+def _open(source: TelemetrySource) -> Any:
     if source.format in _READERS:
         return _file_table(source.format, source.uri)
     if source.format == "ibis":
@@ -117,7 +127,19 @@ def fetch_rows(expr: Any) -> list[dict[str, Any]]:
 
 
 def column(table: Any, source: TelemetrySource, logical: str) -> Any:
-    """The table's column for a logical name, through the source's mapping."""
+    """The table's column for a logical name: the source's own mapping first, then its
+    platform preset's expression, then the column of that name."""
+    from perfpacket.telemetry.presets import has, preset_of
+
+    preset = preset_of(source.columns)
+    if preset is not None and logical not in source.columns:
+        if has(preset, logical, list(table.columns)):
+            return preset.columns[logical](table)
+        raise InputError(
+            f"telemetry source '{source.name}' ({preset.name.value}'s {preset.layout}) "
+            f"records no {logical}",
+            hint=f"map a column that holds it: --map {logical}=COLUMN",
+        )
     physical = source.columns.get(logical, LOGICAL_COLUMNS[logical])
     if physical not in table.columns:
         raise InputError(

@@ -34,14 +34,15 @@ from perfpacket.evidence.records import (
     Record,
 )
 from perfpacket.store.models import Source, TelemetrySource
-from perfpacket.telemetry.register import checked_columns, require_columns
+from perfpacket.telemetry.presets import error_values, status_column
+from perfpacket.telemetry.register import checked_columns, require_columns, with_preset
 from perfpacket.telemetry.status import (
     ERROR_STATUS,
     MAX_STATUS_VALUES,
     error_rule,
     parse_error_values,
 )
-from perfpacket.telemetry.tables import LOGICAL_COLUMNS, stored_uri
+from perfpacket.telemetry.tables import stored_uri
 
 # A span is a GenAI operation when it names one of these; spans that merely carry propagated
 # context (gen_ai.conversation.id on an HTTP call) are not.
@@ -233,6 +234,8 @@ class TelemetryImporter(BaseImporter):
     def content_hash(self, path: Path, options: ImportOptions) -> str:
         # The name and the column mapping are part of the registration, not only the file.
         settings = {"columns": dict(options.columns), "name": options.name}
+        if options.preset:
+            settings["preset"] = options.preset
         return sha256_file(path, json.dumps(settings, sort_keys=True))
 
     def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
@@ -251,7 +254,7 @@ class TelemetryImporter(BaseImporter):
 
         name = options.name or path.stem
         columns = dict(options.columns)
-        checked_columns(columns)
+        columns = with_preset(checked_columns(columns), options.preset)
         if ERROR_STATUS in columns:
             parse_error_values(columns[ERROR_STATUS])
         with path.open("rb") as fh:  # the head only: a telemetry file can be gigabytes
@@ -287,13 +290,13 @@ class TelemetryImporter(BaseImporter):
         }
         try:
             table = readers[fmt](str(uri))
-            for markers, names in LITELLM_SHAPES:
+            for markers, names in () if options.preset else LITELLM_SHAPES:
                 if set(table.columns) >= markers:  # LiteLLM's own column names
                     columns = {**names, **columns}
                     break
             require_columns(f"'{path}'", list(table.columns), columns)
             row_count = int(table.aggregate("count(*)").fetchall()[0][0])
-            status = columns.get("status", LOGICAL_COLUMNS["status"])
+            status = status_column(columns)
             values = None
             if status in table.columns:
                 found = table.select(duckdb.ColumnExpression(status)).distinct()
@@ -304,7 +307,7 @@ class TelemetryImporter(BaseImporter):
             ) from None
         if values is not None:
             # Refuse a status vocabulary nobody can read now, not when a claim needs it.
-            error_rule(f"'{path}' column '{status}'", values, columns.get(ERROR_STATUS))
+            error_rule(f"'{path}' column '{status}'", values, error_values(columns))
         existing = session.scalars(
             select(TelemetrySource).where(TelemetrySource.name == name)
         ).first()
