@@ -37,7 +37,21 @@ $(CHROMIUM):
 		exit 1; \
 	fi
 
-test: $(CHROMIUM) lint typecheck
+# Spark, for the telemetry-on-Spark tests, runs on Java 17: installed the same way.
+.PHONY: java
+java:
+	@command -v java >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Java 17 for the Spark tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+		else \
+			echo "The Spark tests need Java 17. Run: sudo apt-get install openjdk-17-jre-headless" >&2; \
+			exit 1; \
+		fi; \
+	}
+
+test: $(CHROMIUM) java lint typecheck
 	$(BIN)/pytest
 
 docs: $(VENV)/.installed
