@@ -54,6 +54,7 @@ def _generate(path: Path, rows: int) -> None:
 
 
 def claim_set(source: Any) -> tuple[Any, ...]:
+    """What the telemetry claims of one change read, as the recipes call it."""
     from perfpacket.telemetry.metrics import counts_by_period, moments_by_period
     from perfpacket.telemetry.metrics import quantiles_by_period as quantiles
 
@@ -63,23 +64,32 @@ def claim_set(source: Any) -> tuple[Any, ...]:
     errors = counts_by_period(source, "error", CHANGE_AT)
     p95 = quantiles(source, "latency_ms", CHANGE_AT, P95, LEVEL)
     return (
-        tuple(m.sum for m in (*cost, *tokens)),
-        tuple(m.n for m in cost),
+        tuple((m.sum, m.sum_squares, m.n) for m in (*cost, *tokens)),
         tuple((c.matched, c.total) for c in (*hits, *errors)),
-        tuple(q.estimate or 0.0 for q in p95),
+        tuple((q.estimate, q.low, q.high) for q in p95),
     )
 
 
-def _summary(cost: Any, tokens: Any, hits: Any, errors: Any, p95: Any) -> tuple[Any, ...]:
-    """The same shape from a baseline's (before, after) pairs."""
+def _fractions(n: int) -> list[float]:
+    """The p95 and the positions of the order statistics that bound it, as fractions: the
+    method's definition (perfpacket.stats.quantile), which every baseline computes."""
+    from perfpacket.stats.quantile import order_statistic_ranks, rank_fraction
+
+    ranks = order_statistic_ranks(n, P95, LEVEL)
+    assert ranks is not None
+    return [P95, *(rank_fraction(r, n) for r in ranks)]
+
+
+def _summary(periods: list[dict[str, Any]]) -> tuple[Any, ...]:
+    """The same shape from a baseline's per-period values (before, then after)."""
     return (
-        tuple(float(v) for v in (*cost, *tokens)),
-        tuple(int(v) for v in hits[2]),
         tuple(
-            (int(h), int(t))
-            for h, t in (*zip(hits[0], hits[2], strict=True), *zip(errors, hits[2], strict=True))
+            (float(p[f"{m}_s"]), float(p[f"{m}_ss"]), int(p["n"]))
+            for m in ("cost", "tokens")
+            for p in periods
         ),
-        tuple(float(v) for v in p95),
+        tuple((int(p[k]), int(p["n"])) for k in ("hits", "errors") for p in periods),
+        tuple(tuple(float(v) for v in p["q"]) for p in periods),
     )
 
 
@@ -94,26 +104,36 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _duckdb_sql(path: Path) -> tuple[Any, ...]:
+    """Hand-written DuckDB SQL: one scan for the sums and counts, one for both periods'
+    order statistics (their positions depend on the counts)."""
     import duckdb
 
     at = CHANGE_AT.isoformat()
-    rows = duckdb.sql(
+    con = duckdb.connect()
+    rows = con.sql(
         f"""
         SELECT ts >= TIMESTAMPTZ '{at}' AS after,
-               sum(cost_usd::DECIMAL(38, 12)), sum((input_tokens + output_tokens)::DECIMAL(38, 12)),
+               sum(cost_usd::DECIMAL(38, 12)), sum((cost_usd * cost_usd)::DECIMAL(38, 12)),
+               sum((input_tokens + output_tokens)::DECIMAL(38, 12)),
+               sum(((input_tokens + output_tokens) * (input_tokens + output_tokens))
+                   ::DECIMAL(38, 12)),
                count(*) FILTER (WHERE cached_tokens > 0), count(*) FILTER (WHERE status = 'error'),
-               count(*), quantile_cont(latency_ms, {P95})
+               count(*)
         FROM '{path}' GROUP BY 1 ORDER BY 1
         """
     ).fetchall()
-    cost = [r[1] for r in rows]
-    tokens = [r[2] for r in rows]
+    before, after = (_fractions(r[7]) for r in rows)
+    q = con.sql(
+        f"""
+        SELECT quantile_cont(latency_ms, {before}) FILTER (WHERE ts < TIMESTAMPTZ '{at}'),
+               quantile_cont(latency_ms, {after}) FILTER (WHERE ts >= TIMESTAMPTZ '{at}')
+        FROM '{path}'
+        """
+    ).fetchall()[0]
+    con.close()
+    keys = ("cost_s", "cost_ss", "tokens_s", "tokens_ss", "hits", "errors", "n")
     return _summary(
-        cost,
-        tokens,
-        ([r[3] for r in rows], None, [r[5] for r in rows]),
-        [r[4] for r in rows],
-        [r[6] for r in rows],
+        [{**dict(zip(keys, r[1:], strict=True)), "q": q[i]} for i, r in enumerate(rows)]
     )
 
 
@@ -122,40 +142,50 @@ def _pandas(path: Path) -> tuple[Any, ...]:
 
     frame = pd.read_parquet(path)
     after = frame["ts"] >= pd.Timestamp(CHANGE_AT)
-    parts = [frame[~after], frame[after]]
-    return _summary(
-        [p["cost_usd"].sum() for p in parts],
-        [(p["input_tokens"] + p["output_tokens"]).sum() for p in parts],
-        ([(p["cached_tokens"] > 0).sum() for p in parts], None, [len(p) for p in parts]),
-        [(p["status"] == "error").sum() for p in parts],
-        [p["latency_ms"].quantile(P95) for p in parts],
-    )
+    periods = []
+    for part in (frame[~after], frame[after]):
+        tokens = part["input_tokens"] + part["output_tokens"]
+        periods.append(
+            {
+                "cost_s": part["cost_usd"].sum(),
+                "cost_ss": (part["cost_usd"] ** 2).sum(),
+                "tokens_s": tokens.sum(),
+                "tokens_ss": (tokens.astype("float64") ** 2).sum(),
+                "hits": (part["cached_tokens"] > 0).sum(),
+                "errors": (part["status"] == "error").sum(),
+                "n": len(part),
+                "q": part["latency_ms"].quantile(_fractions(len(part))).tolist(),
+            }
+        )
+    return _summary(periods)
 
 
 def _polars(path: Path) -> tuple[Any, ...]:
     import polars as pl
 
+    tokens = pl.col("input_tokens") + pl.col("output_tokens")
     out = (
         pl.scan_parquet(path)
         .group_by(after=pl.col("ts") >= CHANGE_AT)
         .agg(
-            cost=pl.col("cost_usd").sum(),
-            tokens=(pl.col("input_tokens") + pl.col("output_tokens")).sum(),
+            cost_s=pl.col("cost_usd").sum(),
+            cost_ss=(pl.col("cost_usd") ** 2).sum(),
+            tokens_s=tokens.sum(),
+            tokens_ss=(tokens.cast(pl.Float64) ** 2).sum(),
             hits=(pl.col("cached_tokens") > 0).sum(),
             errors=(pl.col("status") == "error").sum(),
             n=pl.len(),
-            p95=pl.col("latency_ms").quantile(P95, interpolation="linear"),
+            latency=pl.col("latency_ms"),
         )
         .sort("after")
         .collect()
     )
-    return _summary(
-        out["cost"].to_list(),
-        out["tokens"].to_list(),
-        (out["hits"].to_list(), None, out["n"].to_list()),
-        out["errors"].to_list(),
-        out["p95"].to_list(),
-    )
+    periods = []
+    for row in out.iter_rows(named=True):
+        values = pl.Series(row.pop("latency"))
+        row["q"] = [values.quantile(f, interpolation="linear") for f in _fractions(row["n"])]
+        periods.append(row)
+    return _summary(periods)
 
 
 def _peak_mb(path: Path) -> float:
@@ -191,18 +221,27 @@ def _spark(tmp: Path) -> list[Result]:
             f"""
             SELECT ts >= TIMESTAMP '{at}' AS after,
                    sum(CAST(cost_usd AS DECIMAL(38, 12))),
+                   sum(CAST(cost_usd * cost_usd AS DECIMAL(38, 12))),
                    sum(CAST(input_tokens + output_tokens AS DECIMAL(38, 12))),
-                   count_if(cached_tokens > 0), count_if(status = 'error'), count(*),
-                   percentile(latency_ms, {P95})
+                   sum(CAST((input_tokens + output_tokens) * (input_tokens + output_tokens)
+                       AS DECIMAL(38, 12))),
+                   count_if(cached_tokens > 0), count_if(status = 'error'), count(*)
             FROM requests GROUP BY 1 ORDER BY 1
             """
         ).collect()
+        before, after = (_fractions(r[7]) for r in rows)
+        q = spark.sql(
+            f"""
+            SELECT percentile(latency_ms, array({", ".join(map(str, before))}))
+                       FILTER (WHERE ts < TIMESTAMP '{at}'),
+                   percentile(latency_ms, array({", ".join(map(str, after))}))
+                       FILTER (WHERE ts >= TIMESTAMP '{at}')
+            FROM requests
+            """
+        ).collect()[0]
+        keys = ("cost_s", "cost_ss", "tokens_s", "tokens_ss", "hits", "errors", "n")
         return _summary(
-            [r[1] for r in rows],
-            [r[2] for r in rows],
-            ([r[3] for r in rows], None, [r[5] for r in rows]),
-            [r[4] for r in rows],
-            [r[6] for r in rows],
+            [{**dict(zip(keys, r[1:], strict=True)), "q": q[i]} for i, r in enumerate(rows)]
         )
 
     assert _same(claim_set(source), hand_written())

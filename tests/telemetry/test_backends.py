@@ -69,6 +69,13 @@ def _csv_source(tmp_path: Path) -> TelemetrySource:
     return TelemetrySource(name="csv", uri=str(path), format="csv", columns={})
 
 
+def _narrow_quantiles(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Quantiles narrowed by histograms on every engine, as on a large table."""
+    from perfpacket.telemetry import metrics
+
+    monkeypatch.setattr(metrics, "SLICE_ROWS", 50)
+
+
 def _assert_same_numbers(local: TelemetrySource, other: TelemetrySource) -> None:
     """Every metric a telemetry claim reads: cost, latency, tokens and energy moments, cache-hit
     and error counts, and exact quantiles with their order-statistic bounds."""
@@ -95,7 +102,10 @@ def _assert_same_numbers(local: TelemetrySource, other: TelemetrySource) -> None
 
 
 @pytest.mark.postgres
-def test_metrics_are_equal_on_duckdb_and_postgres(tmp_path: Path) -> None:
+def test_metrics_are_equal_on_duckdb_and_postgres(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _narrow_quantiles(monkeypatch)
     url = postgres_url()
     reset_postgres(url)
     engine = create_engine(normalise_url(url))
@@ -124,9 +134,12 @@ def test_metrics_are_equal_on_duckdb_and_postgres(tmp_path: Path) -> None:
 
 
 @pytest.mark.spark
-def test_metrics_are_equal_on_duckdb_and_spark(tmp_path: Path) -> None:
+def test_metrics_are_equal_on_duckdb_and_spark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The source names Spark by its URL (``pyspark://#table``); the table is a view in the
     local Spark session, as a cluster's catalog would hold it."""
+    _narrow_quantiles(monkeypatch)
     import ibis
 
     spark = ibis.connect("pyspark://")._session  # the session the source's URL reaches
@@ -273,9 +286,11 @@ def test_no_metric_pulls_rows_out_of_the_engine(
     metrics.counts_by_period(source, "cache_hit", CHANGE)
     metrics.counts_by_period(source, "error", CHANGE)
     metrics.quantiles_by_period(source, "latency_ms", CHANGE, 0.95, 0.975)
-    assert len(returned) == 4 + 1 + 1 + 3  # one query per metric; quantiles: counts + 2 periods
+    # One query per metric; the quantile: the periods' counts and ranges, then one selection
+    # per period (2,000 rows need no narrowing).
+    assert len(returned) == 4 + 1 + 1 + 3
     assert max(n for _, n in returned) <= 2 * statuses
-    assert sum(n for _, n in returned) <= 4 * 2 + 2 + 2 * statuses + 1 + 2
+    assert sum(n for _, n in returned) <= 4 * 2 + 2 + 2 * statuses + 2 + 2
 
 
 def test_an_address_that_is_not_url_and_table_is_refused(fresh_workspace: Path) -> None:
@@ -292,3 +307,41 @@ def test_an_address_that_is_not_url_and_table_is_refused(fresh_workspace: Path) 
         ]
     listed = CliRunner().invoke(build_app(), ["telemetry", "list", "--json"])
     assert listed.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("decimals", [3, 0])  # distinct values, and many ties
+def test_a_narrowed_quantile_is_the_exact_order_statistic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, decimals: int
+) -> None:
+    """With the selection limited to 50 values, the range holding the p95's order statistics
+    is narrowed by histograms over several passes; the result is still numpy's quantile and
+    scipy's order-statistic interval, and only bucket counts ever come back."""
+    from scipy import stats
+
+    from perfpacket.telemetry import metrics
+
+    monkeypatch.setattr(metrics, "SLICE_ROWS", 50)
+    returned: list[int] = []
+    real = metrics.fetch_rows
+
+    def counting(expr: Any) -> list[dict[str, Any]]:
+        rows = real(expr)
+        returned.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(metrics, "fetch_rows", counting)
+    rows = [(*r[:2], round(r[2], decimals), *r[3:]) for r in _rows()]
+    path = tmp_path / "requests.csv"
+    path.write_text(
+        "\n".join([",".join(COLUMNS), *(",".join(str(v) for v in r) for r in rows)]) + "\n"
+    )
+    source = TelemetrySource(name="csv", uri=str(path), format="csv", columns={})
+    summaries = metrics.quantiles_by_period(source, "latency_ms", CHANGE, 0.95, 0.975)
+    assert len(returned) > 3  # it narrowed
+    assert max(returned) <= metrics.BUCKETS
+    for summary, flag in zip(summaries, (False, True), strict=True):
+        values = np.array([r[2] for r in rows if (datetime.fromisoformat(r[0]) >= CHANGE) == flag])
+        assert summary.n == values.size
+        assert summary.estimate == pytest.approx(np.quantile(values, 0.95), rel=1e-12)
+        ci = stats.quantile_test(values, q=0, p=0.95).confidence_interval(0.975)
+        assert (summary.low, summary.high) == pytest.approx((ci.low, ci.high), rel=1e-12)

@@ -167,6 +167,10 @@ def error_counts_by_period(
     return rule, periods[0], periods[1]
 
 
+BUCKETS = 1024  # histogram buckets per narrowing pass
+SLICE_ROWS = 200_000  # values the final, exact selection may hold per period
+
+
 def quantiles_by_period(
     source: TelemetrySource,
     logical: str,
@@ -177,29 +181,99 @@ def quantiles_by_period(
     """The column's exact ``quantile`` before and after ``change_at``, over every non-null row,
     with the two order statistics that bound it at ``level`` (see :mod:`perfpacket.stats.quantile`).
 
-    Two small queries: the row counts of both periods in one scan, then, per period, the
-    quantile and the order statistics at the ranks those counts give. No row leaves the engine.
+    Exact in bounded memory, so it scales with the table: the order statistics needed lie at
+    known positions (from each period's count), so equal-width histograms narrow a value range
+    that holds them, and only the values in that range (at most ``SLICE_ROWS``) are selected
+    from, exactly. Every step is an aggregate in the engine: no row leaves it.
     """
-    from perfpacket.stats.quantile import order_statistic_ranks, rank_fraction
+    from perfpacket.stats.quantile import order_statistic_ranks
 
     table = open_table(source)
     value = _value(table, source, logical)
     after = _after(table, source, change_at)
-    counted = table.filter(value.notnull()).aggregate(
-        before=(~after).ifelse(1, 0).sum(), after=after.ifelse(1, 0).sum()
-    )
-    row = fetch_rows(counted)[0]
-    sizes = (int(row["before"] or 0), int(row["after"] or 0))
+    rows = table.filter(value.notnull())
+    stats = rows.group_by(after=after).aggregate(n=value.count(), lo=value.min(), hi=value.max())
+    found = {bool(r["after"]): r for r in fetch_rows(stats)}
     out = []
-    for flag, n in zip((False, True), sizes, strict=True):
+    for flag in (False, True):
+        period = found.get(flag)
+        n = int(period["n"]) if period else 0
         if n == 0:
             out.append(QuantileSummary(0, quantile, None, None, None, level))
             continue
         ranks = order_statistic_ranks(n, quantile, level)
-        fractions = [quantile] + ([rank_fraction(r, n) for r in ranks] if ranks else [])
-        part = table.filter(after if flag else ~after, value.notnull())
-        got = part.aggregate(q=_value(part, source, logical).quantile(fractions))
-        found = [float(v) for v in fetch_rows(got)[0]["q"]]
-        low, high = (found[1], found[2]) if ranks else (None, None)
-        out.append(QuantileSummary(n, quantile, found[0], low, high, level))
+        position = quantile * (n - 1)
+        floor = int(position)
+        wanted = sorted({floor, min(floor + 1, n - 1), *(ranks or ())})
+        part = rows.filter(after if flag else ~after)
+        part_value = _value(part, source, logical)
+        assert period is not None
+        values = _order_statistics(
+            part, part_value, wanted, n, float(period["lo"]), float(period["hi"])
+        )
+        estimate = values[floor] + (position - floor) * (
+            values[min(floor + 1, n - 1)] - values[floor]
+        )
+        low, high = (values[ranks[0]], values[ranks[1]]) if ranks else (None, None)
+        out.append(QuantileSummary(n, quantile, estimate, low, high, level))
     return out[0], out[1]
+
+
+def _order_statistics(
+    part: Any, value: Any, wanted: list[int], n: int, lo: float, hi: float
+) -> dict[int, float]:
+    """The values at 0-based sorted positions ``wanted`` of a non-null column, exactly.
+
+    Keeps a closed range [lo, hi] that holds every wanted position, with ``below`` values
+    under it. Each pass counts the range's values in equal-width buckets and keeps the buckets
+    the wanted positions fall in; the new range's counts are then read exactly (bucket edges
+    are only a guide). When the range holds at most ``SLICE_ROWS`` values, or cannot narrow,
+    the wanted positions are selected from its values.
+    """
+    from perfpacket.stats.quantile import rank_fraction
+
+    first, last = wanted[0], wanted[-1]
+    below, m = 0, n  # [min, max] holds every value
+    while hi > lo:
+        inside = part.filter((value >= lo) & (value <= hi))
+        if m <= SLICE_ROWS:
+            break
+        width = (hi - lo) / BUCKETS
+        bucket = ((value - lo) / width).floor().cast("int64").clip(lower=0, upper=BUCKETS - 1)
+        counts = {
+            int(r["b"]): int(r["k"])
+            for r in fetch_rows(inside.group_by(b=bucket).aggregate(k=value.count()))
+        }
+        seen, start, stop = below, 0, BUCKETS - 1
+        for b in range(BUCKETS):
+            if seen + counts.get(b, 0) > first:
+                start = b
+                break
+            seen += counts.get(b, 0)
+        seen = below
+        for b in range(BUCKETS):
+            seen += counts.get(b, 0)
+            if seen > last:
+                stop = b
+                break
+        if (start, stop) == (0, BUCKETS - 1):
+            break  # the wanted positions span the range: nothing to narrow
+        new_lo = lo if start == 0 else lo + start * width
+        new_hi = hi if stop == BUCKETS - 1 else lo + (stop + 1) * width
+        # The counts of the narrowed range, read exactly rather than from the buckets.
+        exact = fetch_rows(
+            part.aggregate(
+                below=(value < new_lo).ifelse(1, 0).sum(),
+                m=((value >= new_lo) & (value <= new_hi)).ifelse(1, 0).sum(),
+            )
+        )[0]
+        new_below, new_m = int(exact["below"] or 0), int(exact["m"] or 0)
+        if not (new_below <= first and new_below + new_m > last) or new_m >= m:
+            break  # an edge fell the wrong side in floating point: keep the range we have
+        lo, hi, below, m = new_lo, new_hi, new_below, new_m
+    if hi <= lo:  # one repeated value holds every wanted position
+        return {w: lo for w in wanted}
+    inside = part.filter((value >= lo) & (value <= hi))
+    fractions = [rank_fraction(w - below, m) for w in wanted]
+    got = fetch_rows(inside.aggregate(q=value.quantile(fractions)))[0]["q"]
+    return {w: float(v) for w, v in zip(wanted, got, strict=True)}
