@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -98,6 +99,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     url = postgres_url()
     reset_postgres(url)
     yield url
+
+
+def stored_records(root: Path, model: Any) -> list[Any]:
+    """Every stored row of ``model`` in the workspace at ``root``, oldest first."""
+    from sqlalchemy import select
+
+    from perfpacket.workspace import find_workspace
+
+    with find_workspace(root).open_store() as store, store.session() as session:
+        return list(session.scalars(select(model).order_by(model.id)))
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
@@ -25,6 +24,7 @@ from perfpacket.store.models import (
     TelemetrySource,
 )
 from perfpacket.workspace import find_workspace
+from tests.conftest import stored_records
 from tests.evidence.conftest import DATA, counts, import_json, run
 
 REAL, MADE = DATA / "real", DATA / "made"
@@ -117,7 +117,7 @@ def test_mlflow_file_store(workspace: Path, tmp_path: Path) -> None:
     # A run that logged no model param: its name stands in, as nothing better is recorded.
     (store / "1" / "aaa111" / "params" / "model").unlink()
     assert import_json("mlflow", store)["imported"] == 2
-    runs = _records(workspace, EvalRun)
+    runs = stored_records(workspace, EvalRun)
     # The model comes from the run's params, not from the run's name.
     assert {r.model for r in runs} == {"run-aaa", "reranker-bbb"}
     latest = max(runs, key=lambda r: r.run_at)
@@ -127,15 +127,10 @@ def test_mlflow_file_store(workspace: Path, tmp_path: Path) -> None:
     assert import_json("mlflow", store)["duplicates"] == 2
 
 
-def _records(root: Path, model: Any) -> list[Any]:
-    with find_workspace(root).open_store() as store, store.session() as s:
-        return list(s.scalars(select(model).order_by(model.id)))
-
-
 def test_pagerduty_fields(workspace: Path) -> None:
     raw = json.loads((REAL / "pagerduty/incidents_raw.json").read_text())
     import_json("pagerduty", REAL / "pagerduty/incidents_raw.json")
-    incidents = _records(workspace, Incident)
+    incidents = stored_records(workspace, Incident)
     assert sorted((i.service, i.severity) for i in incidents) == sorted(
         (r["service"]["summary"], r["urgency"]) for r in raw
     )
@@ -151,17 +146,17 @@ def test_the_same_pull_request_is_one_record_at_its_latest_state(workspace: Path
     assert report["imported"] == 1
     closed = import_json("github-prs", HOOKS / "pull_request/closed.payload.json")
     assert (closed["imported"], closed["updated"]) == (0, 1)
-    (pr,) = _records(workspace, Change)
+    (pr,) = stored_records(workspace, Change)
     assert (pr.repo, pr.number, pr.author_name) == ("Codertocat/Hello-World", 2, "Codertocat")
     assert pr.closed_at is not None and pr.merged_at is None  # closed without merge
     import_json("github-prs", HOOKS / "pull_request_review/submitted.payload.json")
-    (review,) = _records(workspace, Review)
+    (review,) = stored_records(workspace, Review)
     assert (review.reviewer, review.state, review.number) == ("Codertocat", "commented", 2)
     # Reading the opened payload again cannot take the pull request back to its older state.
     assert (
         run("import", "github-prs", str(HOOKS / "pull_request/opened.payload.json")).exit_code == 0
     )
-    assert _records(workspace, Change)[0].closed_at is not None
+    assert stored_records(workspace, Change)[0].closed_at is not None
 
 
 def test_paginated_arrays_are_read(workspace: Path, tmp_path: Path) -> None:
@@ -174,7 +169,7 @@ def test_paginated_arrays_are_read(workspace: Path, tmp_path: Path) -> None:
 
 def test_promptfoo_fields(workspace: Path) -> None:
     import_json("promptfoo", REAL / "promptfoo/sample-export.json")
-    runs = {r.model: r for r in _records(workspace, EvalRun)}
+    runs = {r.model: r for r in stored_records(workspace, EvalRun)}
     assert set(runs) == {"openai:gpt-5", "openai:gpt-5-mini"}
     mini = runs["openai:gpt-5-mini"]
     assert (mini.n, mini.passed) == (2, 0)  # every test failed its latency assertion
@@ -185,12 +180,14 @@ def test_lm_eval_fields_and_non_finite_values(workspace: Path) -> None:
     report = import_json("lm-eval", LM / "results_2025-06-30T19-40-09.461247.json")
     assert "results.polymer_tg_prediction.mae,none: inf stored as null" in report["warnings"]
     assert any("17 items without a finite score left out" in w for w in report["warnings"])
-    (run_,) = _records(workspace, EvalRun)
+    (run_,) = stored_records(workspace, EvalRun)
     assert (run_.suite, run_.model, run_.n) == ("lm-eval/polymer_tg_prediction", "gpt-4o-mini", 24)
     assert run_.metrics["mae,none"] is None
     assert run_.items is not None and len(run_.items) == 24 - 17
     import_json("lm-eval", LM / "results_2025-01-21T00-40-03.356274.json")
-    mmlu = next(r for r in _records(workspace, EvalRun) if r.suite.endswith("abstract_algebra"))
+    mmlu = next(
+        r for r in stored_records(workspace, EvalRun) if r.suite.endswith("abstract_algebra")
+    )
     assert (mmlu.n, mmlu.metrics["acc,none"]) == (100, 0.34)
 
 
@@ -199,7 +196,7 @@ def test_inspect_fields(workspace: Path) -> None:
         "inspect", INSPECT / "2024-11-05T13-31-45-05-00_input-task_8zXjbRzCWrL9GXiXo2vus9.json"
     )
     import_json("inspect", INSPECT / "log_formats.eval")
-    runs = {r.suite: r for r in _records(workspace, EvalRun)}
+    runs = {r.suite: r for r in stored_records(workspace, EvalRun)}
     graded = runs["inspect/input_task"]
     assert (graded.model, graded.n, graded.passed) == ("openai/gpt-4o-mini", 1, 1)
     assert graded.metrics["model_graded_fact/accuracy"] == 1.0
@@ -214,7 +211,7 @@ def test_inspect_fields(workspace: Path) -> None:
 
 def test_openai_evals_fields(workspace: Path) -> None:
     import_json("openai-evals", MADE / "oaieval_record.jsonl")
-    (r,) = _records(workspace, EvalRun)
+    (r,) = stored_records(workspace, EvalRun)
     assert (r.suite, r.model, r.n, r.passed) == (
         "openai-evals/test-match.s1.simple-v0",
         "gpt-4o-mini",
@@ -246,7 +243,7 @@ def test_a_model_graded_openai_eval_gets_its_n_from_the_grader(
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
     report = import_json("openai-evals", path)
     assert report["notes"] == ["3 samples scored by the grading model"]
-    (r,) = _records(workspace, EvalRun)
+    (r,) = stored_records(workspace, EvalRun)
     assert (r.n, r.passed, r.metrics["graded_by"]) == (3, 2, "model")
 
 
@@ -277,7 +274,7 @@ def test_telemetry_from_otlp_json_both_forms(workspace: Path) -> None:
     import_json(
         "telemetry", REAL / "otel_genai/tempo_export_with_batches.json", extra=("--name", "tempo")
     )
-    sources = {t.name: t for t in _records(workspace, TelemetrySource)}
+    sources = {t.name: t for t in stored_records(workspace, TelemetrySource)}
     assert (sources["adk"].row_count, sources["tempo"].row_count) == (4, 9)  # GenAI spans only
     assert _evidence_only(counts(workspace)) == {}  # registered, not copied into the app database
     from datetime import UTC, datetime
@@ -292,13 +289,13 @@ def test_telemetry_from_otlp_json_both_forms(workspace: Path) -> None:
 
 def test_telemetry_litellm_and_mapped_tables(workspace: Path, tmp_path: Path) -> None:
     import_json("telemetry", MADE / "litellm_spend_logs.csv", extra=("--name", "litellm"))
-    (source,) = _records(workspace, TelemetrySource)
+    (source,) = stored_records(workspace, TelemetrySource)
     assert source.columns["cost_usd"] == "spend" and source.row_count == 3
     # The same spend log exported to Parquet is known by its columns, not by its text.
     parquet = tmp_path / "spend.parquet"
     duckdb.sql(f"COPY (FROM '{MADE / 'litellm_spend_logs.csv'}') TO '{parquet}' (FORMAT parquet)")
     import_json("telemetry", parquet, extra=("--name", "litellm-parquet"))
-    by_name = {s.name: s for s in _records(workspace, TelemetrySource)}
+    by_name = {s.name: s for s in stored_records(workspace, TelemetrySource)}
     assert by_name["litellm-parquet"].columns == by_name["litellm"].columns
     assert by_name["litellm-parquet"].columns["timestamp"] == "startTime"
     table = tmp_path / "gateway.csv"
@@ -324,10 +321,10 @@ def test_telemetry_with_an_unknown_status_vocabulary_is_refused_whole(
         f"Error: '{table}' column 'status': status values 'done', 'timeout' are not a "
         "vocabulary perfpacket knows (ok/error, success/failure, HTTP codes)"
     )
-    assert counts(workspace) == before and not _records(workspace, TelemetrySource)
+    assert counts(workspace) == before and not stored_records(workspace, TelemetrySource)
     mapped = run("import", "telemetry", str(table), "--map", "error_status=timeout")
     assert mapped.exit_code == 0, mapped.stderr
-    (source,) = _records(workspace, TelemetrySource)
+    (source,) = stored_records(workspace, TelemetrySource)
     assert source.columns == {"error_status": "timeout"}
 
 
@@ -504,11 +501,11 @@ def test_evidence_list_filters(workspace: Path) -> None:
 def test_pagerduty_teams_and_lm_eval_provenance(workspace: Path) -> None:
     raw = json.loads((REAL / "pagerduty/incidents_raw.json").read_text())
     import_json("pagerduty", REAL / "pagerduty/incidents_raw.json")
-    assert sorted(t for i in _records(workspace, Incident) for t in i.teams) == sorted(
+    assert sorted(t for i in stored_records(workspace, Incident) for t in i.teams) == sorted(
         t["summary"] for r in raw for t in r["teams"]
     )
     import_json("lm-eval", LM / "results_2025-01-21T00-40-03.356274.json")
-    (r,) = _records(workspace, EvalRun)
+    (r,) = stored_records(workspace, EvalRun)
     provenance = r.metrics["provenance"]
     assert provenance["model"] == "sae_steered_beta"
     assert provenance["git_hash"] == "e16afa2f"

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from perfpacket.evidence.importers.telemetry import GENAI_MARKERS
+from tests.conftest import stored_records
 from tests.evidence.conftest import run
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
@@ -210,19 +211,12 @@ def test_a_litellm_request_log_registers_under_its_own_names(
     from perfpacket.store.models import TelemetrySource
     from perfpacket.telemetry import open_table
     from perfpacket.telemetry.tables import column
-    from perfpacket.workspace import find_workspace
 
     path = REAL / name
     raw = _raw(path)
     done = run("import", "telemetry", str(path), "--json")
     assert done.exit_code == 0, done.output
-    store = find_workspace(workspace).open_store()
-    try:
-        with store.session() as session:
-            (source,) = session.query(TelemetrySource).all()
-            session.expunge(source)
-    finally:
-        store.close()
+    (source,) = stored_records(workspace, TelemetrySource)
     assert source.columns["cost_usd"] == cost and source.row_count == 1
     table = open_table(source)
     row = (

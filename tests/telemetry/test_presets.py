@@ -22,7 +22,7 @@ from perfpacket.telemetry.metrics import (
     moments_by_period,
     quantiles_by_period,
 )
-from perfpacket.workspace import find_workspace
+from tests.conftest import stored_records
 from tests.evidence.conftest import run
 
 CHANGE = datetime(2026, 3, 16, tzinfo=UTC)
@@ -193,13 +193,7 @@ LAYOUTS = {
 def _registered(workspace: Path, path: Path, preset: str) -> TelemetrySource:
     done = run("import", "telemetry", str(path), "--preset", preset, "--name", preset, "--json")
     assert done.exit_code == 0, done.output
-    store = find_workspace(workspace).open_store()
-    try:
-        with store.session() as session:
-            (source,) = session.query(TelemetrySource).all()
-            session.expunge(source)
-    finally:
-        store.close()
+    (source,) = stored_records(workspace, TelemetrySource)
     assert source.columns == {"preset": preset}
     return source
 
