@@ -181,13 +181,3 @@ def error_values(columns: Mapping[str, str]) -> str | None:
         return columns[ERROR_STATUS]
     preset = preset_of(columns)
     return preset.error_status if preset is not None else None
-
-
-def status_column(columns: Mapping[str, str]) -> str:
-    """The physical column a source's status is read from."""
-    from perfpacket.telemetry.tables import LOGICAL_COLUMNS
-
-    preset = preset_of(columns)
-    if preset is not None and "status" not in columns:
-        return preset.status
-    return columns.get("status", LOGICAL_COLUMNS["status"])

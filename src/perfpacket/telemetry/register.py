@@ -23,10 +23,9 @@ from perfpacket.telemetry.presets import (
     preset_named,
     preset_of,
     require_layout,
-    status_column,
 )
 from perfpacket.telemetry.status import ERROR_STATUS, MAX_STATUS_VALUES, error_rule
-from perfpacket.telemetry.tables import LOGICAL_COLUMNS, fetch_rows, open_table
+from perfpacket.telemetry.tables import LOGICAL_COLUMNS, fetch_rows, open_table, status_column
 
 URL_FORMAT = "ibis"
 

@@ -147,3 +147,13 @@ def column(table: Any, source: TelemetrySource, logical: str) -> Any:
             hint=f"map it when registering the source, e.g. {logical}=YOUR_COLUMN",
         )
     return table[physical]
+
+
+def status_column(columns: dict[str, str]) -> str:
+    """The physical column a source's status is read from: its mapping, else its preset's."""
+    from perfpacket.telemetry.presets import preset_of
+
+    preset = preset_of(columns)
+    if preset is not None and "status" not in columns:
+        return preset.status
+    return columns.get("status", LOGICAL_COLUMNS["status"])

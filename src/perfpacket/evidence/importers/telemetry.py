@@ -34,7 +34,7 @@ from perfpacket.evidence.records import (
     Record,
 )
 from perfpacket.store.models import Source, TelemetrySource
-from perfpacket.telemetry.presets import error_values, status_column
+from perfpacket.telemetry.presets import error_values
 from perfpacket.telemetry.register import checked_columns, require_columns, with_preset
 from perfpacket.telemetry.status import (
     ERROR_STATUS,
@@ -42,7 +42,7 @@ from perfpacket.telemetry.status import (
     error_rule,
     parse_error_values,
 )
-from perfpacket.telemetry.tables import stored_uri
+from perfpacket.telemetry.tables import status_column, stored_uri
 
 # A span is a GenAI operation when it names one of these; spans that merely carry propagated
 # context (gen_ai.conversation.id on an HTTP call) are not.
