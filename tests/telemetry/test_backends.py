@@ -293,7 +293,9 @@ def test_no_metric_pulls_rows_out_of_the_engine(
     assert sum(n for _, n in returned) <= 4 * 2 + 2 + 2 * statuses + 2 + 2
 
 
-def test_an_address_that_is_not_url_and_table_is_refused(fresh_workspace: Path) -> None:
+def test_an_address_that_is_not_url_and_table_or_holds_a_password_is_refused(
+    fresh_workspace: Path,
+) -> None:
     from typer.testing import CliRunner
 
     from perfpacket.cli import build_app
@@ -305,6 +307,15 @@ def test_an_address_that_is_not_url_and_table_is_refused(fresh_workspace: Path) 
             f"Error: '{address}' is not URL#table",
             "Hint: e.g. pyspark://#gateway_requests or postgres://user@host/db#gateway_requests",
         ]
+    secret = "postgres://ana:hunter2@db.internal:5432/telemetry#requests"
+    done = CliRunner().invoke(build_app(), ["telemetry", "add", secret, "--name", "x"])
+    assert done.exit_code == 2
+    assert "hunter2" not in done.output
+    assert done.stderr.splitlines()[:2] == [
+        "Error: 'postgres://ana:***@db.internal:5432/telemetry#requests' carries a password",
+        "Hint: leave it out of the URL and give it to the engine's client instead "
+        "(PGPASSWORD for PostgreSQL)",
+    ]
     listed = CliRunner().invoke(build_app(), ["telemetry", "list", "--json"])
     assert listed.stdout.strip() == "[]"
 

@@ -11,6 +11,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -65,6 +66,13 @@ def require_columns(where: str, present: list[str], columns: dict[str, str]) -> 
             )
 
 
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.username}:***@{host}{port}"
+
+
 def register_table(
     session: Session,
     name: str,
@@ -79,6 +87,14 @@ def register_table(
         raise InputError(
             f"'{address}' is not URL#table",
             hint="e.g. pyspark://#gateway_requests or postgres://user@host/db#gateway_requests",
+        )
+    if urlsplit(url).password:
+        # The address is stored in the app database and shown in listings: never a secret.
+        raise InputError(
+            f"'{urlsplit(url)._replace(netloc=_without_password(url)).geturl()}#{table_name}' "
+            "carries a password",
+            hint="leave it out of the URL and give it to the engine's client instead "
+            "(PGPASSWORD for PostgreSQL)",
         )
     columns = with_preset(checked_columns(dict(columns)), preset)
     probe = TelemetrySource(name=name, uri=address, format=URL_FORMAT, columns=columns)
