@@ -28,6 +28,7 @@ from typing import Any
 from perfpacket.errors import InputError
 
 Expr = Callable[[Any], Any]
+PRESET_KEY = "preset"  # where a source's mapping records its preset
 
 # Helicone's packages/cost: "costs in clickhouse are multiplied by the multiplier".
 HELICONE_COST_MULTIPLIER = 1_000_000_000
@@ -133,7 +134,7 @@ PRESETS: dict[TelemetryPreset, Preset] = {
 }
 
 # Optional columns a layout may lack (added to the platform's table later than the rest).
-OPTIONAL = {("helicone", "cached_tokens"): "prompt_cache_read_tokens"}
+OPTIONAL = {(TelemetryPreset.HELICONE, "cached_tokens"): "prompt_cache_read_tokens"}
 
 
 def preset_named(name: str) -> Preset:
@@ -164,13 +165,11 @@ def require_layout(where: str, present: list[str], preset: Preset) -> None:
 
 
 def has(preset: Preset, logical: str, present: list[str]) -> bool:
+    """Whether the platform's table records ``logical`` (an optional column only if present)."""
     if logical not in preset.columns:
         return False
-    optional = OPTIONAL.get((preset.name.value, logical))
+    optional = OPTIONAL.get((preset.name, logical))
     return optional is None or optional in present
-
-
-PRESET_KEY = "preset"  # where a source's mapping records its preset
 
 
 def error_values(columns: Mapping[str, str]) -> str | None:
