@@ -144,7 +144,7 @@ def _commits(rng: np.random.Generator) -> list[dict[str, Any]]:
     for person, count in ((ANA, 640), (BEN, 420), (PEERS[1], 60)):
         key = person.key if person.key in topics else "ana"
         for when in _spread(rng, PERIOD_START, PERIOD_END, count):
-            area, template, files = topics[key][int(rng.integers(len(topics[key])))]
+            _area, template, files = topics[key][int(rng.integers(len(topics[key])))]
             co = []
             if person is ANA and rng.random() < 0.12:
                 co = [f"{PEERS[1].name} <{PEERS[1].email}>"]
@@ -158,7 +158,6 @@ def _commits(rng: np.random.Generator) -> list[dict[str, Any]]:
                         for f in files[: int(rng.integers(1, len(files) + 1))]
                     },
                     "co_authors": co,
-                    "area": area,
                 }
             )
     commits.sort(key=lambda c: c["when"])

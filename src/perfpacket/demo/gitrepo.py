@@ -16,11 +16,11 @@ def _data(text: str) -> bytes:
     return b"data %d\n" % len(raw) + raw + b"\n"
 
 
-def write_repository(path: Path, commits: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Create the repository and return, per commit, its sha and git's own line counts.
+def write_repository(path: Path, commits: list[dict[str, Any]]) -> None:
+    """Create the repository; ``perfpacket import git`` then reads it like any other.
 
     Each commit's file changes remove lines from the end of a file and append new, unique ones,
-    so git's numstat equals the generator's numbers; the counts returned are git's, read back.
+    so git's numstat equals the generator's numbers.
     """
     git = shutil.which("git")
     if git is None:
@@ -57,26 +57,3 @@ def write_repository(path: Path, commits: list[dict[str, Any]]) -> list[dict[str
         [git, "fast-import", "--quiet"], input=bytes(stream), cwd=path, check=True, env=env
     )
     subprocess.run([git, "checkout", "-q", "main"], cwd=path, check=True, env=env)
-    log = subprocess.run(
-        [git, "log", "--reverse", "--numstat", "--format=%x00%H"],
-        cwd=path,
-        check=True,
-        env=env,
-        capture_output=True,
-        text=True,
-    ).stdout
-    results = []
-    for block in log.split("\0")[1:]:
-        lines = [ln for ln in block.splitlines() if ln.strip()]
-        sha, stats = lines[0], [ln.split("\t") for ln in lines[1:]]
-        results.append(
-            {
-                "sha": sha,
-                "additions": sum(int(s[0]) for s in stats),
-                "deletions": sum(int(s[1]) for s in stats),
-                "files": [s[2] for s in stats],
-            }
-        )
-    if len(results) != len(commits):
-        raise RuntimeError(f"git wrote {len(results)} commits, expected {len(commits)}")
-    return results
