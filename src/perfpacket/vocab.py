@@ -115,6 +115,13 @@ class Outcome(StrEnum):
     PREVENTED = "prevented"
 
 
+class Audience(StrEnum):
+    """Whom a drafted packet is written for: the promotion committee, or the manager."""
+
+    COMMITTEE = "committee"
+    MANAGER = "manager"
+
+
 class ClaimRole(StrEnum):
     """What the person did in a claim's work, as the packet states it ("led, with SRE")."""
 

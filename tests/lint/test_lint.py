@@ -32,9 +32,57 @@ def test_each_rules_documented_examples(name: str, claims_ctx: LintContext) -> N
 
 def test_codes_are_unique_and_stable() -> None:
     codes = {r.code: n for n, r in all_rules().items()}
-    assert len(codes) == len(RULES) == 11
+    assert len(codes) == len(RULES) == 12
     assert codes["PP106"] == "unbound-number" and codes["PP110"] == "missing-section"
-    assert codes["PP111"] == "causal-without-control"
+    assert codes["PP111"] == "causal-without-control" and codes["PP112"] == "unfilled-prompt"
+
+
+PROMPTED = """---
+person: Ana
+---
+## Trade-offs
+
+<!-- perfpacket: you: What did you give up for
+the gate? -->
+
+## Peer feedback
+
+<!-- perfpacket: you: Quote feedback from two functions. -->
+
+I handled it. <!-- a note with 12% and many words, never shown -->
+"""
+
+
+def test_a_drafting_prompt_is_reported_until_filled_and_comments_are_never_read_or_shown(
+    tmp_path: Path,
+) -> None:
+    from perfpacket.packet.markdown import parse_packet, render_body
+
+    path = tmp_path / "p.md"
+    path.write_text(PROMPTED)
+    code, out, _ = _run("lint", str(path), "--format", "json")
+    found = json.loads(out)["diagnostics"]
+    prompts = [(d["line"], d["message"]) for d in found if d["rule"] == "unfilled-prompt"]
+    assert prompts == [
+        (6, "not filled in yet: What did you give up for the gate?"),
+        (11, "not filled in yet: Quote feedback from two functions."),
+    ]
+    # The comment's words and numbers are not prose: no unbound '12%', no vague 'many'.
+    assert not [d for d in found if d["rule"] in {"unbound-number", "vague-scale"}]
+    # The feedback section asks for feedback: the prompt stands for it, once.
+    assert not [d for d in found if "peer feedback" in d["message"]]
+    html = render_body(parse_packet(PROMPTED), []).html
+    assert "perfpacket" not in html and "12%" not in html and "never shown" not in html
+    # Filled in, the prompts are gone and the rules read the person's words again.
+    filled = PROMPTED.replace(
+        "<!-- perfpacket: you: What did you give up for\nthe gate? -->",
+        "We gave up same-day hot fixes.",
+    )
+    path.write_text(filled)
+    _code, out, _ = _run("lint", str(path), "--format", "json")
+    assert [
+        d["line"] for d in json.loads(out)["diagnostics"] if d["rule"] == "unfilled-prompt"
+    ] == [10]  # one line shorter now
 
 
 BARE = """# Packet
@@ -88,7 +136,7 @@ def test_sarif_output(tmp_path: Path) -> None:
     assert sarif["version"] == "2.1.0"
     run = sarif["runs"][0]
     rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
-    assert len(rule_ids) == 11 and rule_ids == sorted(rule_ids)
+    assert len(rule_ids) == 12 and rule_ids == sorted(rule_ids)
     first = run["results"][0]
     assert first["ruleId"] == rule_ids[first["ruleIndex"]]
     region = first["locations"][0]["physicalLocation"]["region"]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.value import ValueModel
-from perfpacket.store.models import Person, TelemetrySource
+from perfpacket.store.models import Claim, Person, TelemetrySource
 
 
 @dataclass
@@ -45,4 +45,11 @@ class Recipe(Protocol):
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         """Claims this recipe can support from the evidence; none when the evidence is absent."""
+        ...
+
+    def describe(self, claim: Claim) -> str:
+        """One or two sentences about one of this recipe's claims, in a committee's
+        vocabulary, for the drafted packet. Every quantity is a ``{{ claim.… }}`` reference
+        (see :mod:`perfpacket.claims.phrasing`); a recipe without one drafts through
+        :func:`perfpacket.claims.phrasing.describe_claim`."""
         ...

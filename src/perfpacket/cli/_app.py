@@ -56,6 +56,7 @@ def build_app() -> typer.Typer:
         build,
         claims,
         demo,
+        draft,
         evidence,
         ladder,
         lint,
@@ -70,6 +71,7 @@ def build_app() -> typer.Typer:
     demo.register(app)
     claims.register(app)
     build.register(app)
+    draft.register(app)
     stats.register(app)
     evidence.register(app)
     telemetry.register(app)

@@ -14,7 +14,8 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from perfpacket.packet.markdown import CLAIM_REF
+from perfpacket.draft.prompts import Prompt, find_prompts
+from perfpacket.packet.markdown import CLAIM_REF, COMMENT
 
 SUPPRESS = re.compile(r"<!--\s*perfpacket:\s*ignore(-file)?\s+([a-z0-9 ,-]+?)\s*-->")
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -75,6 +76,7 @@ class Document:
     blocks: list[Block]
     suppressed_lines: dict[int, set[str]]
     suppressed_file: set[str]
+    prompts: list[Prompt] = field(default_factory=list)  # drafting prompts not yet filled in
 
     @property
     def sentences(self) -> list[Sentence]:
@@ -94,12 +96,27 @@ class Document:
             out.append(block)
         return out
 
+    def prompts_in(self, first: int, last: int) -> list[Prompt]:
+        """The unfilled prompts on lines ``first`` to ``last``."""
+        return [p for p in self.prompts if first <= p.line <= last]
+
+    def section_end(self, heading: Block) -> int:
+        """The last line of a heading's section."""
+        i = self.blocks.index(heading)
+        later = [
+            b.line - 1
+            for b in self.blocks[i + 1 :]
+            if b.kind == "heading" and b.level <= heading.level
+        ]
+        return later[0] if later else len(self.source.splitlines())
+
 
 def _mask(text: str) -> str:
-    """The text with claim references, code and suppression comments blanked, same length."""
-    masked = CLAIM_REF.sub(lambda m: "CLAIMREF".ljust(len(m.group(0))), text)
+    """The text with claim references and code blanked, and comments (suppressions, drafting
+    prompts: never rendered) turned to spaces, same length and line breaks."""
+    masked = COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    masked = CLAIM_REF.sub(lambda m: "CLAIMREF".ljust(len(m.group(0))), masked)
     masked = re.sub(r"`[^`]*`", lambda m: "CODE".ljust(len(m.group(0))), masked)
-    masked = SUPPRESS.sub(lambda m: " " * len(m.group(0)), masked)
     return masked
 
 
@@ -207,5 +224,12 @@ def parse_document(source: str, path: str = "packet.md") -> Document:
             for covered in span:
                 suppressed_lines.setdefault(covered, set()).update(rules)
     return Document(
-        path, source, parsed.front_matter, offset, blocks, suppressed_lines, suppressed_file
+        path,
+        source,
+        parsed.front_matter,
+        offset,
+        blocks,
+        suppressed_lines,
+        suppressed_file,
+        find_prompts(source),
     )

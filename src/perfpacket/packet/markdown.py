@@ -25,6 +25,18 @@ from perfpacket.quantities import find_quantities
 from perfpacket.store.models import Claim
 
 CLAIM_REF = re.compile(r"\{\{\s*claim\.([a-z0-9][a-z0-9-]*)(?:\.([a-z_]+))?\s*\}\}")
+# An HTML comment: the author's note (a suppression, a drafting prompt), never rendered.
+COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# A drafting prompt for what only the person can say; lint reports it until it is replaced.
+YOU_PROMPT = re.compile(r"<!--\s*perfpacket:\s*you\b:?\s*(.*?)\s*-->", re.DOTALL)
+
+
+def strip_comments(text: str) -> str:
+    """The text without its HTML comments, each replaced by its line breaks so that line
+    numbers after it do not move."""
+    return COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+
+
 # YAML front matter between two '---' lines at the top of a file (packets, feedback, ladders).
 
 
@@ -106,12 +118,13 @@ def plain_body(parsed: ParsedPacket, claims: Sequence[Claim]) -> str:
     for it (for pasting where no HTML goes). References must already have been checked, as
     :func:`render_body` does."""
     by_slug = {c.slug: c for c in claims}
+    body = strip_comments(parsed.body)
 
     def substitute(m: re.Match[str]) -> str:
-        before = parsed.body[max(0, m.start() - 300) : m.start()]
+        before = body[max(0, m.start() - 300) : m.start()]
         return format_reference(by_slug[m.group(1)], m.group(2), before)
 
-    return CLAIM_REF.sub(substitute, parsed.body)
+    return CLAIM_REF.sub(substitute, body)
 
 
 def render_body(
@@ -168,6 +181,12 @@ def render_body(
         replacements.append(f'<a class="claim-ref" href="#claim-{slug}">{text}</a>')
         return f"PPCLAIMREF{nonce}N{len(replacements) - 1}X"
 
+    parsed = ParsedPacket(
+        parsed.front_matter,
+        strip_comments(parsed.body),
+        parsed.body_line_offset,
+        parsed.references,
+    )
     body = CLAIM_REF.sub(substitute, parsed.body)
     marks: list[int] = []
     rendered = str(_markdown(marks).render(body))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.phrasing import by_me, metric, moved, ref, worth
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.claims.value import priced
@@ -18,7 +19,7 @@ from perfpacket.stats.ab import (
     srm_p_value,
     with_srm_check,
 )
-from perfpacket.store.models import Experiment
+from perfpacket.store.models import Claim, Experiment
 from perfpacket.vocab import ClaimRole, Comparison
 
 
@@ -65,6 +66,13 @@ class ABLiftRecipe:
             lambda ctx: sum(len(e.variants) >= 2 for e in person_records(ctx, Experiment)),
         ),
     )
+
+    def describe(self, claim: Claim) -> str:
+        """A randomised test: the one design where the prose may say the work caused it."""
+        return (
+            f"In a randomised A/B test, {by_me(claim, 'the change')} {moved(claim)} "
+            f"{metric(claim)} for users by {ref(claim)}{worth(claim)} at current traffic."
+        )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         claims = []

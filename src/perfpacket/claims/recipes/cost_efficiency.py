@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.phrasing import by_me, metric, ref, work_of
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import (
     before_after_assumption,
@@ -12,7 +13,7 @@ from perfpacket.claims.recipes._query import (
 )
 from perfpacket.claims.value import priced
 from perfpacket.stats import Direction, newcombe_diff_interval, welch_diff_interval
-from perfpacket.store.models import Release, TelemetrySource
+from perfpacket.store.models import Claim, Release, TelemetrySource
 from perfpacket.telemetry.metrics import counts_by_period, has_column, moments_by_period
 from perfpacket.vocab import ClaimRole, Comparison
 
@@ -22,6 +23,16 @@ class CostEfficiencyRecipe:
     title = "Cost per 1k requests"
     dimensions: tuple[str, ...] = ("ai-system-design",)
     needs: tuple[Need, ...] = telemetry_needs("cost_usd")
+
+    def describe(self, claim: Claim) -> str:
+        """Cost, tokens and cache hits after a gateway change: money at production volume."""
+        work = by_me(claim, work_of(claim, "the gateway change"))
+        return (
+            f"After {work}, the {metric(claim)} went from {ref(claim, 'baseline')} to "
+            f"{ref(claim, 'current')}, a change of {ref(claim)}"
+            + (f", worth {ref(claim, 'value')} at production volume" if claim.value else "")
+            + " in LLM cost."
+        )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         claims = []

@@ -6,12 +6,13 @@ from collections import defaultdict
 from datetime import date
 
 from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.phrasing import by_me, ref, worth
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.claims.value import Observed, priced
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, mean_interval
-from perfpacket.store.models import GuardEvent
+from perfpacket.store.models import Claim, GuardEvent
 from perfpacket.vocab import ClaimRole, Comparison, Outcome
 
 
@@ -30,6 +31,14 @@ class CostGuardRecipe:
             ),
         ),
     )
+
+    def describe(self, claim: Claim) -> str:
+        """Spend that did not happen, with the counterfactual's assumptions in the claim."""
+        guard = by_me(claim, "the budget guard in the LLM gateway")
+        return (
+            f"{guard[:1].upper()}{guard[1:]} stopped a spend spike running at {ref(claim)} "
+            f"before it reached the bill{worth(claim)}."
+        )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         blocks = [

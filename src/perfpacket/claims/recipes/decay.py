@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.phrasing import by_me, metric, ref, work_of
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.claims.value import priced
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, change_points, segmented_regression
-from perfpacket.store.models import EvalRun, Release
+from perfpacket.store.models import Claim, EvalRun, Release
 from perfpacket.vocab import ClaimRole, Comparison, Outcome
 
 WEEK_SECONDS = 7 * 24 * 3600
@@ -40,6 +41,16 @@ class DecayPreventionRecipe:
             ),
         ),
     )
+
+    def describe(self, claim: Claim) -> str:
+        """Sustaining what shipped: a decay with no incident to show for it, stopped."""
+        work = by_me(claim, work_of(claim, "the drift fixes"))
+        return (
+            f"Before {work}, the {metric(claim)} was trending at {ref(claim, 'baseline')} with "
+            f"no incident to show for it; after them the trend changed by {ref(claim)}"
+            + (f", preserving {ref(claim, 'value')} against the drift" if claim.value else "")
+            + "."
+        )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         sustain = [r for r in person_records(ctx, Release) if r.artifact == "sustain"]

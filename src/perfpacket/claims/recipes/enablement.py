@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.phrasing import join, partners, ref
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, poisson_rate_interval
-from perfpacket.store.models import Artifact, Change, Review
+from perfpacket.store.models import Artifact, Change, Claim, Review
 from perfpacket.vocab import ClaimRole, Comparison
 
 
@@ -25,6 +26,13 @@ class EnablementRecipe:
             lambda ctx: len(person_records(ctx, Review)),
         ),
     )
+
+    def describe(self, claim: Claim) -> str:
+        """Reviews given to other teams: counted, not valued."""
+        who = partners(claim)
+        return f"I review other teams' changes at {ref(claim)}" + (
+            f", for {join(who)}." if who else "."
+        )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         reviews = list(person_records(ctx, Review))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.phrasing import by_me, metric, ref, work_of, worth
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import (
     before_after_assumption,
@@ -12,6 +13,7 @@ from perfpacket.claims.recipes._query import (
 )
 from perfpacket.claims.value import priced
 from perfpacket.stats import Direction, welch_diff_interval
+from perfpacket.store.models import Claim
 from perfpacket.telemetry.metrics import moments_by_period
 from perfpacket.vocab import ClaimRole, Comparison
 
@@ -21,6 +23,14 @@ class EnergyRecipe:
     title = "Energy per request"
     dimensions: tuple[str, ...] = ("ai-system-design",)
     needs: tuple[Need, ...] = telemetry_needs("energy_wh")
+
+    def describe(self, claim: Claim) -> str:
+        """Energy per request, and the money and carbon it stands for."""
+        work = by_me(claim, work_of(claim, "the change"))
+        return (
+            f"After {work}, the {metric(claim)} went from {ref(claim, 'baseline')} to "
+            f"{ref(claim, 'current')}, a change of {ref(claim)}{worth(claim)} in energy cost."
+        )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         claims = []

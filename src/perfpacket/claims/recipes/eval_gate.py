@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.phrasing import by_me, metric, ref, worth
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.claims.value import priced
@@ -14,7 +15,7 @@ from perfpacket.stats import (
     welch_diff_interval,
     wilson_interval,
 )
-from perfpacket.store.models import Release
+from perfpacket.store.models import Claim, Release
 from perfpacket.vocab import ClaimRole, Comparison, Outcome
 
 DIMENSIONS = ("applied-ml-evaluation", "mlops-operations")
@@ -48,6 +49,22 @@ class EvalGateRecipe:
             ),
         ),
     )
+
+    def describe(self, claim: Claim) -> str:
+        """The escape rate as a release risk avoided; the QA cycle as time given back."""
+        gate = by_me(claim, "the CI eval gate")
+        if "qa" in claim.metric.lower():
+            return (
+                f"{gate[:1].upper()}{gate[1:]} replaced the manual QA cycle: after it, the "
+                f"time a model swap waits for review before release went from "
+                f"{ref(claim, 'baseline')} to {ref(claim, 'current')}, a change of {ref(claim)}"
+                f"{worth(claim)}."
+            )
+        return (
+            f"After {gate} went into CI, the {metric(claim)} went from "
+            f"{ref(claim, 'baseline')} to {ref(claim, 'current')}, a change of {ref(claim)}"
+            f"{worth(claim)} in rollbacks avoided."
+        )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         swaps = [r for r in person_records(ctx, Release) if r.artifact == "model"]

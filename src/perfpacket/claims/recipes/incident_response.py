@@ -6,10 +6,11 @@ from sqlalchemy import select
 
 from perfpacket.claims.attribution import contact_keys
 from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.phrasing import join, metric, partners, ref
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, bca_mean_interval, judged_against
-from perfpacket.store.models import Incident
+from perfpacket.store.models import Claim, Incident
 from perfpacket.vocab import ClaimRole, Comparison
 
 
@@ -36,6 +37,14 @@ class IncidentResponseRecipe:
             lambda ctx: len(_responded(ctx)),
         ),
     )
+
+    def describe(self, claim: Claim) -> str:
+        """Time to resolve as a responder, judged against the target."""
+        return (
+            f"As a responder{' with ' + join(partners(claim)) if partners(claim) else ''}, "
+            f"the {metric(claim)} of AI incidents stands at {ref(claim, 'current')} against "
+            f"its target: {ref(claim, 'verdict')}."
+        )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         incidents = _responded(ctx)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.phrasing import by_me, ref, worth
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.claims.value import priced
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, averted_events
-from perfpacket.store.models import GuardEvent, Incident, Release
+from perfpacket.store.models import Claim, GuardEvent, Incident, Release
 from perfpacket.vocab import ClaimRole, Comparison, Outcome
 
 
@@ -28,6 +29,15 @@ class KillSwitchRecipe:
             ),
         ),
     )
+
+    def describe(self, claim: Claim) -> str:
+        """Incidents that did not happen, at the historical rate bad releases became them."""
+        switch = by_me(claim, "the prompt kill switch")
+        return (
+            f"{switch[:1].upper()}{switch[1:]} rerouted traffic on every trip; by the "
+            f"historical rate at which bad releases became incidents, it averted "
+            f"{ref(claim)}{worth(claim)}."
+        )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         trips = [

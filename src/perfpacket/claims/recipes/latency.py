@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.phrasing import by_me, metric, ref, work_of
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import (
     before_after_assumption,
@@ -12,6 +13,7 @@ from perfpacket.claims.recipes._query import (
 )
 from perfpacket.stats import Direction, quantile_diff_from_summaries
 from perfpacket.stats.quantile import joint_level
+from perfpacket.store.models import Claim
 from perfpacket.telemetry.metrics import quantiles_by_period
 from perfpacket.vocab import ClaimRole, Comparison
 
@@ -23,6 +25,14 @@ class LatencyRecipe:
     title = "p95 latency"
     dimensions: tuple[str, ...] = ("ai-system-design", "software-engineering")
     needs: tuple[Need, ...] = telemetry_needs("latency_ms")
+
+    def describe(self, claim: Claim) -> str:
+        """The tail latency users wait through."""
+        work = by_me(claim, work_of(claim, "the change"))
+        return (
+            f"After {work}, the {metric(claim)} users waited through went from "
+            f"{ref(claim, 'baseline')} to {ref(claim, 'current')}, a change of {ref(claim)}."
+        )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         claims = []

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.phrasing import by_me, metric, name, ref
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, StatResult, paired_diff_interval, paired_proportion_diff
-from perfpacket.store.models import EvalRun
+from perfpacket.store.models import Claim, EvalRun
 from perfpacket.vocab import ClaimRole, Comparison
 
 
@@ -34,6 +35,17 @@ class QualityLiftRecipe:
             ),
         ),
     )
+
+    def describe(self, claim: Claim) -> str:
+        """An offline lift on fixed items: quality before it reaches users."""
+        versions = claim.title.split(": ", 1)[1] if ": " in claim.title else ""
+        old, _, new = versions.partition(" → ")
+        change = f"the change from {name(old)} to {name(new)}" if new else "the new version"
+        return (
+            f"On the same evaluation items, {by_me(claim, change)} moved "
+            f"the {metric(claim)} from {ref(claim, 'baseline')} to {ref(claim, 'current')}, a "
+            f"change of {ref(claim)}: the quality users get before any A/B test."
+        )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         by_suite: dict[str, list[EvalRun]] = defaultdict(list)

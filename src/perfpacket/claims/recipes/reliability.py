@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.phrasing import by_me, metric, ref, work_of
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import gateway_telemetry, telemetry_needs, telemetry_slug
 from perfpacket.stats import Direction, judged_against, wilson_interval
+from perfpacket.store.models import Claim
 from perfpacket.telemetry.metrics import error_counts_by_period
 from perfpacket.vocab import ClaimRole, Comparison
 
@@ -15,6 +17,14 @@ class ReliabilityRecipe:
     title = "Error rate against the SLO"
     dimensions: tuple[str, ...] = ("mlops-operations",)
     needs: tuple[Need, ...] = telemetry_needs("status")
+
+    def describe(self, claim: Claim) -> str:
+        """A level against its SLO: meets or misses, never "improved"."""
+        work = by_me(claim, work_of(claim, "the change"))
+        return (
+            f"Since {work}, the {metric(claim)} users "
+            f"see stands at {ref(claim, 'current')} against its SLO: {ref(claim, 'verdict')}."
+        )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         slo = ctx.value_model["slo_error_rate"]

@@ -15,6 +15,7 @@ from perfpacket.lint.rules.missing_uncertainty import MissingUncertainty
 from perfpacket.lint.rules.overclaim import Overclaim
 from perfpacket.lint.rules.solo_credit import SoloCredit
 from perfpacket.lint.rules.unbound_number import UnboundNumber
+from perfpacket.lint.rules.unfilled_prompt import UnfilledPrompt
 from perfpacket.lint.rules.vague_scale import VagueScale
 from perfpacket.plugins import hookimpl
 
@@ -30,6 +31,7 @@ BUILTIN_RULES: tuple[LintRule, ...] = (
     ChangelogSection(),
     MissingSection(),
     CausalWithoutControl(),
+    UnfilledPrompt(),
 )
 
 

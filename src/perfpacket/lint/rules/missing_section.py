@@ -64,6 +64,8 @@ class MissingSection(BaseRule):
         entries: list[tuple[str, str]] = list(ctx.feedback or [])
         for heading in doc.headings:
             if FEEDBACK_HEADING.search(heading.text):
+                if doc.prompts_in(heading.line, doc.section_end(heading)):
+                    return  # the person has been asked for it: unfilled-prompt reports that
                 for block in doc.section_blocks(heading):
                     if block.kind in {"list_item", "quote"}:
                         found = FUNCTION_IN_TEXT.search(block.text.strip())

@@ -37,6 +37,8 @@ class SoloCredit(BaseRule):
                 if claim is None or slug in asked or (claim.attribution or {}).get("partners"):
                     continue
                 asked.add(slug)
+                if doc.prompts_in(s.block.line, s.block.end_line):
+                    continue  # a drafting prompt asks who it was done with: unfilled-prompt
                 if not PARTNERS.search(s.block.text):
                     yield self.at(
                         s,
