@@ -137,3 +137,34 @@ def test_a_rerun_of_the_same_model_is_no_lift(real_ws: tuple[Path, Path]) -> Non
     claims = suggested if isinstance(suggested, list) else suggested["claims"]
     lifts = {c["slug"] for c in claims if c["recipe"] == "quality-lift"}
     assert lifts == {"inspect-popularity-lift"}
+
+
+def test_a_draft_from_real_files_is_committee_ready_apart_from_its_prompts(
+    real_ws: tuple[Path, Path],
+) -> None:
+    """The draft of a person whose evidence is only real files: every claim cited, no number
+    of its own, lint clean apart from the prompts, and it builds."""
+    from perfpacket.lint.document import parse_document
+    from perfpacket.lint.rules.unbound_number import unbound_quantities
+
+    ws, repo = real_ws
+    assert cli("import", "git", str(repo)).exit_code == 0
+    for kind, folder in (("inspect", "inspect_ai"), ("promptfoo", "promptfoo")):
+        assert cli("import", kind, str(REAL / folder), "--person", WILL).exit_code in (0, 2)
+    suggested = _json("claims", "suggest", "--person", WILL)
+    claims = suggested if isinstance(suggested, list) else suggested["claims"]
+    assert claims
+    done = cli("draft", "--person", WILL, "--out", "draft.md")
+    assert done.exit_code == 0, done.output
+    text = (ws / "draft.md").read_text()
+    assert f"person: {WILL}" not in text or "person:" in text
+    for claim in claims:
+        assert f"{{{{ claim.{claim['slug']}" in text
+    assert unbound_quantities(parse_document(text, "draft.md")) == []
+    lint = json.loads(cli("lint", "draft.md", "--person", WILL, "--format", "json").stdout)
+    assert [d for d in lint["diagnostics"] if d["rule"] != "unfilled-prompt"] == []
+    # No partner in these records: each outcome asks who it was done with, names none.
+    assert "The evidence names no partner" in text
+    built = cli("build", "draft.md", "--person", WILL, "--html", "draft.html")
+    assert built.exit_code == 0, built.output
+    assert 'class="unbound"' not in (ws / "draft.html").read_text()

@@ -9,6 +9,7 @@ hold something a reader would take for a number are set as code, so the prose st
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from perfpacket.quantities import find_quantities
@@ -29,10 +30,14 @@ def ref(claim: Claim, attribute: str | None = None) -> str:
     return f"{{{{ claim.{claim.slug}{field} }}}}"
 
 
+MARKUP_CHARS = re.compile(r"[{}<>\[\]*_|#\\]")
+
+
 def name(text: str) -> str:
-    """A name from the evidence as prose: set as code when it holds a quantity ("top 10")."""
+    """A name from the evidence as prose: set as code when it holds a quantity ("top 10") or
+    characters Markdown or a claim reference would read ("{{riddle}}", "pass_rate")."""
     text = " ".join(str(text).split()).replace("`", "'")
-    return f"`{text}`" if find_quantities(text) else text
+    return f"`{text}`" if find_quantities(text) or MARKUP_CHARS.search(text) else text
 
 
 def join(items: Sequence[str], names: bool = True) -> str:

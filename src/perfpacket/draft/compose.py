@@ -151,6 +151,18 @@ def compose(
         lines.append(you(question))
         lines.append("")
 
+    def bullet(claim: Claim) -> str:
+        """The claim's sentence; where the evidence names no partner, a prompt asks for them
+        (naming the claim, so lint's solo-credit knows the person has been asked)."""
+        nonlocal prompts
+        sentence = describe(claim)
+        if not phrasing.partners(claim) and claim.comparison is not Comparison.COUNT:
+            prompts += 1
+            sentence += " " + you(
+                f"who did you do this with ({claim.slug})? The evidence names no partner."
+            )
+        return f"- {sentence}"
+
     front = {
         "person": person.display_name,
         "title": f"{person.display_name}: {role.name}",
@@ -189,13 +201,7 @@ def compose(
     for goal, members in grouped.items():
         lines += [f"### {phrasing.name(goal)}", ""]
         for claim in members:
-            sentence = describe(claim)
-            if not phrasing.partners(claim) and claim.comparison is not Comparison.COUNT:
-                sentence += " " + you(
-                    f"who did you do this with ({claim.slug})? The evidence names no partner."
-                )
-                prompts += 1
-            lines.append(f"- {sentence}")
+            lines.append(bullet(claim))
         lines.append("")
 
     # Shipped and prevented, side by side, in one currency.
@@ -205,14 +211,14 @@ def compose(
         lines += ["| Outcome | Kind | Value |", "|---|---|---|"]
         for claim in sorted(priced, key=lambda c: (c.comparison in PREVENTED, -_value_rank(c))):
             kind = "prevented" if claim.comparison in PREVENTED else "shipped"
-            title = phrasing.name(claim.title).replace("|", "/")
+            title = phrasing.name(claim.title.replace("|", "/"))
             lines.append(f"| {title} | {kind} | {phrasing.ref(claim, 'value')} |")
         lines.append("")
 
     if measured:
         lines += ["## Measured, with no outcome yet", ""]
         for claim in measured:
-            lines.append(f"- {describe(claim)}")
+            lines.append(bullet(claim))
         lines.append("")
 
     # Cross-team work: partners and reviews from the evidence.

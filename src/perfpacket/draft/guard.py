@@ -109,9 +109,15 @@ def restore(answer: str, protected: Sequence[Protected]) -> str:
 
 
 def _allowed_identifiers(sent: str) -> set[str]:
-    """Words with digits the packet itself holds ("gpt-4o", "reranker-v2"): carried over
-    verbatim they are names, not numbers."""
-    return {w for w in WORDISH.findall(TOKEN.sub(" ", sent)) if not find_quantities(w)}
+    """Words with digits the packet itself holds where they are not quantities ("gpt-4o",
+    "reranker-v2", "cost per 1k requests"): carried over verbatim they are names."""
+    text = TOKEN.sub(" ", sent)
+    spans = [(q.start, q.end) for q in find_quantities(text)]
+    return {
+        m.group(0)
+        for m in WORDISH.finditer(text)
+        if not any(a < m.end() and m.start() < b for a, b in spans)
+    }
 
 
 def check(answer: str, tokenized: Tokenized) -> list[Violation]:

@@ -23,7 +23,7 @@ from perfpacket.store.models import Claim
 
 REWRITTEN = ("input-framing", "metric-without-outcome", "solo-credit", "vague-scale")
 SOLO_RE = re.compile(r"\s*(?:" + "|".join(SOLO) + r")", re.IGNORECASE)
-WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
+WORD = re.compile(r"[A-Za-z]{3,}")
 STOP = {
     "the", "a", "an", "of", "on", "in", "to", "for", "by", "and", "or", "with", "after",
     "before", "from", "my", "our", "i", "we", "it", "its", "this", "that", "per", "at", "as",

@@ -37,7 +37,9 @@ class SoloCredit(BaseRule):
                 if claim is None or slug in asked or (claim.attribution or {}).get("partners"):
                     continue
                 asked.add(slug)
-                if doc.prompts_in(s.block.line, s.block.end_line):
+                if doc.prompts_in(s.block.line, s.block.end_line) or any(
+                    slug in p.question for p in doc.prompts
+                ):
                     continue  # a drafting prompt asks who it was done with: unfilled-prompt
                 if not PARTNERS.search(s.block.text):
                     yield self.at(
