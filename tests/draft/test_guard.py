@@ -33,7 +33,9 @@ def kinds(answer: str) -> set[ViolationKind]:
 def test_tokens_hide_every_number_and_restore_exactly() -> None:
     t = tokenize(BODY)
     assert "{{" not in t.text and "perfpacket: you" not in t.text
-    assert [p.token for p in t.protected] == [f"⟦{k}{i}⟧" for k, i in zip("YRRRRRR", range(1, 8))]
+    assert [p.token for p in t.protected] == [
+        f"⟦{k}{i}⟧" for k, i in zip("YRRRRRR", range(1, 8), strict=True)
+    ]
     assert t.restore(t.text) == BODY
     assert check(t.text, t) == []  # the text as sent passes: nothing was added
 

@@ -61,6 +61,7 @@ def test_a_drafting_prompt_is_reported_until_filled_and_comments_are_never_read_
     path = tmp_path / "p.md"
     path.write_text(PROMPTED)
     code, out, _ = _run("lint", str(path), "--format", "json")
+    assert code == 1  # prompts left: not done
     found = json.loads(out)["diagnostics"]
     prompts = [(d["line"], d["message"]) for d in found if d["rule"] == "unfilled-prompt"]
     assert prompts == [

@@ -197,6 +197,13 @@ def register(app: typer.Typer) -> None:
         workers: int = typer.Option(
             1, "--workers", min=1, help="Server processes (the server keeps no state of its own)."
         ),
+        draft_model: str | None = typer.Option(
+            None,
+            "--draft-model",
+            metavar="MODEL",
+            help="Let 'Draft from my evidence' polish with this model (an llm library model "
+            "id), under the guard; packet text is sent to it. Default: deterministic drafts.",
+        ),
     ) -> None:
         """Run the team server: review cycles, manager reviews and committee calibration."""
         import uvicorn
@@ -206,6 +213,12 @@ def register(app: typer.Typer) -> None:
         url = _database_url(ctx)
         open_store(url).close()  # migrate once, before any worker starts
         os.environ["PERFPACKET_SERVE_DATABASE_URL"] = url
+        if draft_model:
+            from perfpacket.draft.polish import find_model, provider
+
+            described = provider(find_model(draft_model)).describe()
+            err_console.print(f"Drafts are polished by {described}", markup=False, highlight=False)
+            os.environ["PERFPACKET_SERVE_DRAFT_MODEL"] = draft_model
         err_console.print(
             f"perfpacket team server on http://{host}:{port} over {shown_url(url)}",
             markup=False,

@@ -77,6 +77,63 @@ def update_packet(session: Session, packet: Packet, title: str, markdown: str) -
     return packet
 
 
+def is_blank(markdown: str) -> bool:
+    """Whether a packet holds no words of its own: front matter, headings and comments only
+    (a new packet's outline)."""
+    from perfpacket.packet.markdown import strip_comments
+
+    body = strip_comments(parse_packet(markdown, "markdown").body)
+    return not any(line.strip() and not line.lstrip().startswith("#") for line in body.splitlines())
+
+
+def draft_packet(session: Session, packet: Packet, user: User, model_id: str | None = None) -> str:
+    """Fill an empty packet with the draft of its owner's evidence (the service ``perfpacket
+    draft`` uses); with ``model_id`` (the server's configured model) the prose is polished
+    under the guard, the exchange recorded in the audit log. Returns what happened."""
+    from perfpacket.draft.compose import draft_for
+    from perfpacket.snapshot import choose_target
+    from perfpacket.store.audit import record
+
+    if not is_blank(packet.markdown):
+        raise ConflictError(
+            "the packet already has text: drafting fills only an empty packet",
+            hint="clear it to draft again, or edit your own text",
+        )
+    person = session.get(Person, packet.person_id)
+    if person is None:
+        raise InputError(
+            "this account is not linked to a person with evidence",
+            hint="an admin links it: perfpacket users add EMAIL --person EMAIL",
+        )
+    target = choose_target(packet.front_matter, None)
+    drafted = draft_for(session, person, target)
+    text, said = drafted.markdown, "drafted from the evidence"
+    if model_id:
+        from perfpacket.draft.polish import find_model, polish
+
+        body = parse_packet(text, "packet.md").body
+        done = polish(body, find_model(model_id))
+        text = text[: len(text) - len(body)] + done.text
+        said += f"; model {model_id}: {done.reason}"
+        record(
+            session,
+            user,
+            "packet_draft_model",
+            f"packet:{packet.id}",
+            said,
+            {
+                "model": model_id,
+                "accepted": done.accepted,
+                "exchanges": [
+                    {"response": a.answer, "violations": [str(v) for v in a.violations]}
+                    for a in done.attempts
+                ],
+            },
+        )
+    update_packet(session, packet, packet.title, text)
+    return said
+
+
 def person_claims(session: Session, person_id: int | None) -> list[Claim]:
     return list(session.scalars(select(Claim).where(Claim.person_id == person_id)))
 

@@ -97,8 +97,10 @@ def route_names(app: FastAPI) -> list[str]:
     return [str(getattr(r, "name", "")) for r in all_routes(app)]
 
 
-def create_app(store: Store | str) -> FastAPI:
-    """The app over ``store`` (an open store or a database URL, migrated on open)."""
+def create_app(store: Store | str, draft_model: str | None = None) -> FastAPI:
+    """The app over ``store`` (an open store or a database URL, migrated on open).
+    ``draft_model``: the language model the admin lets "Draft from my evidence" polish with
+    (an llm library model id, under the guard); without one, drafts are deterministic."""
     app = FastAPI(
         title="perfpacket team server",
         version=__version__,
@@ -108,6 +110,7 @@ def create_app(store: Store | str) -> FastAPI:
     )
     app.state.store = open_store(store) if isinstance(store, str) else store
     app.state.calibration_cache = CalibrationCache()
+    app.state.draft_model = draft_model or None
 
     from perfpacket.web.routes import admin, api, auth, pages
 
@@ -163,4 +166,7 @@ def app_from_environment() -> FastAPI:
     """The app ``perfpacket serve`` starts in each worker process."""
     import os
 
-    return create_app(os.environ["PERFPACKET_SERVE_DATABASE_URL"])
+    return create_app(
+        os.environ["PERFPACKET_SERVE_DATABASE_URL"],
+        os.environ.get("PERFPACKET_SERVE_DRAFT_MODEL") or None,
+    )

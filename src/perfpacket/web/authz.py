@@ -317,6 +317,7 @@ ROUTES: dict[str, str] = {
     "packet_page": "packet:read",
     "packet_edit": "packet:owner",
     "packet_save": "packet:owner",
+    "packet_draft": "packet:owner",
     "packet_preview": "packet:owner",
     "packet_submit": "packet:owner",
     "candidacy_page": "candidacy:read",

@@ -180,6 +180,8 @@ def _editor(
             "frozen": packets.is_frozen(db, packet),
             "cohorts": _cohorts(db),
             "saved": request.query_params.get("saved"),
+            "drafted": request.query_params.get("drafted"),
+            "blank": packets.is_blank(packet.markdown),
             "submit_error": submit_error,
             "chosen_cohort": cohort_id,
         },
@@ -207,6 +209,20 @@ def packet_save(
 ) -> Response:
     packets.update_packet(db, access.resource, title, markdown.replace("\r\n", "\n"))
     return _see_other(f"/packets/{packet_id}/edit?saved=1")
+
+
+@router.post("/packets/{packet_id}/draft")
+def packet_draft(
+    request: Request,
+    packet_id: int,
+    access: Access = Depends(authorize),
+    db: Session = Depends(db_session),
+) -> Response:
+    """Fill an empty packet from the owner's evidence: every number a claim reference."""
+    assert access.user is not None
+    model = getattr(request.app.state, "draft_model", None)
+    packets.draft_packet(db, access.resource, access.user, model)
+    return _see_other(f"/packets/{packet_id}/edit?drafted=1")
 
 
 @router.post("/packets/{packet_id}/preview", response_class=HTMLResponse)
