@@ -59,6 +59,8 @@ def test_the_demo_draft_cites_every_claim_and_asks_for_what_only_the_person_know
     table = text[text.index("## Shipped and prevented") :]
     assert "| prevented | {{ claim.budget-guard-blocked-spend.value }} |" in table
     assert "| shipped | {{ claim.support-answer-prompt-v2-lift.value }} |" in table
+    # The same column the brief counts it in: an escaped regression is prevented.
+    assert "| prevented | {{ claim.eval-regression-rate.value }} |" in table
     # A before/after claim reads "after" and "changed"; no causal verb on it.
     line = next(x for x in text.splitlines() if "claim.cost-per-1k-requests }}" in x)
     assert line.startswith("- After ") and not re.search(r"\b(cut|caused|saved)\b", line)

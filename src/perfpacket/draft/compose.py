@@ -20,15 +20,14 @@ from perfpacket import plugins
 from perfpacket.claims import phrasing
 from perfpacket.draft.prompts import you
 from perfpacket.errors import InputError
-from perfpacket.packet.context import RenderContext
+from perfpacket.packet.context import RenderContext, is_prevented
 from perfpacket.quantities import find_quantities
 from perfpacket.snapshot import Target, build_context
 from perfpacket.store.models import Claim, Person
-from perfpacket.vocab import Audience, Comparison, Verdict
+from perfpacket.vocab import Audience, Comparison, Outcome, Verdict
 
 # Verdicts a committee reads as an outcome; the rest are listed as what was measured.
 OUTCOMES = frozenset({Verdict.IMPROVED, Verdict.MEETS_TARGET, Verdict.NO_VERDICT})
-PREVENTED = frozenset({Comparison.COUNTERFACTUAL})
 SUMMARY_CLAIMS = 3
 NOT_YET = frozenset({"insufficient_evidence", "not_yet"})
 OTHER_OUTCOMES = "Other outcomes"
@@ -209,8 +208,8 @@ def compose(
     if priced:
         lines += ["## Shipped and prevented, in dollars", ""]
         lines += ["| Outcome | Kind | Value |", "|---|---|---|"]
-        for claim in sorted(priced, key=lambda c: (c.comparison in PREVENTED, -_value_rank(c))):
-            kind = "prevented" if claim.comparison in PREVENTED else "shipped"
+        for claim in sorted(priced, key=lambda c: (is_prevented(c), -_value_rank(c))):
+            kind = Outcome.PREVENTED if is_prevented(claim) else Outcome.SHIPPED
             title = phrasing.name(claim.title.replace("|", "/"))
             lines.append(f"| {title} | {kind} | {phrasing.ref(claim, 'value')} |")
         lines.append("")
