@@ -193,10 +193,19 @@ def compose(
 
     # Outcomes grouped by the company goals (or the ladder's dimensions).
     grouped = goals.group(shown) if goals.table else _by_dimension(shown, assessment)
-    heading = "Outcomes mapped to company goals" if goals.table else "Outcomes by goal"
+    heading = (
+        "Outcomes mapped to company goals"
+        if goals.table
+        else "Outcomes mapped to goals, by ladder dimension"
+    )
     lines += [f"## {heading}", ""]
     if not grouped:
         prompt("Which company goals did your work serve? Import the evidence that shows it.")
+    elif not goals.table:
+        prompt(
+            "Which company goal or OKR does each outcome serve? Name them in perfpacket.toml "
+            "[goals] and draft again to group the outcomes by goal."
+        )
     for goal, members in grouped.items():
         lines += [f"### {phrasing.name(goal)}", ""]
         for claim in members:
