@@ -83,6 +83,14 @@ def work_of(claim: Claim, fallback: str) -> str:
     return fallback
 
 
+def went(claim: Claim) -> str:
+    """ "went from {{ baseline }} to {{ current }}, a change of {{ claim }}": a before/after
+    told without a cause."""
+    return (
+        f"went from {ref(claim, 'baseline')} to {ref(claim, 'current')}, a change of {ref(claim)}"
+    )
+
+
 def metric(claim: Claim) -> str:
     return name(claim.metric)
 
@@ -101,10 +109,7 @@ def describe_claim(claim: Claim, work: str = "the work") -> str:
         return f"For {what}, the evidence is not yet enough to measure the {m} ({ref(claim)})."
     match claim.comparison:
         case Comparison.BEFORE_AFTER:
-            return (
-                f"After {what}, the {m} went from {ref(claim, 'baseline')} to "
-                f"{ref(claim, 'current')}, a change of {ref(claim)}{worth(claim)}."
-            )
+            return f"After {what}, the {m} {went(claim)}{worth(claim)}."
         case Comparison.AB:
             return (
                 f"In a randomised A/B test, {what} {moved(claim)} the {m} by {ref(claim)}"
@@ -161,6 +166,7 @@ __all__ = [
     "name",
     "partners",
     "ref",
+    "went",
     "work_of",
     "worth",
 ]

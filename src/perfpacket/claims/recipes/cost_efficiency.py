@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
-from perfpacket.claims.phrasing import by_me, metric, ref, work_of
+from perfpacket.claims.phrasing import by_me, metric, ref, went, work_of
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import (
     before_after_assumption,
@@ -28,8 +28,7 @@ class CostEfficiencyRecipe:
         """Cost, tokens and cache hits after a gateway change: money at production volume."""
         work = by_me(claim, work_of(claim, "the gateway change"))
         return (
-            f"After {work}, the {metric(claim)} went from {ref(claim, 'baseline')} to "
-            f"{ref(claim, 'current')}, a change of {ref(claim)}"
+            f"After {work}, the {metric(claim)} {went(claim)}"
             + (f", worth {ref(claim, 'value')} at production volume" if claim.value else "")
             + " in LLM cost."
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
-from perfpacket.claims.phrasing import by_me, metric, ref, work_of, worth
+from perfpacket.claims.phrasing import by_me, metric, went, work_of, worth
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import (
     before_after_assumption,
@@ -27,10 +27,7 @@ class EnergyRecipe:
     def describe(self, claim: Claim) -> str:
         """Energy per request, and the money and carbon it stands for."""
         work = by_me(claim, work_of(claim, "the change"))
-        return (
-            f"After {work}, the {metric(claim)} went from {ref(claim, 'baseline')} to "
-            f"{ref(claim, 'current')}, a change of {ref(claim)}{worth(claim)} in energy cost."
-        )
+        return f"After {work}, the {metric(claim)} {went(claim)}{worth(claim)} in energy cost."
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         claims = []

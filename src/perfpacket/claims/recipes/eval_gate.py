@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
-from perfpacket.claims.phrasing import by_me, metric, ref, worth
+from perfpacket.claims.phrasing import by_me, metric, went, worth
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.claims.value import priced
@@ -56,13 +56,11 @@ class EvalGateRecipe:
         if "qa" in claim.metric.lower():
             return (
                 f"{gate[:1].upper()}{gate[1:]} replaced the manual QA cycle: after it, the "
-                f"time a model swap waits for review before release went from "
-                f"{ref(claim, 'baseline')} to {ref(claim, 'current')}, a change of {ref(claim)}"
+                f"time a model swap waits for review before release {went(claim)}"
                 f"{worth(claim)}."
             )
         return (
-            f"After {gate} went into CI, the {metric(claim)} went from "
-            f"{ref(claim, 'baseline')} to {ref(claim, 'current')}, a change of {ref(claim)}"
+            f"After {gate} went into CI, the {metric(claim)} {went(claim)}"
             f"{worth(claim)} in rollbacks avoided."
         )
 

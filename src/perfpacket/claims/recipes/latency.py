@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
-from perfpacket.claims.phrasing import by_me, metric, ref, work_of
+from perfpacket.claims.phrasing import by_me, metric, went, work_of
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import (
     before_after_assumption,
@@ -29,10 +29,7 @@ class LatencyRecipe:
     def describe(self, claim: Claim) -> str:
         """The tail latency users wait through."""
         work = by_me(claim, work_of(claim, "the change"))
-        return (
-            f"After {work}, the {metric(claim)} users waited through went from "
-            f"{ref(claim, 'baseline')} to {ref(claim, 'current')}, a change of {ref(claim)}."
-        )
+        return f"After {work}, the {metric(claim)} users waited through {went(claim)}."
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         claims = []
