@@ -36,6 +36,7 @@ EXPECTED: dict[str, set[str | None]] = {
     "packet_page": PACKET_READERS,
     "packet_edit": {"ana"},
     "packet_save": {"ana"},
+    "packet_draft": {"ana"},
     "packet_preview": {"ana"},
     "packet_submit": {"ana"},
     "candidacy_page": PACKET_READERS,
@@ -104,6 +105,7 @@ CONFLICT_OK = {
     "admin_cohort_step",
     "api_cohort_step",
     "candidacy_withdraw",  # Ana's candidacy is in calibration: too late to withdraw
+    "packet_draft",  # Ana's packet has text: drafting fills only an empty one
     "api_withdraw",
 }
 

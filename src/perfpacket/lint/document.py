@@ -14,8 +14,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from perfpacket.draft.prompts import Prompt, find_prompts
-from perfpacket.packet.markdown import CLAIM_REF, COMMENT
+from perfpacket.packet.markdown import CLAIM_REF, COMMENT, Prompt, find_prompts
 
 SUPPRESS = re.compile(r"<!--\s*perfpacket:\s*ignore(-file)?\s+([a-z0-9 ,-]+?)\s*-->")
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")

@@ -31,6 +31,22 @@ COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 YOU_PROMPT = re.compile(r"<!--\s*perfpacket:\s*you\b:?\s*(.*?)\s*-->", re.DOTALL)
 
 
+@dataclass(frozen=True)
+class Prompt:
+    """A drafting prompt still in a packet: the line it starts on and its question."""
+
+    line: int
+    question: str
+
+
+def find_prompts(source: str) -> list[Prompt]:
+    """The drafting prompts a packet still holds, with the line each starts on."""
+    return [
+        Prompt(source.count("\n", 0, m.start()) + 1, " ".join(m.group(1).split()))
+        for m in YOU_PROMPT.finditer(source)
+    ]
+
+
 def strip_comments(text: str) -> str:
     """The text without its HTML comments, each replaced by its line breaks so that line
     numbers after it do not move."""
