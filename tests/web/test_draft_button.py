@@ -74,6 +74,10 @@ def test_a_configured_model_is_held_to_the_guard(world: World, scripted: Scripte
     world.app = create_app(world.store, draft_model=MODEL_ID)
     ben = world.client("ben")
     packet_id, csrf = _new_packet(ben, world)
+    # Before anything is sent, the button says which model and plugin will see the text.
+    edit = ben.get(f"/packets/{packet_id}/edit")
+    assert f"model &#39;{MODEL_ID}&#39; from plugin" in edit.text and "agrees to that" in edit.text
+    assert scripted.sent == []
     assert ben.post(f"/packets/{packet_id}/draft", data={"csrf_token": csrf}).status_code == 303
     with world.store.session() as s:
         text = s.get(Packet, packet_id).markdown  # type: ignore[union-attr]

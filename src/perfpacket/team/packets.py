@@ -86,6 +86,17 @@ def is_blank(markdown: str) -> bool:
     return not any(line.strip() and not line.lstrip().startswith("#") for line in body.splitlines())
 
 
+def draft_model_notice(model_id: str) -> str:
+    """What the draft button tells its user before the packet text leaves the server."""
+    from perfpacket.draft.polish import find_model, provider
+
+    return (
+        f"Drafting sends your packet's text to {provider(find_model(model_id)).describe()}, "
+        "to polish the prose. Numbers are sent as opaque tokens and any number it adds is "
+        "refused."
+    )
+
+
 def draft_packet(session: Session, packet: Packet, user: User, model_id: str | None = None) -> str:
     """Fill an empty packet with the draft of its owner's evidence (the service ``perfpacket
     draft`` uses); with ``model_id`` (the server's configured model) the prose is polished

@@ -171,6 +171,8 @@ def _editor(
     cohort_id: int | None = None,
 ) -> Response:
     shown = packets.preview(db, packet.person_id, packet.markdown)
+    blank = packets.is_blank(packet.markdown)
+    model = getattr(request.app.state, "draft_model", None)
     return render(
         request,
         "packet_edit.html",
@@ -181,7 +183,8 @@ def _editor(
             "cohorts": _cohorts(db),
             "saved": request.query_params.get("saved"),
             "drafted": request.query_params.get("drafted"),
-            "blank": packets.is_blank(packet.markdown),
+            "blank": blank,
+            "draft_model": packets.draft_model_notice(model) if blank and model else None,
             "submit_error": submit_error,
             "chosen_cohort": cohort_id,
         },
