@@ -61,6 +61,9 @@ def test_the_demo_draft_cites_every_claim_and_asks_for_what_only_the_person_know
     assert "| shipped | {{ claim.support-answer-prompt-v2-lift.value }} |" in table
     # The same column the brief counts it in: an escaped regression is prevented.
     assert "| prevented | {{ claim.eval-regression-rate.value }} |" in table
+    # Reviews given to other teams are cross-team work, with the teams the evidence names.
+    cross = text[text.index("## Cross-team work") : text.index("## Trade-offs")]
+    assert "{{ claim.reviews-given }}" in cross and "Ticket triage" in cross
     # A before/after claim reads "after" and "changed"; no causal verb on it.
     line = next(x for x in text.splitlines() if "claim.cost-per-1k-requests }}" in x)
     assert line.startswith("- After ") and not re.search(r"\b(cut|caused|saved)\b", line)
@@ -184,3 +187,38 @@ def test_an_unknown_model_is_named(demo: Path, model: str) -> None:  # noqa: F81
     done = cli("draft", "--out", "x.md", "--llm", model)
     assert done.exit_code == 2 and f"--llm '{model}' is not a model" in done.stderr
     assert not Path("x.md").exists()
+
+
+def test_rewrite_with_a_model_keeps_only_answers_that_pass_the_guard(
+    demo: Path,  # noqa: F811
+    scripted: Scripted,
+) -> None:
+    """With --rewrite --llm each flagged sentence goes to the model alone; a polished
+    sentence is kept, one that invents a number is refused and the deterministic rewrite of
+    that sentence stays."""
+    Path("mine.md").write_text(FLAGGED)
+
+    def tidy(prompt: str) -> str:
+        return packet_of(prompt).replace("I built", "I designed and built", 1)
+
+    def invent(_prompt: str) -> str:
+        return "I delivered the budget guard, saving $3M for finance."
+
+    # Three flagged sentences bound or prompted: gate (polished), guard (refused thrice),
+    # nDCG and the vague one (sent back unchanged: they pass).
+    scripted.script = [
+        tidy,
+        invent,
+        invent,
+        invent,
+        lambda p: packet_of(p),
+        lambda p: packet_of(p),
+    ]
+    done = cli("draft", "--rewrite", "--out", "mine.md", "--llm", MODEL_ID, "--yes")
+    assert done.exit_code == 0, done.output
+    text = Path("mine.md").read_text()
+    assert "I designed and built the CI eval gate for model swaps; after" in text
+    guard = next(x for x in text.splitlines() if "budget guard" in x)
+    assert "$3M" not in guard and "with FinOps and Gateway team" in guard
+    assert "refused after 3 attempt(s)" in done.stdout
+    assert unbound_quantities(parse_document(text)) == []

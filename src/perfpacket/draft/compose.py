@@ -24,7 +24,7 @@ from perfpacket.packet.context import RenderContext, is_prevented
 from perfpacket.quantities import find_quantities
 from perfpacket.snapshot import Target, build_context
 from perfpacket.store.models import Claim, Person
-from perfpacket.vocab import Audience, Comparison, Outcome, Verdict
+from perfpacket.vocab import Audience, ClaimRole, Comparison, Outcome, Verdict
 
 # Verdicts a committee reads as an outcome; the rest are listed as what was measured.
 OUTCOMES = frozenset({Verdict.IMPROVED, Verdict.MEETS_TARGET, Verdict.NO_VERDICT})
@@ -137,8 +137,12 @@ def compose(
     """The packet, from the person's claims and the context their snapshot holds."""
     config = config or {}
     assessment = context.assessment or {}
-    shown = [c for c in claims if c.verdict in OUTCOMES or c.comparison is Comparison.COUNT]
-    measured = [c for c in claims if c not in shown]
+    # What the person enabled others to do (reviews given, standards adopted) is cross-team
+    # work; the rest are outcomes, or measured with no outcome yet.
+    enabled = [c for c in claims if (c.attribution or {}).get("role") == ClaimRole.ENABLED]
+    rest = [c for c in claims if c not in enabled]
+    shown = [c for c in rest if c.verdict in OUTCOMES or c.comparison is Comparison.COUNT]
+    measured = [c for c in rest if c not in shown]
     goals = Goals.from_config(config, claims)
     role = target.ladder.role(target.role)
     lines: list[str] = []
@@ -233,6 +237,10 @@ def compose(
     reach = context.reach or {}
     teams = sorted(set(reach.get("partners", [])) | set(reach.get("teams", [])) - {person.team})
     lines += ["## Cross-team work", ""]
+    for claim in enabled:
+        lines.append(bullet(claim))
+    if enabled:
+        lines.append("")
     if teams:
         lines.append(f"The evidence shows this work done with {phrasing.join(teams)}.")
         lines.append("")
