@@ -26,6 +26,9 @@ class SchemaSafetyRecipe:
     dimensions: tuple[str, ...] = ("software-engineering",)
     needs: tuple[Need, ...] = ()
 
+    def describe(self, claim: Any) -> str:
+        return f"Typed boundaries kept model outputs schema-valid at {{{{ claim.{claim.slug} }}}}."
+
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         return [
             ClaimDraft(
@@ -85,6 +88,36 @@ def test_a_plugin_recipe_produces_claims(plugin: ThirdPartyPlugin, tmp_path: Pat
         assert [c["slug"] for c in claims] == ["schema-valid-rate"]
         assert claims[0]["estimate"] == pytest.approx(97.0)
         assert claims[0]["ci_low"] == pytest.approx(100 * wilson_interval(970, 1000).ci_low)  # type: ignore[operator]
+    finally:
+        store.close()
+
+
+def test_a_plugin_recipe_drafts_its_own_sentence(
+    plugin: ThirdPartyPlugin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The draft asks the claim's recipe for its words; a recipe without ``describe`` gets the
+    generic sentence for what its claim compares."""
+    from perfpacket.draft.compose import draft_for
+    from perfpacket.snapshot import choose_target
+
+    store = open_store(f"sqlite:///{tmp_path / 'p.db'}")
+    try:
+        with store.session() as s:
+            person = Person(display_name="Ana", email="ana@example.com")
+            s.add(person)
+            s.flush()
+            suggest_claims(s, person)
+            text = draft_for(s, person, choose_target({}, {})).markdown
+        assert (
+            "- Typed boundaries kept model outputs schema-valid at "
+            "{{ claim.schema-valid-rate }}." in text
+        )
+        monkeypatch.delattr(SchemaSafetyRecipe, "describe")
+        with store.session() as s:
+            owner = s.get(Person, person.id)
+            assert owner is not None
+            text = draft_for(s, owner, choose_target({}, {})).markdown
+        assert "{{ claim.schema-valid-rate }} (schema-valid rate)" in text
     finally:
         store.close()
 
