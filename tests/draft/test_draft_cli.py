@@ -109,6 +109,8 @@ def test_target_level_and_audience(demo: Path) -> None:  # noqa: F811
     text = assert_committee_ready(Path("m.md"))
     assert "role: senior-applied-ai-engineer" in text and "audience: manager" in text
     assert "for our review" in text
+    # The manager's draft adds the plan's next steps, none of them a number or a vague size.
+    assert "- Next: Leadership & communication: meets." in text
     wrong = cli("draft", "--out", "w.md", "--target-level", "wizard")
     assert wrong.exit_code == 2 and "roles: senior-applied-ai-engineer" in wrong.stderr
 

@@ -9,6 +9,7 @@ person replaces it with their own words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,9 +113,13 @@ def _value_rank(claim: Claim) -> float:
 
 
 def _clean(text: str) -> str:
-    """Ladder or plan text as prose, or nothing when it states a number no claim computes."""
+    """Ladder or plan text as prose, or nothing when it states a number no claim computes or
+    a size lint would call vague ("several product areas")."""
+    from perfpacket.lint.rules._words import VAGUE
+
     text = " ".join(str(text).split())
-    return "" if not text or find_quantities(text) else text
+    vague = {w.lower() for w in re.findall(r"[A-Za-z-]+", text)} & VAGUE
+    return "" if not text or find_quantities(text) or vague else text
 
 
 @dataclass
@@ -288,8 +293,8 @@ def _not_yet(
                 _clean(item.get("target", "")),
                 _clean(item.get("validation_criteria", "")),
             )
-            if target and check:
-                out.append(f"Next: {target}. It shows when: {check}.")
+            if target:
+                out.append(f"Next: {target}." + (f" It shows when: {check}." if check else ""))
     return out
 
 
