@@ -145,6 +145,27 @@ def moved(claim: Claim) -> str:
     return "changed"
 
 
+def outcome_clause(claim: Claim) -> str:
+    """What the work changed, as a clause to follow the person's own words about it ("I built
+    the gate; after it, the escape rate went from … to …")."""
+    m = metric(claim)
+    match claim.comparison:
+        case Comparison.BEFORE_AFTER | Comparison.TREND:
+            return f"after it, the {m} {went(claim)}{worth(claim)}"
+        case Comparison.AB:
+            return (
+                f"in a randomised A/B test it {moved(claim)} the {m} for users by {ref(claim)}"
+                f"{worth(claim)}"
+            )
+        case Comparison.PAIRED:
+            return f"on the same evaluation items, the {m} {went(claim)}"
+        case Comparison.COUNTERFACTUAL:
+            return f"it prevented {ref(claim)} of {m}{worth(claim)}"
+        case Comparison.TARGET:
+            return f"the {m} stands at {ref(claim, 'current')} against its target"
+    return f"{ref(claim)} ({m})"
+
+
 def headline(claim: Claim) -> str:
     """The claim in a few words for a summary: "the regression escape rate on model swaps
     ({{ claim.x }}, worth {{ claim.x.value }})"."""
@@ -164,6 +185,7 @@ __all__ = [
     "metric",
     "moved",
     "name",
+    "outcome_clause",
     "partners",
     "ref",
     "went",

@@ -85,8 +85,7 @@ def rewrite_sentence(sentence: Sentence, rules: set[str], claim: Claim | None) -
             else:
                 missing.append("solo-credit")
         if rules & {"input-framing", "metric-without-outcome"}:
-            outcome = describe(claim)
-            body += "; " + outcome[:1].lower() + outcome[1:].rstrip(".")
+            body = _with_outcome(body, end, claim, rules)
         elif "vague-scale" in rules and not sentence.refs:
             body += f" ({phrasing.ref(claim)})"
     out = body + end
@@ -99,6 +98,23 @@ def rewrite_sentence(sentence: Sentence, rules: set[str], claim: Claim | None) -
         }
         out += " " + you("; ".join(asks[r] for r in missing if r in asks) + "?")
     return out
+
+
+def _with_outcome(body: str, end: str, claim: Claim, rules: set[str]) -> str:
+    """The sentence followed by the claim's outcome: the short clause when lint then reads an
+    outcome in it, else the recipe's whole sentence, which is written in outcome language."""
+    short = f"{body}; {phrasing.outcome_clause(claim)}"
+    checked = lint_document(
+        parse_document(short + end + "\n", "sentence.md"), LintContext(), select=sorted(rules)
+    )
+    if not [
+        d
+        for d in checked.diagnostics
+        if d.rule in rules & {"input-framing", "metric-without-outcome"}
+    ]:
+        return short
+    outcome = describe(claim)
+    return f"{body}; {outcome[:1].lower()}{outcome[1:].rstrip('.')}"
 
 
 def rewrite(
