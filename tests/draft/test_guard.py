@@ -44,34 +44,47 @@ def polished(transform: str) -> str:
     return tokenize(BODY).text.replace("After the CI eval gate", transform, 1)
 
 
-@pytest.mark.parametrize(
-    ("answer", "kind"),
-    [
-        (polished("The CI eval gate cut cost by 40% and after it"), ViolationKind.UNBOUND_QUANTITY),
-        (
-            polished("Cutting costs by forty percent, after the gate"),
-            ViolationKind.UNBOUND_QUANTITY,
-        ),
-        (polished("Saving $2M a year, after the gate"), ViolationKind.UNBOUND_QUANTITY),
-        (polished("Halving rollbacks, after the gate"), ViolationKind.UNBOUND_QUANTITY),
-        (polished("In Q3 of FY26, after the gate"), ViolationKind.UNBOUND_QUANTITY),
-        (polished("After the gate (see ⟦R9⟧)"), ViolationKind.UNKNOWN_REFERENCE),
-        (tokenize(BODY).text.replace("⟦R4⟧", "[R4]"), ViolationKind.ALTERED_REFERENCE),
-        (tokenize(BODY).text.replace("⟦R4⟧", "⟦ R4 ⟧"), ViolationKind.ALTERED_REFERENCE),
-        (
-            tokenize(BODY).text.replace("⟦R4⟧", "{{ claim.eval-regression-rate }}"),
-            ViolationKind.ALTERED_REFERENCE,
-        ),
-        (tokenize(BODY).text.replace(", a change of ⟦R4⟧", ""), ViolationKind.DROPPED_REFERENCE),
-        (tokenize(BODY).text.replace(", worth ⟦R5⟧", ""), ViolationKind.DROPPED_REFERENCE),
-        (tokenize(BODY).text.replace("⟦Y1⟧", ""), ViolationKind.DROPPED_PROMPT),
-        (polished("<script>alert('x')</script> After the gate"), ViolationKind.MARKUP),
-        (polished('<img src="x" onerror="fetch(1)"> After the gate'), ViolationKind.MARKUP),
-        (polished("After the gate ([details](http://evil.example/q))"), ViolationKind.MARKUP),
-    ],
-)
+BAD_ANSWERS = [
+    (polished("The CI eval gate cut cost by 40% and after it"), ViolationKind.UNBOUND_QUANTITY),
+    (
+        polished("Cutting costs by forty percent, after the gate"),
+        ViolationKind.UNBOUND_QUANTITY,
+    ),
+    (polished("Saving $2M a year, after the gate"), ViolationKind.UNBOUND_QUANTITY),
+    (polished("Halving rollbacks, after the gate"), ViolationKind.UNBOUND_QUANTITY),
+    (polished("In Q3 of FY26, after the gate"), ViolationKind.UNBOUND_QUANTITY),
+    (polished("After the gate (see ⟦R9⟧)"), ViolationKind.UNKNOWN_REFERENCE),
+    (tokenize(BODY).text.replace("⟦R4⟧", "[R4]"), ViolationKind.ALTERED_REFERENCE),
+    (tokenize(BODY).text.replace("⟦R4⟧", "⟦ R4 ⟧"), ViolationKind.ALTERED_REFERENCE),
+    (
+        tokenize(BODY).text.replace("⟦R4⟧", "{{ claim.eval-regression-rate }}"),
+        ViolationKind.ALTERED_REFERENCE,
+    ),
+    (tokenize(BODY).text.replace(", a change of ⟦R4⟧", ""), ViolationKind.DROPPED_REFERENCE),
+    (tokenize(BODY).text.replace(", worth ⟦R5⟧", ""), ViolationKind.DROPPED_REFERENCE),
+    (tokenize(BODY).text.replace("⟦Y1⟧", ""), ViolationKind.DROPPED_PROMPT),
+    (polished("<script>alert('x')</script> After the gate"), ViolationKind.MARKUP),
+    (polished('<img src="x" onerror="fetch(1)"> After the gate'), ViolationKind.MARKUP),
+    (polished("After the gate ([details](http://evil.example/q))"), ViolationKind.MARKUP),
+]
+
+
+@pytest.mark.parametrize(("answer", "kind"), BAD_ANSWERS)
 def test_each_violation_is_caught(answer: str, kind: ViolationKind) -> None:
     assert kind in kinds(answer)
+
+
+@pytest.mark.parametrize(("answer", "kind"), BAD_ANSWERS)
+def test_each_violation_from_a_model_is_retried_then_refused(
+    scripted: Scripted, answer: str, kind: ViolationKind
+) -> None:
+    scripted.script = [answer, answer, answer]
+    done = polish(BODY, llm.get_model(MODEL_ID), retries=2)
+    assert not done.accepted and done.text == BODY  # the text sent is kept as it was
+    assert len(scripted.sent) == 3 and all(
+        kind in {v.kind for v in a.violations} for a in done.attempts
+    )
+    assert str(kind) in scripted.sent[1][1]  # the violation was fed back
 
 
 def test_what_may_change_and_what_may_go() -> None:
