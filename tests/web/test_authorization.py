@@ -53,6 +53,8 @@ EXPECTED: dict[str, set[str | None]] = {
     "admin_cycle_add": {"ada"},
     "admin_cohort_step": {"ada"},
     "admin_audit": {"ada"},
+    "admin_audit_csv": {"ada"},
+    "api_audit": {"ada"},
     "admin_settings": {"ada"},
     "api_packets": EVERYONE,
     "api_packet_create": EVERYONE,

@@ -334,6 +334,8 @@ ROUTES: dict[str, str] = {
     "admin_cycle_add": "admin",
     "admin_cohort_step": "cohort:admin",
     "admin_audit": "admin",
+    "admin_audit_csv": "admin",
+    "api_audit": "admin",
     "admin_settings": "admin",
     # JSON API
     "api_packets": "signed-in",

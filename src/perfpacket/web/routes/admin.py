@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from perfpacket.store.team import ROLES, Candidacy, Cohort, Cycle
+from perfpacket.store.team import ROLES, Candidacy, Cohort, Cycle, User
 from perfpacket.team import accounts, audit, cycles
-from perfpacket.web.authz import Access, authorize
+from perfpacket.web.authz import MAX_ID, Access, authorize
 from perfpacket.web.pages import render
 from perfpacket.web.transaction import CommitBeforeRespond, db_session
 
@@ -104,9 +105,57 @@ def admin_cohort_step(
     return RedirectResponse("/admin/cycles", status_code=303)
 
 
+EXPORT_MAX = 200_000
+
+
+def audit_filter(
+    actor: str | None = Query(None, max_length=320),
+    subject: str | None = Query(None, max_length=330),
+    action: str | None = Query(None, max_length=40),
+    since: str | None = Query(None, max_length=40),
+    until: str | None = Query(None, max_length=40),
+) -> audit.AuditFilter:
+    """The audit filters from the query string (a malformed one is a 422 naming it)."""
+    return audit.AuditFilter.parse(actor, subject, action, since, until)
+
+
 @router.get("/audit", response_class=HTMLResponse)
-def admin_audit(request: Request, db: Session = Depends(db_session)) -> Response:
-    return render(request, "admin_audit.html", {"events": audit.events(db)})
+def admin_audit(
+    request: Request,
+    where: audit.AuditFilter = Depends(audit_filter),
+    before: int | None = Query(None, ge=1, le=MAX_ID),
+    db: Session = Depends(db_session),
+) -> Response:
+    found, older = audit.page(db, where, before)
+    query = where.query()
+    return render(
+        request,
+        "admin_audit.html",
+        {
+            "rows": audit.rows(db, found),
+            "where": where,
+            "kinds": audit.kinds(db),
+            "subjects": audit.SUBJECT_KINDS,
+            "actors": list(db.scalars(select(User.email).order_by(User.email))),
+            "older": f"/admin/audit?{urlencode({**query, 'before': older})}" if older else None,
+            "newest": f"/admin/audit?{urlencode(query)}" if before else None,
+            "export": f"/admin/audit.csv?{urlencode(query)}",
+            "page_size": audit.PAGE,
+        },
+    )
+
+
+@router.get("/audit.csv")
+def admin_audit_csv(
+    where: audit.AuditFilter = Depends(audit_filter), db: Session = Depends(db_session)
+) -> Response:
+    """Every event the filters match, newest first, as CSV."""
+    table = audit.rows(db, audit.events(db, EXPORT_MAX, where))
+    return Response(
+        audit.to_csv(table),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
+    )
 
 
 @router.get("/settings", response_class=HTMLResponse)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, selectinload
 from perfpacket.ladder import DEFAULT_LADDER
 from perfpacket.store.models import Packet
 from perfpacket.store.team import Cohort, Cycle
-from perfpacket.team import cycles, packets
+from perfpacket.team import audit, cycles, packets
+from perfpacket.team.audit import AuditFilter
 from perfpacket.vocab import CandidacyState
 from perfpacket.web.authz import (
     MAX_ID,
@@ -23,6 +24,7 @@ from perfpacket.web.authz import (
     readable_packets,
     shown_packet,
 )
+from perfpacket.web.routes.admin import audit_filter
 from perfpacket.web.transaction import CommitBeforeRespond, db_session
 
 router = APIRouter(
@@ -168,6 +170,18 @@ def api_packet_submit(
     )
     assert c.version is not None
     return CandidacyOut(id=c.id, state=c.state, version=c.version.number)
+
+
+@router.get("/audit")
+def api_audit(
+    where: AuditFilter = Depends(audit_filter),
+    before: int | None = Query(None, ge=1, le=MAX_ID),
+    db: Session = Depends(db_session),
+) -> dict[str, Any]:
+    """The audit log as JSON: a page of events, newest first, each subject named, with the id
+    to pass as ``before`` for the next page (null on the last)."""
+    found, older = audit.page(db, where, before)
+    return {"events": audit.rows(db, found), "next_before": older}
 
 
 @router.get("/cycles")
