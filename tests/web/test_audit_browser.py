@@ -1,0 +1,43 @@
+"""The audit page in a real browser at 1366 px and on a phone: filters usable, the table
+scrolling inside its box rather than widening the page. Screenshots go to
+test-artifacts/screenshots."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.web.conftest import World
+from tests.web.test_audit_page import _fill
+from tests.web.test_browser import CHROMIUM, SHOTS, _sign_in, server  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize(("width", "height", "label"), [(1366, 900, "wide"), (390, 844, "phone")])
+def test_the_audit_page_filters_in_a_browser(
+    server: str,  # noqa: F811
+    world: World,
+    db_url: str,
+    width: int,
+    height: int,
+    label: str,
+) -> None:
+    _fill(world)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    backend = db_url.split(":")[0]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": width, "height": height})
+        _sign_in(page, server, "ada@example.com")
+        page.goto(f"{server}/admin/audit")
+        expect(page.get_by_role("link", name="Older events")).to_be_visible()
+        page.get_by_label("Who").select_option("ben@example.com")
+        page.get_by_role("button", name="Filter").click()
+        expect(page.locator("table.audit tbody tr")).to_have_count(1)
+        expect(page.locator("table.audit")).to_contain_text("candidacy in 2026 H2 · Staff")
+        expect(page.get_by_role("link", name="Older events")).to_have_count(0)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= width, f"the audit page is {wide} px wide on a {width} px screen"
+        page.screenshot(path=str(SHOTS / f"{backend}-audit-{label}.png"), full_page=True)
+        browser.close()
