@@ -54,6 +54,7 @@ EXPECTED: dict[str, set[str | None]] = {
     "admin_cohort_step": {"ada"},
     "admin_audit": {"ada"},
     "admin_audit_csv": {"ada"},
+    "admin_decisions_csv": {"ada"},
     "api_audit": {"ada"},
     "admin_settings": {"ada"},
     "api_packets": EVERYONE,
@@ -108,6 +109,8 @@ CONFLICT_OK = {
     "api_cohort_step",
     "candidacy_withdraw",  # Ana's candidacy is in calibration: too late to withdraw
     "packet_draft",  # Ana's packet has text: drafting fills only an empty one
+    "decision_save",  # no committee rating yet: below the cycle's quorum
+    "api_decision",
     "api_withdraw",
 }
 

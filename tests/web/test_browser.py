@@ -115,6 +115,11 @@ def test_review_flow_in_a_browser(server: str, world: World, db_url: str) -> Non
         page.get_by_role("link", name="Cycles").click()
         row = page.locator("table.cohorts tr", has_text="Senior")
         row.get_by_role("button", name="Start calibration").click()
+        # An irreversible step says what it will do and who moves before it is done.
+        expect(page.get_by_role("note")).to_contain_text("This cannot be undone")
+        expect(page.locator("main")).to_contain_text("Ben Ito")
+        shot("05a-confirm-start")
+        page.get_by_role("button", name="Yes, start calibration").click()
         expect(page.locator("table.cohorts tr", has_text="Senior")).to_contain_text(
             "in calibration: 1"
         )
@@ -154,6 +159,8 @@ def test_review_flow_in_a_browser(server: str, world: World, db_url: str) -> Non
         page.locator("table.cohorts tr", has_text="Senior").get_by_role(
             "button", name="Release decisions"
         ).click()
+        page.get_by_role("button", name="Yes, release decisions").click()
+        expect(page.locator("table.cohorts tr", has_text="Senior")).to_contain_text("released: 1")
         _sign_out(page)
         _sign_in(page, server, "ben@example.com")
         page.get_by_role("link", name="2026 H2 · Senior").click()

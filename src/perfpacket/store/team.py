@@ -105,6 +105,10 @@ class PacketVersion(Base):
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(Json, default=None, deferred=True)
 
 
+DEFAULT_QUORUM = 2
+MAX_QUORUM = 20
+
+
 class Cycle(Base):
     __tablename__ = "cycle"
 
@@ -113,6 +117,8 @@ class Cycle(Base):
     ladder: Mapped[str] = mapped_column(String(200))
     role: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Committee ratings a decision needs (fewer when a cohort's committee is smaller).
+    quorum: Mapped[int] = mapped_column(Integer, default=DEFAULT_QUORUM, server_default="2")
 
     cohorts: Mapped[list[Cohort]] = relationship(back_populates="cycle", order_by="Cohort.id")
 

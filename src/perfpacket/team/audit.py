@@ -22,7 +22,17 @@ from perfpacket.store.audit import record
 from perfpacket.store.models import Packet, Person
 from perfpacket.store.team import AuditEvent, Candidacy, Cohort, User
 
-__all__ = ["PAGE", "AuditFilter", "events", "kinds", "page", "record", "rows", "to_csv"]
+__all__ = [
+    "PAGE",
+    "AuditFilter",
+    "csv_cell",
+    "events",
+    "kinds",
+    "page",
+    "record",
+    "rows",
+    "to_csv",
+]
 
 PAGE = 500
 SUBJECT_KINDS = ("packet", "candidacy", "cohort", "user", "person")
@@ -201,12 +211,12 @@ def to_csv(table: list[dict[str, Any]]) -> str:
     writer = csv.writer(out)
     writer.writerow([*COLUMNS, "detail"])
     for row in table:
-        cells = [_cell(row[c]) for c in COLUMNS]
-        writer.writerow([*cells, _cell(json.dumps(row["detail"], sort_keys=True))])
+        cells = [csv_cell(row[c]) for c in COLUMNS]
+        writer.writerow([*cells, csv_cell(json.dumps(row["detail"], sort_keys=True))])
     return out.getvalue()
 
 
-def _cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
     """A CSV cell that a spreadsheet will not run as a formula."""
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -11,6 +11,8 @@ from perfpacket.errors import ConflictError, InputError
 from perfpacket.ladder import DEFAULT_LADDER
 from perfpacket.store.team import (
     DECISIONS,
+    DEFAULT_QUORUM,
+    MAX_QUORUM,
     RATINGS,
     Candidacy,
     Cohort,
@@ -45,8 +47,10 @@ def create_cycle(
     cohorts: list[dict[str, Any]],
     ladder: str = DEFAULT_LADDER,
     role: str | None = None,
+    quorum: int = DEFAULT_QUORUM,
 ) -> Cycle:
-    """A cycle and its cohorts; each cohort is ``{"name", "members": [emails], "blind"}``."""
+    """A cycle and its cohorts; each cohort is ``{"name", "members": [emails], "blind"}``.
+    ``quorum``: the committee ratings a decision needs."""
     from perfpacket.ladder.schema import load_ladder
 
     name = check_text(name, "name", MAX_NAME).strip()
@@ -57,7 +61,12 @@ def create_cycle(
     load_ladder(ladder)  # an unknown ladder fails here, with its own message
     if not cohorts:
         raise InputError("field 'cohorts' is empty", hint="a cycle needs at least one cohort")
-    cycle = Cycle(name=name, ladder=ladder, role=role, created_at=now())
+    if not 1 <= quorum <= MAX_QUORUM:
+        raise InputError(
+            f"field 'quorum': {quorum} is not a number of ratings",
+            hint=f"give 1 to {MAX_QUORUM} (default {DEFAULT_QUORUM})",
+        )
+    cycle = Cycle(name=name, ladder=ladder, role=role, created_at=now(), quorum=quorum)
     session.add(cycle)
     for i, spec in enumerate(cohorts):
         cohort_name = check_text(str(spec.get("name", "")), f"cohorts[{i}].name", MAX_NAME)
@@ -85,6 +94,63 @@ def find_cohort(session: Session, cohort_id: int) -> Cohort:
     if cohort is None:
         raise InputError(f"field 'cohort_id': no cohort {cohort_id}", hint="pick a listed cohort")
     return cohort
+
+
+STEP_EFFECTS = {
+    "start_calibration": (
+        "Start calibration",
+        "Their packets stay frozen as submitted, the committee starts rating, and the "
+        "candidates can no longer resubmit to this cohort. This cannot be undone.",
+    ),
+    "release": (
+        "Release decisions",
+        "Each candidate sees their decision and its reason, and the decisions can no longer "
+        "change. This cannot be undone.",
+    ),
+}
+
+
+def step_preview(session: Session, cohort: Cohort, step: str) -> dict[str, Any]:
+    """What a cohort step will do, before it is done: who moves, from and to which state."""
+    if step not in COHORT_STEPS:
+        raise InputError(
+            f"field 'step': '{step}' is not a step", hint="use " + " or ".join(COHORT_STEPS)
+        )
+    before, after = COHORT_STEPS[step]
+    moving = session.scalars(
+        select(Candidacy).where(Candidacy.cohort_id == cohort.id, Candidacy.state == before)
+    )
+    title, effect = STEP_EFFECTS[step]
+    return {
+        "step": step,
+        "title": title,
+        "effect": effect,
+        "cohort": cohort,
+        "before": before,
+        "after": after,
+        "candidates": sorted(c.user.name for c in moving),
+    }
+
+
+def released_decisions(session: Session, cycle_id: int | None = None) -> list[dict[str, Any]]:
+    """Released decisions as the HR system takes them: one row per candidacy."""
+    stmt = select(Candidacy).where(Candidacy.state == CandidacyState.RELEASED)
+    if cycle_id is not None:
+        stmt = stmt.join(Cohort).where(Cohort.cycle_id == cycle_id)
+    rows = []
+    for c in session.scalars(stmt.order_by(Candidacy.id)):
+        rows.append(
+            {
+                "cycle": c.cohort.cycle.name,
+                "cohort": c.cohort.name,
+                "candidate": c.user.name,
+                "email": c.user.email,
+                "decision": c.decision or "",
+                "reason": c.decision_reason or "",
+                "decided_at": c.decided_at.isoformat(timespec="seconds") if c.decided_at else "",
+            }
+        )
+    return rows
 
 
 def advance_cohort(session: Session, cohort: Cohort, step: str, actor: User) -> int:
@@ -181,6 +247,22 @@ def rate(
     return existing
 
 
+def quorum_of(session: Session, candidacy: Candidacy) -> tuple[int, int]:
+    """(committee ratings the candidacy has, ratings its decision needs): the cycle's quorum,
+    or the whole committee when the cohort's committee is smaller than that."""
+    cohort = candidacy.cohort
+    have = len(
+        set(
+            session.scalars(
+                select(Rating.rater_id).where(
+                    Rating.candidacy_id == candidacy.id, Rating.kind == "committee"
+                )
+            )
+        )
+    )
+    return have, max(1, min(cohort.cycle.quorum, len(cohort.members)))
+
+
 def decide(
     session: Session, candidacy: Candidacy, user: User, decision: str, reason: str, relation: str
 ) -> Candidacy:
@@ -195,6 +277,12 @@ def decide(
         raise ConflictError(
             f"the candidacy is {candidacy.state.label}, not in calibration",
             hint="decisions are taken in calibration and cannot change once released",
+        )
+    have, need = quorum_of(session, candidacy)
+    if have < need:
+        raise ConflictError(
+            f"a decision needs {need} committee ratings; this candidacy has {have}",
+            hint="committee members rate it first (the cycle's quorum)",
         )
     before = (
         {"decision": candidacy.decision, "reason": candidacy.decision_reason}

@@ -335,6 +335,7 @@ ROUTES: dict[str, str] = {
     "admin_cohort_step": "cohort:admin",
     "admin_audit": "admin",
     "admin_audit_csv": "admin",
+    "admin_decisions_csv": "admin",
     "api_audit": "admin",
     "admin_settings": "admin",
     # JSON API

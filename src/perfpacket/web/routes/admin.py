@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import csv
+import io
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -10,7 +12,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from perfpacket.store.team import ROLES, Candidacy, Cohort, Cycle, User
+from perfpacket.errors import InputError
+from perfpacket.store.team import (
+    DEFAULT_QUORUM,
+    MAX_QUORUM,
+    ROLES,
+    Candidacy,
+    Cohort,
+    Cycle,
+    User,
+)
 from perfpacket.team import accounts, audit, cycles
 from perfpacket.web.authz import MAX_ID, Access, authorize
 from perfpacket.web.pages import render
@@ -80,29 +91,77 @@ def admin_cycles(request: Request, db: Session = Depends(db_session)) -> Respons
     return render(request, "admin_cycles.html", {"cycles": list(rows), "states": states})
 
 
+def _emails(text: str) -> list[str]:
+    return [m.strip() for m in text.replace(",", "\n").splitlines() if m.strip()]
+
+
+def _more_cohorts(text: str, blind: bool) -> list[dict[str, Any]]:
+    """Further cohorts, one a line: ``Name: committee emails, comma-separated``."""
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, colon, members = line.partition(":")
+        if not colon or not name.strip():
+            raise InputError(
+                f"field 'more_cohorts' line {number}: '{line.strip()[:60]}' has no cohort name",
+                hint="write each cohort as 'Name: member@example.com, other@example.com'",
+            )
+        out.append({"name": name.strip(), "members": _emails(members), "blind": blind})
+    return out
+
+
 @router.post("/cycles")
 def admin_cycle_add(
     name: str = Form(...),
     cohort: str = Form(...),
     members: str = Form(""),
+    more_cohorts: str = Form("", max_length=20_000),
     blind: bool = Form(False),
+    quorum: int = Form(DEFAULT_QUORUM, ge=1, le=MAX_QUORUM),
     db: Session = Depends(db_session),
 ) -> Response:
-    emails = [m.strip() for m in members.replace(",", "\n").splitlines() if m.strip()]
-    cycles.create_cycle(db, name, [{"name": cohort, "members": emails, "blind": blind}])
+    first = {"name": cohort, "members": _emails(members), "blind": blind}
+    cycles.create_cycle(db, name, [first, *_more_cohorts(more_cohorts, blind)], quorum=quorum)
     return RedirectResponse("/admin/cycles", status_code=303)
 
 
 @router.post("/cohorts/{cohort_id}/step")
 def admin_cohort_step(
+    request: Request,
     cohort_id: int,
     step: str = Form(...),
+    confirmed: bool = Form(False),
     access: Access = Depends(authorize),
     db: Session = Depends(db_session),
 ) -> Response:
+    """A step that cannot be undone: first a page that says what it will do, then, on
+    confirmation, the step."""
     assert access.user is not None
+    if not confirmed:
+        preview = cycles.step_preview(db, access.resource, step)
+        return render(request, "admin_confirm_step.html", {"p": preview})
     cycles.advance_cohort(db, access.resource, step, access.user)
     return RedirectResponse("/admin/cycles", status_code=303)
+
+
+@router.get("/decisions.csv")
+def admin_decisions_csv(
+    cycle: int | None = Query(None, ge=1, le=MAX_ID), db: Session = Depends(db_session)
+) -> Response:
+    """Released decisions for the HR system (one cycle's with ``?cycle=ID``), as CSV."""
+    rows = cycles.released_decisions(db, cycle)
+    columns = ("cycle", "cohort", "candidate", "email", "decision", "reason", "decided_at")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([audit.csv_cell(row[c]) for c in columns])
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="decisions.csv"'},
+    )
 
 
 EXPORT_MAX = 200_000

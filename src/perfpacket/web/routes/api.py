@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from perfpacket.ladder import DEFAULT_LADDER
 from perfpacket.store.models import Packet
-from perfpacket.store.team import Cohort, Cycle
+from perfpacket.store.team import DEFAULT_QUORUM, MAX_QUORUM, Cohort, Cycle
 from perfpacket.team import audit, cycles, packets
 from perfpacket.team.audit import AuditFilter
 from perfpacket.vocab import CandidacyState
@@ -76,6 +76,7 @@ class CycleIn(BaseModel):
     ladder: str = DEFAULT_LADDER
     role: str | None = None
     cohorts: list[CohortIn]
+    quorum: int = Field(DEFAULT_QUORUM, ge=1, le=MAX_QUORUM)
 
 
 class StepIn(BaseModel):
@@ -203,7 +204,12 @@ def api_cycles(db: Session = Depends(db_session)) -> list[dict[str, Any]]:
 @router.post("/cycles", status_code=201)
 def api_cycle_create(body: CycleIn, db: Session = Depends(db_session)) -> Created:
     cycle = cycles.create_cycle(
-        db, body.name, [c.model_dump() for c in body.cohorts], body.ladder, body.role
+        db,
+        body.name,
+        [c.model_dump() for c in body.cohorts],
+        body.ladder,
+        body.role,
+        body.quorum,
     )
     return Created(id=cycle.id)
 
