@@ -50,6 +50,16 @@ class RaterModel:
     candidates: list[Effect] = field(default_factory=list)
     groups: list[list[str]] = field(default_factory=list)  # raters in each connected part
 
+    def reason_for(self, shown_as: dict[str, str]) -> str:
+        """The reason, raters named as the reader sees them (names, or blind labels)."""
+        if len(self.groups) < 2:
+            return self.reason
+        listed = "; ".join(", ".join(shown_as.get(r, r) for r in g) for g in self.groups)
+        return (
+            "raters in different groups share no candidate, so their severities cannot be "
+            f"compared: {listed}"
+        )
+
 
 def connected_groups(ratings: Sequence[tuple[str, str, float]]) -> list[list[str]]:
     """The raters in each connected part of the rater–candidate graph (largest first)."""

@@ -78,6 +78,47 @@ def blinded(markdown: str, title: str, names: list[str], label: str) -> tuple[st
     return head + BLIND_NOTE.format(label=label) + body, f"{label}: packet"
 
 
+def rater_effects(
+    ratings: list[tuple[str, str, float]], shown_as: dict[str, str]
+) -> dict[str, Any]:
+    """Rater severities, candidates' adjusted scores, reliability and raters who differ, as
+    the page and the API show them (raters by ``shown_as``: names, or labels when blind)."""
+    from perfpacket.stats.raters import differing_raters, fit_rater_effects, ordinal_alpha
+
+    model = fit_rater_effects(ratings)
+    reliability = ordinal_alpha(ratings)
+    differ = {d.rater: d for d in differing_raters(ratings)}
+
+    def interval(e: Any) -> dict[str, float]:
+        return {"estimate": round(e.estimate, 3), "low": round(e.low, 3), "high": round(e.high, 3)}
+
+    return {
+        "fitted": model.fitted,
+        "method": model.reason if model.fitted else "",
+        "reason": "" if model.fitted else model.reason_for(shown_as),
+        "raters": [
+            {
+                "rater": shown_as.get(e.name, e.name),
+                "n": e.n,
+                **interval(e),
+                "differs": bool(differ.get(e.name) and differ[e.name].differs),
+                "differs_from": [shown_as.get(o, o) for o in differ[e.name].differs_from]
+                if e.name in differ
+                else [],
+            }
+            for e in model.raters
+        ],
+        "candidates": {e.name: {**interval(e), "raw": e.raw} for e in model.candidates},
+        "reliability": {
+            "alpha": None if reliability.alpha is None else round(reliability.alpha, 3),
+            "low": None if reliability.low is None else round(reliability.low, 3),
+            "high": None if reliability.high is None else round(reliability.high, 3),
+            "units": reliability.units,
+            "reason": reliability.reason,
+        },
+    }
+
+
 def calibration(session: Session, cohort: Cohort, blind: bool) -> dict[str, Any]:
     """Everything the calibration page and ``/api/calibration/{cohort}`` show."""
     candidacies = list(
@@ -101,6 +142,17 @@ def calibration(session: Session, cohort: Cohort, blind: bool) -> dict[str, Any]
     ]
     stats = rater_stats(committee)
     rater_labels = {email: f"Rater {i + 1}" for i, email in enumerate(sorted(stats))}
+    names = {r.rater.email: r.rater.name for c in candidacies for r in c.ratings}
+    shown_as = rater_labels if blind else names
+    effects = rater_effects(
+        [
+            (r.rater.email, str(c.id), float(RATINGS[r.rating]))
+            for c in candidacies
+            for r in c.ratings
+            if r.kind == "committee"
+        ],
+        shown_as,
+    )
     counts = Counter((r.kind, r.rating) for c in candidacies for r in c.ratings)
     rows = []
     for c in candidacies:
@@ -133,6 +185,7 @@ def calibration(session: Session, cohort: Cohort, blind: bool) -> dict[str, Any]
                     for r in committee_ratings
                 ],
                 "standardised": round(statistics.fmean(defined), 3) if defined else None,
+                "adjusted": effects["candidates"].get(str(c.id)),
                 "decision": c.decision,
                 "decision_reason": c.decision_reason,
             }
@@ -140,6 +193,7 @@ def calibration(session: Session, cohort: Cohort, blind: bool) -> dict[str, Any]
     return {
         "cohort": {"id": cohort.id, "name": cohort.name, "cycle": cohort.cycle.name},
         "blind": blind,
+        "effects": effects,
         "candidates": rows,
         "distribution": {
             kind: {k: counts[kind, k] for k in RATINGS} for kind in ("committee", "manager")
