@@ -101,3 +101,19 @@ def test_only_the_rater_whose_ratings_differ_is_flagged() -> None:
             ratings.append((r, f"c{i}", ability + shift + rng.normal(0, 0.3)))
     flagged = {d.rater for d in differing_raters(ratings) if d.differs}
     assert flagged == {"harsh"}
+
+
+def test_a_manager_who_rates_their_reports_above_the_committee_is_flagged() -> None:
+    from perfpacket.stats.raters import manager_differences
+
+    rng = np.random.default_rng(11)
+    committee_ratings, manager_ratings = [], []
+    for i in range(36):
+        ability = rng.normal(2.5, 0.6)
+        for r in ("c1", "c2", "c3"):
+            committee_ratings.append((r, f"e{i}", ability + rng.normal(0, 0.3)))
+        manager, lift = ("generous", 1.0) if i < 12 else (f"fair{i % 2}", 0.0)
+        manager_ratings.append((manager, f"e{i}", ability + lift + rng.normal(0, 0.3)))
+    found = {d.manager: d for d in manager_differences(manager_ratings, committee_ratings)}
+    assert found["generous"].differs and found["generous"].shift > 0.5
+    assert not found["fair0"].differs and not found["fair1"].differs

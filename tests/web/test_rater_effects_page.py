@@ -32,14 +32,19 @@ def _committee(world: World, connected: bool = True) -> int:
         cohort = cycle.cohorts[0]
         admin = s.get(User, world.ids["ada"])
         assert admin is not None
+        boss = accounts.add_user(s, "boss@example.com", "Bo Boss", "manager", PASSWORD)
         candidacies = []
         for i in range(CANDIDATES):
-            user = accounts.add_user(s, f"e{i}@example.com", f"Engineer {i}", "engineer", PASSWORD)
+            user = accounts.add_user(
+                s, f"e{i}@example.com", f"Engineer {i}", "engineer", PASSWORD, boss.email
+            )
             packet = packets.create_packet(s, user, f"E{i}", PACKET)
             candidacies.append(packets.submit_packet(s, packet, user, cohort))
         cycles.advance_cohort(s, cohort, "start_calibration", admin)
         for i, c in enumerate(candidacies):
             ability = 2.5 + rng.normal(0, 0.7)
+            generous = int(np.clip(round(ability + 1.2), 1, 4))  # the manager, on every report
+            cycles.rate(s, c, boss, "manager", RATING_OF[generous], REASON, "manager")
             for key, user in raters.items():
                 if not connected and (key == "kim") != (i < CANDIDATES // 2):
                     continue  # Kim reads the first six alone; Lee and Max the rest
@@ -64,8 +69,11 @@ def test_the_page_shows_severities_adjusted_scores_and_reliability(world: World)
     assert "95% CI" in page.select_one("#reliability").text
     adjusted = [td.text for td in page.select("table.calibration tbody tr td:nth-last-child(2)")]
     assert len(adjusted) == CANDIDATES and all("raw" in a for a in adjusted)
+    boss = page.select_one("table.managers tbody tr")
+    assert boss is not None and boss.th.text == "Bo Boss" and "flagged" in boss.get("class", [])
     blind = client.get(f"/cohorts/{cohort_id}/calibration?blind=1").text
     assert "Kim" not in blind and "kim@example.com" not in blind and "Rater 1" in blind
+    assert "Bo Boss" not in blind and "Manager 1" in blind
 
 
 def test_raters_who_share_no_candidate_are_reported_not_fitted(world: World) -> None:

@@ -79,11 +79,19 @@ def blinded(markdown: str, title: str, names: list[str], label: str) -> tuple[st
 
 
 def rater_effects(
-    ratings: list[tuple[str, str, float]], shown_as: dict[str, str]
+    ratings: list[tuple[str, str, float]],
+    shown_as: dict[str, str],
+    managers: list[tuple[str, str, float]] | None = None,
 ) -> dict[str, Any]:
-    """Rater severities, candidates' adjusted scores, reliability and raters who differ, as
-    the page and the API show them (raters by ``shown_as``: names, or labels when blind)."""
-    from perfpacket.stats.raters import differing_raters, fit_rater_effects, ordinal_alpha
+    """Rater severities, candidates' adjusted scores, reliability, raters who differ and
+    managers who rate their reports unlike the committee, as the page and the API show them
+    (people by ``shown_as``: names, or labels when blind)."""
+    from perfpacket.stats.raters import (
+        differing_raters,
+        fit_rater_effects,
+        manager_differences,
+        ordinal_alpha,
+    )
 
     model = fit_rater_effects(ratings)
     reliability = ordinal_alpha(ratings)
@@ -109,6 +117,16 @@ def rater_effects(
             for e in model.raters
         ],
         "candidates": {e.name: {**interval(e), "raw": e.raw} for e in model.candidates},
+        "managers": [
+            {
+                "manager": shown_as.get(d.manager, d.manager),
+                "n": d.n,
+                "shift": round(d.shift, 3),
+                "p_adjusted": d.p_adjusted,
+                "differs": d.differs,
+            }
+            for d in manager_differences(managers or [], ratings)
+        ],
         "reliability": {
             "alpha": None if reliability.alpha is None else round(reliability.alpha, 3),
             "low": None if reliability.low is None else round(reliability.low, 3),
@@ -142,6 +160,13 @@ def calibration(session: Session, cohort: Cohort, blind: bool) -> dict[str, Any]
     ]
     stats = rater_stats(committee)
     rater_labels = {email: f"Rater {i + 1}" for i, email in enumerate(sorted(stats))}
+    managers = sorted(
+        {r.rater.email for c in candidacies for r in c.ratings if r.kind == "manager"}
+    )
+    rater_labels = {
+        **{email: f"Manager {i + 1}" for i, email in enumerate(managers)},
+        **rater_labels,  # one label a person: a committee rater keeps theirs
+    }
     names = {r.rater.email: r.rater.name for c in candidacies for r in c.ratings}
     shown_as = rater_labels if blind else names
     effects = rater_effects(
@@ -152,6 +177,12 @@ def calibration(session: Session, cohort: Cohort, blind: bool) -> dict[str, Any]
             if r.kind == "committee"
         ],
         shown_as,
+        [
+            (r.rater.email, str(c.id), float(RATINGS[r.rating]))
+            for c in candidacies
+            for r in c.ratings
+            if r.kind == "manager"
+        ],
     )
     counts = Counter((r.kind, r.rating) for c in candidacies for r in c.ratings)
     rows = []
