@@ -115,6 +115,14 @@ class Outcome(StrEnum):
     PREVENTED = "prevented"
 
 
+class LintKind(StrEnum):
+    """What a lint rule reads: a packet, or what someone wrote about another person (a manager
+    review, peer feedback, a rating or decision reason)."""
+
+    PACKET = "packet"
+    REVIEW = "review"
+
+
 class Audience(StrEnum):
     """Whom a drafted packet is written for: the promotion committee, or the manager."""
 

@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 
 from perfpacket.cli import build_app
 from perfpacket.lint import LintContext, all_rules, lint_document, parse_document
+from perfpacket.lint.engine import rule_kind
+from perfpacket.vocab import LintKind
 from perfpacket.workspace import init_workspace
 
 RULES = sorted(all_rules())
@@ -23,16 +25,23 @@ def _run(*args: str) -> tuple[int, str, str]:
 @pytest.mark.parametrize("name", RULES)
 def test_each_rules_documented_examples(name: str, claims_ctx: LintContext) -> None:
     rule = all_rules()[name]
-    assert rule.code.startswith("PP") and rule.summary and rule.hint
-    flagged = lint_document(parse_document(rule.bad + "\n", "bad.md"), claims_ctx, select=[name])
+    kind = rule_kind(rule)
+    assert rule.code.startswith("PP" if kind is LintKind.PACKET else "PR")
+    assert rule.summary and rule.hint
+    flagged = lint_document(
+        parse_document(rule.bad + "\n", "bad.md"), claims_ctx, select=[name], kind=kind
+    )
     assert flagged.diagnostics, f"{name} does not flag its own bad example"
-    kept = lint_document(parse_document(rule.good + "\n", "good.md"), claims_ctx, select=[name])
+    kept = lint_document(
+        parse_document(rule.good + "\n", "good.md"), claims_ctx, select=[name], kind=kind
+    )
     assert not kept.diagnostics, f"{name} flags its own good example: {kept.diagnostics}"
 
 
 def test_codes_are_unique_and_stable() -> None:
     codes = {r.code: n for n, r in all_rules().items()}
-    assert len(codes) == len(RULES) == 12
+    assert len(codes) == len(RULES) == 17
+    assert len(all_rules(LintKind.PACKET)) == 12 and len(all_rules(LintKind.REVIEW)) == 5
     assert codes["PP106"] == "unbound-number" and codes["PP110"] == "missing-section"
     assert codes["PP111"] == "causal-without-control" and codes["PP112"] == "unfilled-prompt"
 
@@ -137,7 +146,7 @@ def test_sarif_output(tmp_path: Path) -> None:
     assert sarif["version"] == "2.1.0"
     run = sarif["runs"][0]
     rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
-    assert len(rule_ids) == 12 and rule_ids == sorted(rule_ids)
+    assert len(rule_ids) == 17 and rule_ids == sorted(rule_ids)
     first = run["results"][0]
     assert first["ruleId"] == rule_ids[first["ruleIndex"]]
     region = first["locations"][0]["physicalLocation"]["region"]

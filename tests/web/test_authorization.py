@@ -53,6 +53,7 @@ EXPECTED: dict[str, set[str | None]] = {
     "admin_cycle_add": {"ada"},
     "admin_cohort_step": {"ada"},
     "admin_audit": {"ada"},
+    "review_hints": EVERYONE,
     "admin_audit_csv": {"ada"},
     "admin_decisions_csv": {"ada"},
     "api_audit": {"ada"},

@@ -155,13 +155,21 @@ def test_calibration_view_and_blind_mode(world: World) -> None:
         "next_level": 0,
     }
     assert view["raters"] == [
-        {"rater": "cal@example.com", "n": 1, "mean": 3.0, "sd": None, "leniency": 0.0}
+        {
+            "rater": "cal@example.com",
+            "name": "Cal Diaz",
+            "n": 1,
+            "mean": 3.0,
+            "sd": None,
+            "leniency": 0.0,
+            "hints": 1,  # "three quarters" in the reason: a number no evidence backs
+        }
     ]
     blind = cal.get(f"/api/calibration/{world.ids['staff']}?blind=true").json()
     (hidden,) = blind["candidates"]
     label = pseudonym(world.ids["candidacy"], world.ids["staff"])
     assert (hidden["name"], hidden["email"]) == (label, None)
-    assert blind["raters"][0]["rater"] == "Rater 1"
+    assert blind["raters"][0]["rater"] == blind["raters"][0]["name"] == "Rater 1"
     page = cal.get(f"/cohorts/{world.ids['staff']}/calibration?blind=true").text
     assert "Ana" not in page and label in page
     soup = BeautifulSoup(cal.get(f"/cohorts/{world.ids['staff']}/calibration").text, "html.parser")

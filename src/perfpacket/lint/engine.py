@@ -10,6 +10,7 @@ from perfpacket import plugins
 from perfpacket.errors import InputError
 from perfpacket.lint.document import Document, Sentence
 from perfpacket.store.models import Claim
+from perfpacket.vocab import LintKind
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -65,6 +66,7 @@ class BaseRule:
     bad: ClassVar[str] = ""
     good: ClassVar[str] = ""
     needs_claims: ClassVar[bool] = False
+    kind: ClassVar[LintKind] = LintKind.PACKET
 
     def at(self, s: Sentence, message: str, hint: str | None = None) -> Diagnostic:
         return Diagnostic(
@@ -102,8 +104,15 @@ class LintResult:
         }
 
 
-def all_rules() -> dict[str, LintRule]:
-    return {r.name: r for r in plugins.lint_rules()}
+def rule_kind(rule: LintRule) -> LintKind:
+    """What a rule reads; a plugin's rule without ``kind`` reads packets."""
+    return LintKind(getattr(rule, "kind", LintKind.PACKET))
+
+
+def all_rules(kind: LintKind | None = None) -> dict[str, LintRule]:
+    """The registered rules, or those of one kind."""
+    rules = plugins.lint_rules()
+    return {r.name: r for r in rules if kind is None or rule_kind(r) is kind}
 
 
 def _resolve(names: Iterable[str], known: dict[str, LintRule], flag: str) -> set[str]:
@@ -131,8 +140,9 @@ def lint_document(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     severities: dict[str, str] | None = None,
+    kind: LintKind = LintKind.PACKET,
 ) -> LintResult:
-    known = all_rules()
+    known = all_rules(kind)
     chosen = _resolve(select, known, "--select") or set(known)
     chosen -= _resolve(ignore, known, "--ignore")
     chosen -= doc.suppressed_file
@@ -157,3 +167,16 @@ def lint_document(
             result.diagnostics.append(d)
     result.diagnostics.sort(key=lambda d: (d.line, d.col, d.code))
     return result
+
+
+def lint_review(
+    text: str, path: str = "review", select: Iterable[str] = (), ignore: Iterable[str] = ()
+) -> LintResult:
+    """What someone wrote about another person (a review, feedback, a rating or decision
+    reason), read with the review rules. The same call serves ``perfpacket lint --kind
+    review`` and the server's live hints."""
+    from perfpacket.lint.document import parse_document
+
+    return lint_document(
+        parse_document(text, path), LintContext(), select, ignore, kind=LintKind.REVIEW
+    )

@@ -82,6 +82,7 @@ def rater_effects(
     ratings: list[tuple[str, str, float]],
     shown_as: dict[str, str],
     managers: list[tuple[str, str, float]] | None = None,
+    hints: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """Rater severities, candidates' adjusted scores, reliability, raters who differ and
     managers who rate their reports unlike the committee, as the page and the API show them
@@ -120,6 +121,7 @@ def rater_effects(
         "managers": [
             {
                 "manager": shown_as.get(d.manager, d.manager),
+                "hints": (hints or {}).get(d.manager, 0),
                 "n": d.n,
                 "shift": round(d.shift, 3),
                 "p_adjusted": d.p_adjusted,
@@ -135,6 +137,18 @@ def rater_effects(
             "reason": reliability.reason,
         },
     }
+
+
+def hint_counts(candidacies: list[Candidacy]) -> dict[str, int]:
+    """Per rater (email), the bias-language hints in the reasons they wrote in this cohort:
+    their ratings' and reviews' reasons, and the decisions' reasons they recorded."""
+    from perfpacket.lint.engine import lint_review
+
+    out: Counter[str] = Counter()
+    for c in candidacies:
+        for r in c.ratings:
+            out[r.rater.email] += len(lint_review(r.reason + "\n", "reason").diagnostics)
+    return dict(out)
 
 
 def calibration(session: Session, cohort: Cohort, blind: bool) -> dict[str, Any]:
@@ -169,6 +183,7 @@ def calibration(session: Session, cohort: Cohort, blind: bool) -> dict[str, Any]
     }
     names = {r.rater.email: r.rater.name for c in candidacies for r in c.ratings}
     shown_as = rater_labels if blind else names
+    hints = hint_counts(candidacies)
     effects = rater_effects(
         [
             (r.rater.email, str(c.id), float(RATINGS[r.rating]))
@@ -183,6 +198,7 @@ def calibration(session: Session, cohort: Cohort, blind: bool) -> dict[str, Any]
             for r in c.ratings
             if r.kind == "manager"
         ],
+        hints,
     )
     counts = Counter((r.kind, r.rating) for c in candidacies for r in c.ratings)
     rows = []
@@ -232,10 +248,12 @@ def calibration(session: Session, cohort: Cohort, blind: bool) -> dict[str, Any]
         "raters": [
             {
                 "rater": rater_labels[s.rater] if blind else s.rater,
+                "name": shown_as.get(s.rater, s.rater),
                 "n": s.n,
                 "mean": round(s.mean, 3),
                 "sd": None if s.sd is None else round(s.sd, 3),
                 "leniency": round(s.leniency, 3),
+                "hints": hints.get(s.rater, 0),
             }
             for s in sorted(stats.values(), key=lambda s: -s.leniency)
         ],

@@ -312,6 +312,7 @@ ROUTES: dict[str, str] = {
     "logout": "signed-in",
     # pages
     "home": "signed-in",
+    "review_hints": "signed-in",
     "evidence_page": "signed-in",
     "packet_create": "signed-in",
     "packet_page": "packet:read",

@@ -13,6 +13,7 @@ from perfpacket.lint.rules.metric_without_outcome import MetricWithoutOutcome
 from perfpacket.lint.rules.missing_section import MissingSection
 from perfpacket.lint.rules.missing_uncertainty import MissingUncertainty
 from perfpacket.lint.rules.overclaim import Overclaim
+from perfpacket.lint.rules.review import REVIEW_RULES
 from perfpacket.lint.rules.solo_credit import SoloCredit
 from perfpacket.lint.rules.unbound_number import UnboundNumber
 from perfpacket.lint.rules.unfilled_prompt import UnfilledPrompt
@@ -32,6 +33,7 @@ BUILTIN_RULES: tuple[LintRule, ...] = (
     MissingSection(),
     CausalWithoutControl(),
     UnfilledPrompt(),
+    *REVIEW_RULES,
 )
 
 

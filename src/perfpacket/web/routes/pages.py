@@ -214,6 +214,16 @@ def packet_save(
     return _see_other(f"/packets/{packet_id}/edit?saved=1")
 
 
+@router.post("/review-hints", response_class=HTMLResponse)
+def review_hints(request: Request, text: str = Form("", max_length=20_000)) -> Response:
+    """Bias-language hints for what someone is writing about another person (the review,
+    rating and decision reasons), as they type: hints, never a block."""
+    from perfpacket.lint.engine import lint_review
+
+    found = lint_review(text.replace("\r\n", "\n") + "\n", "reason").diagnostics
+    return render(request, "_review_hints.html", {"hints": found})
+
+
 @router.post("/packets/{packet_id}/draft")
 def packet_draft(
     request: Request,
