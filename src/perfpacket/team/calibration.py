@@ -11,6 +11,7 @@ import hashlib
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +19,43 @@ from sqlalchemy.orm import Session, selectinload
 
 from perfpacket.store.team import RATINGS, Candidacy, Cohort, Rating
 from perfpacket.vocab import CandidacyState
+
+MIN_COMPARED, MAX_COMPARED = 2, 4
+
+
+class CalibrationSort(StrEnum):
+    """How the calibration table ranks its candidates."""
+
+    ADJUSTED = "adjusted"  # the rater-adjusted score, highest first
+    STANDARDISED = "standardised"
+    SCORE = "score"  # the ladder scorecard's score
+    NAME = "name"
+    DECISION = "decision"
+
+    def order(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The rows in this order; those without a value go last, by name."""
+
+        def value(row: dict[str, Any]) -> Any:
+            match self:
+                case CalibrationSort.ADJUSTED:
+                    return (row.get("adjusted") or {}).get("estimate")
+                case CalibrationSort.STANDARDISED:
+                    return row.get("standardised")
+                case CalibrationSort.SCORE:
+                    return row.get("score")
+                case CalibrationSort.DECISION:
+                    return row.get("decision")
+            return str(row["name"])
+
+        def key(row: dict[str, Any]) -> tuple[Any, ...]:
+            v = value(row)
+            if v is None:
+                return (1, 0.0, "", str(row["name"]))
+            if isinstance(v, str):
+                return (0, 0.0, v, str(row["name"]))
+            return (0, -float(v), "", str(row["name"]))
+
+        return sorted(rows, key=key)
 
 
 @dataclass(frozen=True)

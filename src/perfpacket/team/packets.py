@@ -185,6 +185,7 @@ def summarise(result: dict[str, Any], claims: list[Claim]) -> dict[str, Any]:
         dimensions.append(
             {
                 "id": dim["id"],
+                "name": dim.get("name", dim["id"]),
                 "weight": dim["weight"],
                 "rating": dim["rating"],
                 "items": len(dim["evidence"]),

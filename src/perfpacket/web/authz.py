@@ -328,6 +328,7 @@ ROUTES: dict[str, str] = {
     "rating_save": "candidacy:committee",
     "decision_save": "candidacy:committee",
     "calibration_page": "cohort:committee",
+    "calibration_compare": "cohort:committee",
     "admin_users": "admin",
     "admin_user_add": "admin",
     "admin_user_change": "admin",

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from perfpacket.errors import ConflictError, PerfpacketError
+from perfpacket.errors import ConflictError, InputError, PerfpacketError
 from perfpacket.packet.context import RenderContext, evidence_label
 from perfpacket.packet.format import format_claim, format_interval
 from perfpacket.packet.render import render_packet_html
@@ -19,6 +19,7 @@ from perfpacket.snapshot import SOURCE_NAME, PacketSnapshot, claims_from_rows, r
 from perfpacket.store.models import Evidence, Packet
 from perfpacket.store.team import Candidacy, Cohort, CohortMember, PacketVersion, User
 from perfpacket.team import cycles, packets
+from perfpacket.team.calibration import MAX_COMPARED, MIN_COMPARED, CalibrationSort
 from perfpacket.vocab import CandidacyState
 from perfpacket.web.authz import (
     MANAGER,
@@ -422,6 +423,7 @@ def calibration_page(
     request: Request,
     cohort_id: int,
     blind: bool = False,
+    sort: CalibrationSort = CalibrationSort.ADJUSTED,
     access: Access = Depends(authorize),
     db: Session = Depends(db_session),
 ) -> Response:
@@ -432,19 +434,58 @@ def calibration_page(
         view = cache.view(db, cohort, blind)
         return ENV.get_template("_calibration.html").render(
             view=view,
+            rows=sort.order(view["candidates"]),
+            sort=sort,
             asked_blind=blind,
             dimensions=_dimension_ids(view),
             distribution_chart=distribution_chart(view["distribution"]),
         )
 
-    html = cache.get("page", cohort, blind, body)
+    html = cache.get(f"page:{sort.value}", cohort, blind, body)
     return render(
         request, "calibration.html", {"view": cache.view(db, cohort, blind), "body": html}
     )
 
 
+@router.get("/cohorts/{cohort_id}/compare", response_class=HTMLResponse)
+def calibration_compare(
+    request: Request,
+    cohort_id: int,
+    c: list[int] = Query([], max_length=MAX_COMPARED),
+    blind: bool = False,
+    access: Access = Depends(authorize),
+    db: Session = Depends(db_session),
+) -> Response:
+    """Two to four candidates' briefs side by side, from the same view calibration shows."""
+    view = request.app.state.calibration_cache.view(db, access.resource, blind)
+    by_id = {row["candidacy"]: row for row in view["candidates"]}
+    chosen = list(dict.fromkeys(c))
+    if not MIN_COMPARED <= len(chosen) <= MAX_COMPARED:
+        raise InputError(
+            f"field 'c': {len(chosen)} candidates chosen; compare {MIN_COMPARED} to {MAX_COMPARED}",
+            hint="tick two to four candidates in the calibration table",
+        )
+    unknown = [i for i in chosen if i not in by_id]
+    if unknown:
+        raise InputError(
+            f"field 'c': {unknown[0]} is not a candidacy of this cohort",
+            hint="choose candidates from the calibration table",
+        )
+    return render(
+        request,
+        "calibration_compare.html",
+        {
+            "view": view,
+            "rows": [by_id[i] for i in chosen],
+            "dimensions": _dimension_ids(view),
+            "asked_blind": blind,
+        },
+    )
+
+
 def _dimension_ids(view: dict[str, Any]) -> list[str]:
+    """The scorecard dimensions' names, as the ladder writes them (older snapshots: ids)."""
     for row in view["candidates"]:
         if row["dimensions"]:
-            return [d["id"] for d in row["dimensions"]]
+            return [d.get("name") or d["id"].replace("-", " ") for d in row["dimensions"]]
     return []
