@@ -216,4 +216,4 @@ def test_reads_of_someone_elses_packet_and_rating_changes_are_audited(world: Wor
     page = world.session_client("ada").get("/admin/audit")
     rows = BeautifulSoup(page.text, "html.parser").select("table.audit tbody tr")
     assert len(rows) == len(events)
-    assert "committee_rating" in rows[0].text  # newest first
+    assert "committee rating" in rows[0].text  # newest first, the kind in words
