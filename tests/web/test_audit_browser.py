@@ -5,11 +5,11 @@ test-artifacts/screenshots."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.web.conftest import World
 from tests.web.test_audit_page import _fill
-from tests.web.test_browser import CHROMIUM, SHOTS, _sign_in, server  # noqa: F401
+from tests.web.test_browser import SHOTS, server, signed_in_page  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -24,12 +24,8 @@ def test_the_audit_page_filters_in_a_browser(
     label: str,
 ) -> None:
     _fill(world)
-    SHOTS.mkdir(parents=True, exist_ok=True)
     backend = db_url.split(":")[0]
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM)
-        page = browser.new_page(viewport={"width": width, "height": height})
-        _sign_in(page, server, "ada@example.com")
+    with signed_in_page(server, "ada@example.com", width, height) as page:
         page.goto(f"{server}/admin/audit")
         expect(page.get_by_role("link", name="Older events")).to_be_visible()
         page.get_by_label("Who").select_option("ben@example.com")
@@ -40,4 +36,3 @@ def test_the_audit_page_filters_in_a_browser(
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= width, f"the audit page is {wide} px wide on a {width} px screen"
         page.screenshot(path=str(SHOTS / f"{backend}-audit-{label}.png"), full_page=True)
-        browser.close()

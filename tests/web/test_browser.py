@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,21 @@ def _sign_in(page: Page, base: str, email: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+@contextmanager
+def signed_in_page(server: str, email: str, width: int, height: int) -> Iterator[Page]:
+    """A chromium page of ``width`` × ``height`` px, signed in as ``email``."""
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            _sign_in(page, server, email)
+            yield page
+        finally:
+            browser.close()
 
 
 def _sign_out(page: Page) -> None:

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-from playwright.sync_api import sync_playwright
 
 from tests.web.conftest import World, login
-from tests.web.test_browser import CHROMIUM, SHOTS, _sign_in, server  # noqa: F401
+from tests.web.test_browser import SHOTS, server, signed_in_page  # noqa: F401
 from tests.web.test_rater_effects_page import _committee
 
 
@@ -64,12 +63,8 @@ def test_name_and_decision_stay_in_view_while_the_table_scrolls(
     label: str,
 ) -> None:
     cohort = _committee(world)
-    SHOTS.mkdir(parents=True, exist_ok=True)
     backend = db_url.split(":")[0]
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM)
-        page = browser.new_page(viewport={"width": width, "height": height})
-        _sign_in(page, server, "lee@example.com")
+    with signed_in_page(server, "lee@example.com", width, height) as page:
         page.goto(f"{server}/cohorts/{cohort}/calibration")
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= width, f"the page is {wide} px wide on a {width} px screen"
@@ -87,4 +82,3 @@ def test_name_and_decision_stay_in_view_while_the_table_scrolls(
         page.get_by_role("button", name="Compare").click()
         assert page.locator(".compare article").count() == 2
         page.screenshot(path=str(SHOTS / f"{backend}-compare-{label}.png"), full_page=True)
-        browser.close()

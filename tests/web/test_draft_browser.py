@@ -5,13 +5,11 @@ Screenshots go to test-artifacts/screenshots."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.web.conftest import World
-from tests.web.test_browser import CHROMIUM, SHOTS, _sign_in, server  # noqa: F401
+from tests.web.test_browser import SHOTS, server, signed_in_page  # noqa: F401
 from tests.web.test_draft_button import _seed
 
 pytestmark = pytest.mark.browser
@@ -26,14 +24,9 @@ def test_draft_from_my_evidence_in_a_browser(
     height: int,
     label: str,
 ) -> None:
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
     _seed(world)
-    SHOTS.mkdir(parents=True, exist_ok=True)
     backend = db_url.split(":")[0]
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM)
-        page = browser.new_page(viewport={"width": width, "height": height})
-        _sign_in(page, server, "ben@example.com")
+    with signed_in_page(server, "ben@example.com", width, height) as page:
         page.get_by_label("Title").fill("Ben: Staff, drafted")
         page.get_by_role("button", name="New packet").click()
         button = page.get_by_role("button", name="Draft from my evidence")
@@ -52,4 +45,3 @@ def test_draft_from_my_evidence_in_a_browser(
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= width, f"the editor is {wide} px wide on a {width} px screen"
         page.screenshot(path=str(SHOTS / f"{backend}-draft-{label}-2-drafted.png"), full_page=True)
-        browser.close()

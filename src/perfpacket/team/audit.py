@@ -8,8 +8,6 @@ or JSON with the same filters.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -21,11 +19,11 @@ from perfpacket.errors import InputError
 from perfpacket.store.audit import record
 from perfpacket.store.models import Packet, Person
 from perfpacket.store.team import AuditEvent, Candidacy, Cohort, User
+from perfpacket.team.export import csv_text
 
 __all__ = [
     "PAGE",
     "AuditFilter",
-    "csv_cell",
     "events",
     "kinds",
     "page",
@@ -207,16 +205,7 @@ def to_csv(table: list[dict[str, Any]]) -> str:
     """The rows as CSV (the detail column as JSON text), with a header row."""
     import json
 
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([*COLUMNS, "detail"])
-    for row in table:
-        cells = [csv_cell(row[c]) for c in COLUMNS]
-        writer.writerow([*cells, csv_cell(json.dumps(row["detail"], sort_keys=True))])
-    return out.getvalue()
-
-
-def csv_cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csv_text(
+        [*COLUMNS, "detail"],
+        ({**row, "detail": json.dumps(row["detail"], sort_keys=True)} for row in table),
+    )

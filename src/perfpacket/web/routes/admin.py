@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -23,6 +21,7 @@ from perfpacket.store.team import (
     User,
 )
 from perfpacket.team import accounts, audit, cycles
+from perfpacket.team.export import csv_text
 from perfpacket.web.authz import MAX_ID, Access, authorize
 from perfpacket.web.pages import render
 from perfpacket.web.transaction import CommitBeforeRespond, db_session
@@ -150,15 +149,9 @@ def admin_decisions_csv(
     cycle: int | None = Query(None, ge=1, le=MAX_ID), db: Session = Depends(db_session)
 ) -> Response:
     """Released decisions for the HR system (one cycle's with ``?cycle=ID``), as CSV."""
-    rows = cycles.released_decisions(db, cycle)
     columns = ("cycle", "cohort", "candidate", "email", "decision", "reason", "decided_at")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([audit.csv_cell(row[c]) for c in columns])
     return Response(
-        out.getvalue(),
+        csv_text(columns, cycles.released_decisions(db, cycle)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="decisions.csv"'},
     )
