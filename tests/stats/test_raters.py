@@ -117,3 +117,26 @@ def test_a_manager_who_rates_their_reports_above_the_committee_is_flagged() -> N
     found = {d.manager: d for d in manager_differences(manager_ratings, committee_ratings)}
     assert found["generous"].differs and found["generous"].shift > 0.5
     assert not found["fair0"].differs and not found["fair1"].differs
+
+
+def test_any_committee_gives_finite_figures_or_says_why_not() -> None:
+    """Sparse, lopsided, partly rated committees (as on the server while ratings come in):
+    every figure is finite and JSON-safe, or the model says why it did not fit; a degenerate
+    fit once showed as NaN and broke the page's JSON under load."""
+    import json
+    import random
+
+    from perfpacket.team.calibration import rater_effects
+
+    rng = random.Random(1)
+    fitted = 0
+    for _ in range(150):
+        given = {}
+        for _ in range(rng.randint(0, 80)):
+            key = (f"r{rng.randrange(6)}", str(rng.randrange(14)))
+            given[key] = float(rng.choice([1, 2, 3, 4]))
+        out = rater_effects([(r, c, v) for (r, c), v in given.items()], {})
+        json.dumps(out, allow_nan=False)
+        assert out["fitted"] or out["reason"]
+        fitted += out["fitted"]
+    assert fitted > 10  # the check covered fitted models, not only refusals

@@ -22,6 +22,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -110,40 +111,10 @@ def fit_rater_effects(ratings: Sequence[tuple[str, str, float]], level: float = 
             )
         except (ValueError, np.linalg.LinAlgError) as exc:
             return RaterModel(False, f"the model did not fit: {exc}", groups=groups)
-    params, cov = model.fe_params, model.cov_params()
-    names = [f"C(rater, Sum)[S.{r}]" for r in raters[:-1]]
-    effects = []
-    for r, term in zip(raters[:-1], names, strict=True):
-        est, se = float(params[term]), float(np.sqrt(cov.loc[term, term]))
-        effects.append((r, est, se))
-    # The last rater's effect is minus the sum of the others (sum-to-zero coding).
-    sub = cov.loc[names, names].to_numpy()
-    last = -float(sum(params[n] for n in names))
-    effects.append((raters[-1], last, float(np.sqrt(sub.sum()))))
-    counts = frame.groupby("rater").size()
-    rater_out = [
-        Effect(r, int(counts[r]), est, est - z * se, est + z * se) for r, est, se in effects
-    ]
-    intercept = float(params["Intercept"])
-    intercept_se = float(np.sqrt(cov.loc["Intercept", "Intercept"]))
-    raw = frame.groupby("candidate")["value"].agg(["mean", "size"])
-    conditional = model.random_effects_cov
-    cand_out = []
-    for cand, effect in model.random_effects.items():
-        blup = float(np.asarray(effect)[0])
-        var = float(np.asarray(conditional[cand])[0][0]) + intercept_se**2
-        est = intercept + blup
-        se = float(np.sqrt(max(var, 0.0)))
-        cand_out.append(
-            Effect(
-                str(cand),
-                int(raw.loc[cand, "size"]),
-                est,
-                est - z * se,
-                est + z * se,
-                float(raw.loc[cand, "mean"]),
-            )
-        )
+    try:
+        rater_out, cand_out = _effects(model, frame, raters, z)
+    except (ValueError, KeyError, IndexError, np.linalg.LinAlgError) as exc:
+        return RaterModel(False, f"the model did not fit: {exc}", groups=groups)
     return RaterModel(
         True,
         "linear mixed model: rater fixed (sum to zero), candidate random intercept (REML)",
@@ -151,6 +122,46 @@ def fit_rater_effects(ratings: Sequence[tuple[str, str, float]], level: float = 
         sorted(cand_out, key=lambda e: -e.estimate),
         groups,
     )
+
+
+def _effects(
+    model: Any, frame: Any, raters: list[str], z: float
+) -> tuple[list[Effect], list[Effect]]:
+    """Severities and adjusted scores with their intervals; a degenerate fit (a variance
+    estimated at or below zero, a non-finite value) raises ValueError instead of showing NaN."""
+    params, cov = model.fe_params, model.cov_params()
+    names = [f"C(rater, Sum)[S.{r}]" for r in raters[:-1]]
+    effects = [
+        (r, float(params[t]), float(cov.loc[t, t])) for r, t in zip(raters[:-1], names, strict=True)
+    ]
+    # The last rater's effect is minus the sum of the others (sum-to-zero coding).
+    last = -float(sum(params[n] for n in names))
+    effects.append((raters[-1], last, float(cov.loc[names, names].to_numpy().sum())))
+    counts = frame.groupby("rater").size()
+    rater_out = []
+    for r, est, var in effects:
+        se = _root(var)
+        rater_out.append(Effect(r, int(counts[r]), est, est - z * se, est + z * se))
+    intercept = float(params["Intercept"])
+    intercept_var = float(cov.loc["Intercept", "Intercept"])
+    raw = frame.groupby("candidate")["value"].agg(["mean", "size"])
+    conditional = model.random_effects_cov
+    cand_out = []
+    for cand, effect in model.random_effects.items():
+        est = intercept + float(np.asarray(effect)[0])
+        se = _root(float(np.asarray(conditional[cand])[0][0]) + intercept_var)
+        mean, size = float(raw.loc[cand, "mean"]), int(raw.loc[cand, "size"])
+        cand_out.append(Effect(str(cand), size, est, est - z * se, est + z * se, mean))
+    values = [v for e in rater_out + cand_out for v in (e.estimate, e.low, e.high)]
+    if not all(np.isfinite(values)):
+        raise ValueError("the estimates are not finite")
+    return rater_out, cand_out
+
+
+def _root(variance: float) -> float:
+    if not np.isfinite(variance) or variance < 0:
+        raise ValueError("a variance was estimated below zero")
+    return float(np.sqrt(variance))
 
 
 def _z(level: float) -> float:
@@ -204,7 +215,11 @@ def ordinal_alpha(
         m = matrix[:, pick]
         if len(np.unique(m[~np.isnan(m)])) < 2:
             continue
-        samples.append(alpha(m))
+        value = alpha(m)
+        if np.isfinite(value):
+            samples.append(value)
+    if not np.isfinite(point) or not samples:
+        return Reliability(None, None, None, len(units), "alpha is not defined for these ratings")
     low, high = (float(x) for x in np.percentile(samples, [2.5, 97.5]))
     return Reliability(point, low, high, len(units))
 
