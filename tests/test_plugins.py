@@ -151,3 +151,31 @@ def test_entry_point_group_is_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("pluggy.PluginManager.load_setuptools_entrypoints", fake_load)
     plugins._build_manager()
     assert seen == ["perfpacket"]
+
+
+def test_built_ins_register_once_when_many_threads_ask_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The team server's request threads ask for lint rules together (the calibration page
+    counts bias hints): a built-in module registered twice raised and answered 500."""
+    import threading
+
+    monkeypatch.setattr(plugins, "_manager", None)
+    start = threading.Barrier(16)
+    errors: list[BaseException] = []
+
+    def ask() -> None:
+        start.wait()
+        try:
+            plugins.lint_rules()
+            plugins.recipes()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert "unbound-number" in plugins.lint_rules().names()

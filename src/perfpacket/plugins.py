@@ -6,6 +6,7 @@ party uses; third parties are found through the ``perfpacket`` entry-point group
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
@@ -98,6 +99,9 @@ _BUILTIN_PLUGINS = {
 }
 
 _manager: pluggy.PluginManager | None = None
+# The team server asks for plugins from many request threads at once: building the manager
+# and registering a built-in happen under one lock, or two threads register the same module.
+_lock = threading.RLock()
 
 
 def _build_manager(extra: Iterable[object] = ()) -> pluggy.PluginManager:
@@ -113,7 +117,9 @@ def get_plugin_manager() -> pluggy.PluginManager:
     """The process-wide plugin manager: built-ins plus installed entry points."""
     global _manager
     if _manager is None:
-        _manager = _build_manager()
+        with _lock:
+            if _manager is None:
+                _manager = _build_manager()
     return _manager
 
 
@@ -134,7 +140,9 @@ def _with_builtins(hook_name: str) -> pluggy.PluginManager:
     pm = get_plugin_manager()
     for module_name in _BUILTIN_PLUGINS.get(hook_name, ()):
         if not pm.has_plugin(module_name):
-            pm.register(importlib.import_module(module_name), name=module_name)
+            with _lock:
+                if not pm.has_plugin(module_name):
+                    pm.register(importlib.import_module(module_name), name=module_name)
     return pm
 
 
