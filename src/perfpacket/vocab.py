@@ -168,6 +168,7 @@ class CandidacyState(StrEnum):
 
 __all__ = [
     "COMPARISON_VERDICTS",
+    "RATING_LABELS",
     "TARGET_VERDICTS",
     "CandidacyState",
     "ClaimRole",
@@ -176,3 +177,13 @@ __all__ = [
     "Outcome",
     "Verdict",
 ]
+
+
+# Scorecard and committee ratings as people read them.
+RATING_LABELS = {
+    "insufficient_evidence": "insufficient evidence",
+    "not_yet": "not yet",
+    "meets": "meets",
+    "exceeds": "exceeds",
+    "next_level": "next level",
+}

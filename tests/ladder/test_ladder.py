@@ -168,7 +168,8 @@ def test_demo_assessment(demo_ws: Path, monkeypatch: pytest.MonkeyPatch) -> None
     rated = [d for d in data["dimensions"] if d["rating"] != "insufficient_evidence"]
     assert data["coverage"] == pytest.approx(sum(d["weight"] for d in rated) / 100)
     level = data["level"]
-    assert set(level) == {"current", "target", "ready", "reasons"}
+    assert set(level) == {"current", "target", "ready", "progress", "reasons"}
+    assert 0.0 <= level["progress"] <= 1.0 and (level["progress"] == 1.0 or not level["ready"])
     assert level["target"] == "staff"
     assert any("depth of the deepest domain" in r for r in level["reasons"])
     kpis = {k["id"]: k for k in data["kpis"]}

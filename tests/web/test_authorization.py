@@ -44,6 +44,7 @@ EXPECTED: dict[str, set[str | None]] = {
     "review_save": {"mia"},
     "candidacy_withdraw": {"ana"},
     "rating_save": {"cal"},
+    "placement_save": {"cal"},
     "decision_save": {"cal"},
     "calibration_page": {"cal"},
     "calibration_compare": {"cal"},
@@ -82,6 +83,7 @@ PAYLOADS: dict[str, dict[str, object]] = {
     "packet_preview": {"data": {"markdown": PACKET}},
     "review_save": {"data": {"rating": "exceeds", "reason": REASON}},
     "rating_save": {"data": {"rating": "exceeds", "reason": REASON}},
+    "placement_save": {"data": {"box": "high/ready", "reason": REASON}},
     "decision_save": {"data": {"decision": "promote", "reason": REASON}},
     "admin_user_add": {
         "data": {

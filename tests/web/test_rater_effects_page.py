@@ -67,7 +67,7 @@ def test_the_page_shows_severities_adjusted_scores_and_reliability(world: World)
     assert "flagged" in rows["Kim"].get("class", [])
     assert "flagged" not in rows["Lee"].get("class", [])
     assert "95% CI" in page.select_one("#reliability").text
-    adjusted = [td.text for td in page.select("table.calibration tbody tr td:nth-last-child(2)")]
+    adjusted = [td.text for td in page.select("table.calibration tbody tr td.adjusted")]
     assert len(adjusted) == CANDIDATES and all("raw" in a for a in adjusted)
     boss = page.select_one("table.managers tbody tr")
     assert boss is not None and boss.th.text == "Bo Boss" and "flagged" in boss.get("class", [])

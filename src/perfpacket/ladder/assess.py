@@ -359,10 +359,14 @@ def _level(
             "current level: insufficient evidence; improved claims with a value, depth in a "
             "domain or a rated dimension would show one",
         )
+    held = [min(actual / need, 1.0) if need > 0 else 1.0 for _n, actual, need in conditions(goal)]
     return {
         "current": current.id if current else None,
         "target": goal.id,
         "ready": current is not None and current.rank >= goal.rank,
+        # how far the evidence goes toward the target level's rule: the mean, over its
+        # conditions, of the share of each that is met (1.0: every condition holds)
+        "progress": round(sum(held) / len(held), 3) if held else 1.0,
         "reasons": reasons,
     }
 

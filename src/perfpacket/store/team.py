@@ -185,6 +185,10 @@ class Rating(Base):
     rating: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The 9-box the rater moved the candidate into (team.ninebox), when the rating came from
+    # a move; a rating given otherwise clears it.
+    performance: Mapped[str | None] = mapped_column(String(12), default=None)
+    readiness: Mapped[str | None] = mapped_column(String(12), default=None)
 
     candidacy: Mapped[Candidacy] = relationship(back_populates="ratings")
     rater: Mapped[User] = relationship()

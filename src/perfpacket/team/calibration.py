@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from perfpacket.store.team import RATINGS, Candidacy, Cohort, Rating
-from perfpacket.vocab import CandidacyState
+from perfpacket.store.team import RATINGS, Candidacy, Cohort, Rating, User
+from perfpacket.team.ninebox import Cell, evidence_cell
+from perfpacket.vocab import RATING_LABELS, CandidacyState
 
 MIN_COMPARED, MAX_COMPARED = 2, 4
 
@@ -56,6 +57,65 @@ class CalibrationSort(StrEnum):
             return (0, -float(v), "", str(row["name"]))
 
         return sorted(rows, key=key)
+
+
+RATING_CHOICES = list(RATINGS)
+
+
+class Saved(StrEnum):
+    """What a workspace form saved, for the line the page shows after it."""
+
+    RATING = "rating"
+    MOVE = "move"
+    DECISION = "decision"
+
+    def message(self, name: str, mine: MyRating | None, row: dict[str, Any]) -> str:
+        rating = RATING_LABELS.get(mine.rating, mine.rating) if mine else "none"
+        match self:
+            case Saved.RATING:
+                return f"Saved your rating of {name}: {rating}."
+            case Saved.MOVE:
+                box = mine.cell.label if mine and mine.cell else "no box"
+                return f"Moved {name} to {box}: your rating is now {rating}."
+        decision = str(row.get("decision") or "none").replace("_", " ")
+        return f"Recorded the decision on {name}: {decision}."
+
+
+@dataclass(frozen=True)
+class MyRating:
+    """The viewer's own committee rating of one candidacy."""
+
+    rating: str
+    reason: str
+    cell: Cell | None
+
+
+def my_ratings(session: Session, cohort: Cohort, user: User) -> dict[int, MyRating]:
+    """The viewer's committee ratings in the cohort, by candidacy id."""
+    rows = session.scalars(
+        select(Rating)
+        .join(Candidacy, Rating.candidacy_id == Candidacy.id)
+        .where(
+            Candidacy.cohort_id == cohort.id,
+            Rating.rater_id == user.id,
+            Rating.kind == "committee",
+        )
+    )
+    return {
+        r.candidacy_id: MyRating(r.rating, r.reason, Cell.stored(r.performance, r.readiness))
+        for r in rows
+    }
+
+
+def own_candidacies(session: Session, cohort: Cohort, user: User) -> set[int]:
+    """The viewer's own candidacies in the cohort: a committee member never rates these."""
+    return set(
+        session.scalars(
+            select(Candidacy.id).where(
+                Candidacy.cohort_id == cohort.id, Candidacy.user_id == user.id
+            )
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -256,6 +316,7 @@ def calibration(session: Session, cohort: Cohort, blind: bool) -> dict[str, Any]
                 "score": summary.get("score"),
                 "coverage": summary.get("coverage"),
                 "ready": summary.get("level", {}).get("ready"),
+                "cell": cell.value if (cell := evidence_cell(summary)) else None,
                 "dimensions": summary.get("dimensions", []),
                 "impact": summary.get("impact", {}),
                 "manager": {"rating": manager.rating, "reason": manager.reason}

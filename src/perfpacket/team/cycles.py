@@ -23,6 +23,7 @@ from perfpacket.store.team import (
 from perfpacket.team import audit
 from perfpacket.team.accounts import find_user
 from perfpacket.team.clock import now
+from perfpacket.team.ninebox import Cell
 from perfpacket.team.text import MAX_NAME, MAX_REASON, check_text
 from perfpacket.vocab import CandidacyState
 
@@ -203,8 +204,11 @@ def rate(
     rating: str,
     reason: str,
     relation: str,
+    cell: Cell | None = None,
 ) -> Rating:
-    """A manager review or committee rating; changing one keeps the old value in the audit log."""
+    """A manager review or committee rating; changing one keeps the old value in the audit log.
+    ``cell``: the 9-box the committee member moved the candidate into (see :func:`place`); a
+    rating given without one clears the box an earlier move recorded."""
     if rating not in RATINGS:
         raise InputError(
             f"field 'rating': '{rating}' is not a rating", hint="use one of: " + ", ".join(RATINGS)
@@ -229,11 +233,13 @@ def rate(
             Rating.candidacy_id == candidacy.id, Rating.rater_id == rater.id, Rating.kind == kind
         )
     ).first()
-    before = {"rating": existing.rating, "reason": existing.reason} if existing else None
+    before = _rating_record(existing) if existing else None
     if existing is None:
         existing = Rating(candidacy_id=candidacy.id, rater_id=rater.id, kind=kind)
         session.add(existing)
     existing.rating, existing.reason, existing.updated_at = rating, reason, now()
+    existing.performance = cell.performance.value if cell else None
+    existing.readiness = cell.readiness.value if cell else None
     touch(session, candidacy.cohort_id)
     audit.record(
         session,
@@ -241,10 +247,27 @@ def rate(
         f"{kind}_rating",
         f"candidacy:{candidacy.id}",
         relation,
-        {"before": before, "after": {"rating": rating, "reason": reason}},
+        {"before": before, "after": _rating_record(existing)},
     )
     session.flush()
     return existing
+
+
+def _rating_record(rating: Rating) -> dict[str, Any]:
+    """A rating as the audit log keeps it: the 9-box only when a move recorded one."""
+    out: dict[str, Any] = {"rating": rating.rating, "reason": rating.reason}
+    cell = Cell.stored(rating.performance, rating.readiness)
+    if cell is not None:
+        out["box"] = cell.label
+    return out
+
+
+def place(
+    session: Session, candidacy: Candidacy, rater: User, cell: Cell, reason: str, relation: str
+) -> Rating:
+    """A committee member moves a candidate into a 9-box: their committee rating becomes the
+    rating that box stands for, with their reason (the same rules as any committee rating)."""
+    return rate(session, candidacy, rater, "committee", cell.rating, reason, relation, cell)
 
 
 def quorum_of(session: Session, candidacy: Candidacy) -> tuple[int, int]:
@@ -260,7 +283,12 @@ def quorum_of(session: Session, candidacy: Candidacy) -> tuple[int, int]:
             )
         )
     )
-    return have, max(1, min(cohort.cycle.quorum, len(cohort.members)))
+    return have, quorum_needed(cohort)
+
+
+def quorum_needed(cohort: Cohort) -> int:
+    """The committee ratings a decision in this cohort needs."""
+    return max(1, min(cohort.cycle.quorum, len(cohort.members)))
 
 
 def decide(

@@ -74,9 +74,16 @@ def _error(request: Request, status: int, message: str, hint: str | None = None)
         if hint:
             body["hint"] = hint
         return JSONResponse(body, status_code=status)
-    return render(
-        request, "error.html", {"status": status, "message": message, "hint": hint}, status
-    )
+    context = {"status": status, "message": message, "hint": hint}
+    if request.headers.get("hx-request") == "true":
+        # A form sent from a page in place: the error goes to the page's alert line instead of
+        # replacing the part of the page the form updates.
+        response = render(request, "_error.html", context, status)
+        response.headers.update(
+            {"hx-retarget": "#flash", "hx-reswap": "innerHTML", "hx-reselect": "#flash-body"}
+        )
+        return response
+    return render(request, "error.html", context, status)
 
 
 def all_routes(app: FastAPI) -> list[BaseRoute]:

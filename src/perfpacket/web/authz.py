@@ -326,6 +326,7 @@ ROUTES: dict[str, str] = {
     "review_save": "candidacy:manager",
     "candidacy_withdraw": "candidacy:candidate",
     "rating_save": "candidacy:committee",
+    "placement_save": "candidacy:committee",
     "decision_save": "candidacy:committee",
     "calibration_page": "cohort:committee",
     "calibration_compare": "cohort:committee",

@@ -11,15 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from perfpacket.packet.chart import svg_figure
 from perfpacket.packet.format import format_money
 from perfpacket.store.team import RATINGS
-from perfpacket.vocab import CandidacyState, Verdict
-
-RATING_LABELS = {
-    "insufficient_evidence": "insufficient evidence",
-    "not_yet": "not yet",
-    "meets": "meets",
-    "exceeds": "exceeds",
-    "next_level": "next level",
-}
+from perfpacket.vocab import RATING_LABELS, CandidacyState, Verdict
 
 
 def _label(value: str | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,9 +18,25 @@ from perfpacket.packet.format import format_claim, format_interval
 from perfpacket.packet.render import render_packet_html
 from perfpacket.snapshot import SOURCE_NAME, PacketSnapshot, claims_from_rows, render_snapshot
 from perfpacket.store.models import Evidence, Packet
-from perfpacket.store.team import Candidacy, Cohort, CohortMember, PacketVersion, User
+from perfpacket.store.team import (
+    DECISIONS,
+    Candidacy,
+    Cohort,
+    CohortMember,
+    PacketVersion,
+    User,
+)
 from perfpacket.team import cycles, packets
-from perfpacket.team.calibration import MAX_COMPARED, MIN_COMPARED, CalibrationSort
+from perfpacket.team.calibration import (
+    MAX_COMPARED,
+    MIN_COMPARED,
+    RATING_CHOICES,
+    CalibrationSort,
+    Saved,
+    my_ratings,
+    own_candidacies,
+)
+from perfpacket.team.ninebox import Cell, grid
 from perfpacket.vocab import CandidacyState
 from perfpacket.web.authz import (
     MANAGER,
@@ -367,11 +384,22 @@ def _frozen_packet(version: PacketVersion, markdown: str, title: str) -> str:
     return render_packet_html(markdown, claims, title, ctx)
 
 
-def _rate(db: Session, access: Access, kind: str, rating: str, reason: str) -> Response:
+def _back(access: Access, back: Saved | None, sort: CalibrationSort, blind: bool) -> Response:
+    """Where a committee form returns: the calibration workspace it was sent from (with what
+    was saved, so the page can say so), else the candidacy page."""
+    c: Candidacy = access.resource
+    if back is None:
+        return _see_other(f"/candidacies/{c.id}")
+    query = urlencode(
+        {"sort": sort.value, **({"blind": 1} if blind else {}), "saved": back.value, "c": c.id}
+    )
+    return _see_other(f"/cohorts/{c.cohort_id}/calibration?{query}")
+
+
+def _rate(db: Session, access: Access, kind: str, rating: str, reason: str) -> None:
     """A manager review or a committee rating (the routes differ in who may use them)."""
     assert access.user is not None
     cycles.rate(db, access.resource, access.user, kind, rating, reason, str(access.relation))
-    return _see_other(f"/candidacies/{access.resource.id}")
 
 
 @router.post("/candidacies/{candidacy_id}/withdraw")
@@ -391,7 +419,8 @@ def review_save(
     access: Access = Depends(authorize),
     db: Session = Depends(db_session),
 ) -> Response:
-    return _rate(db, access, "manager", rating, reason)
+    _rate(db, access, "manager", rating, reason)
+    return _see_other(f"/candidacies/{candidacy_id}")
 
 
 @router.post("/candidacies/{candidacy_id}/rating")
@@ -399,10 +428,33 @@ def rating_save(
     candidacy_id: int,
     rating: str = Form(...),
     reason: str = Form(""),
+    back: Saved | None = Form(None),
+    sort: CalibrationSort = Form(CalibrationSort.ADJUSTED),
+    blind: bool = Form(False),
     access: Access = Depends(authorize),
     db: Session = Depends(db_session),
 ) -> Response:
-    return _rate(db, access, "committee", rating, reason)
+    """A committee rating, from the candidacy page or inline in the calibration workspace
+    (``back``: the workspace, which the page reloads in place)."""
+    _rate(db, access, "committee", rating, reason)
+    return _back(access, back and Saved.RATING, sort, blind)
+
+
+@router.post("/candidacies/{candidacy_id}/placement")
+def placement_save(
+    candidacy_id: int,
+    box: str = Form(..., max_length=40),
+    reason: str = Form(""),
+    sort: CalibrationSort = Form(CalibrationSort.ADJUSTED),
+    blind: bool = Form(False),
+    access: Access = Depends(authorize),
+    db: Session = Depends(db_session),
+) -> Response:
+    """A move in the 9-box: the committee member's rating becomes the box's, with a reason."""
+    assert access.user is not None
+    cell = Cell.parse(box)
+    cycles.place(db, access.resource, access.user, cell, reason, str(access.relation))
+    return _back(access, Saved.MOVE, sort, blind)
 
 
 @router.post("/candidacies/{candidacy_id}/decision")
@@ -410,12 +462,15 @@ def decision_save(
     candidacy_id: int,
     decision: str = Form(...),
     reason: str = Form(""),
+    back: Saved | None = Form(None),
+    sort: CalibrationSort = Form(CalibrationSort.ADJUSTED),
+    blind: bool = Form(False),
     access: Access = Depends(authorize),
     db: Session = Depends(db_session),
 ) -> Response:
     assert access.user is not None
     cycles.decide(db, access.resource, access.user, decision, reason, str(access.relation))
-    return _see_other(f"/candidacies/{candidacy_id}")
+    return _back(access, back and Saved.DECISION, sort, blind)
 
 
 @router.get("/cohorts/{cohort_id}/calibration", response_class=HTMLResponse)
@@ -424,14 +479,21 @@ def calibration_page(
     cohort_id: int,
     blind: bool = False,
     sort: CalibrationSort = CalibrationSort.ADJUSTED,
+    saved: Saved | None = None,
+    c: int | None = Query(None, ge=1, le=MAX_ID),
     access: Access = Depends(authorize),
     db: Session = Depends(db_session),
 ) -> Response:
+    """The committee's workspace: the ranked table with the viewer's own rating and the
+    decision inline, the 9-box, and the rater statistics."""
     cohort: Cohort = access.resource
+    user = access.user
+    assert user is not None
     cache = request.app.state.calibration_cache
+    view = cache.view(db, cohort, blind)
+    mine = my_ratings(db, cohort, user)
 
     def body() -> str:
-        view = cache.view(db, cohort, blind)
         return ENV.get_template("_calibration.html").render(
             view=view,
             rows=sort.order(view["candidates"]),
@@ -439,12 +501,23 @@ def calibration_page(
             asked_blind=blind,
             dimensions=_dimension_ids(view),
             distribution_chart=distribution_chart(view["distribution"]),
+            mine=mine,
+            own=own_candidacies(db, cohort, user),
+            need=cycles.quorum_needed(cohort),
+            ninebox=grid(view["candidates"], {i: r.cell for i, r in mine.items() if r.cell}),
+            ratings=RATING_CHOICES,
+            decisions=DECISIONS,
+            in_calibration=CandidacyState.IN_CALIBRATION,
+            decided=CandidacyState.DECIDED,
         )
 
-    html = cache.get(f"page:{sort.value}", cohort, blind, body)
-    return render(
-        request, "calibration.html", {"view": cache.view(db, cohort, blind), "body": html}
-    )
+    # The table holds the viewer's own ratings: one cached page per viewer and revision.
+    html = cache.get(f"page:{sort.value}:{user.id}", cohort, blind, body)
+    by_id = {row["candidacy"]: row for row in view["candidates"]}
+    status = None
+    if saved is not None and c is not None and c in by_id:
+        status = saved.message(by_id[c]["name"], mine.get(c), by_id[c])
+    return render(request, "calibration.html", {"view": view, "body": html, "status": status})
 
 
 @router.get("/cohorts/{cohort_id}/compare", response_class=HTMLResponse)
