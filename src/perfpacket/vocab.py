@@ -140,11 +140,13 @@ class ClaimRole(StrEnum):
 
 
 class ArtifactKind(StrEnum):
-    """What a piece of enabling work is: a standard others follow, a design, or code they use."""
+    """What a piece of enabling work is: a standard others follow, a design, code they use, or
+    a change of who owns what."""
 
     RFC = "rfc"
     DESIGN_DOC = "design_doc"
     LIBRARY = "library"
+    OWNERSHIP = "ownership"  # an ownership change: a RACI, an on-call rotation, a contract
 
 
 class CandidacyState(StrEnum):

@@ -9,14 +9,27 @@ References:
   p = 0.0330; the exact conditional test gives p = 0.0525 (binomial, 6 of 22 discordant).
 - R's poisson.test documentation, eba1977 example, poisson.test(c(11, 21), c(800, 3011)):
   rate ratio 1.971488, 95% CI 0.8584264 to 4.2772659, p = 0.07967.
+- Miettinen O, Nurminen M (1985). Comparative analysis of two rates. Statistics in Medicine
+  4:213-226: the score interval of a difference of two Poisson rates, inverted below with a
+  root finder over the restricted maximum-likelihood rates, independently of statsmodels.
 """
 
 from __future__ import annotations
 
+import math
+
 import pytest
+from scipy import optimize
 from scipy import stats as sps
 
-from perfpacket.stats import Code, Direction, Verdict, paired_proportion_diff, poisson_rate_ratio
+from perfpacket.stats import (
+    Code,
+    Direction,
+    Verdict,
+    averted_at_base_rate,
+    paired_proportion_diff,
+    poisson_rate_ratio,
+)
 from perfpacket.stats.paired import EXACT_BELOW
 
 
@@ -102,3 +115,48 @@ def test_quality_lift_uses_paired_proportions_for_pass_fail_items() -> None:
     assert round(result.ci_low, 4) == -0.1186  # type: ignore[arg-type]
     graded = _paired([0.5, 0.6, 0.7, 0.4], [0.6, 0.7, 0.9, 0.5])
     assert graded.method.startswith("paired difference of means")
+
+
+def score_interval(
+    x1: int, t1: float, x2: int, t2: float, level: float = 0.95
+) -> tuple[float, float]:
+    """The score interval of λ1 − λ2 for two Poisson counts (Miettinen and Nurminen 1985,
+    without their small-sample factor), inverted with a root finder."""
+    z = sps.norm.ppf(0.5 + level / 2)
+    d_hat = x1 / t1 - x2 / t2
+
+    def score(delta: float) -> float:
+        a, b = t1 + t2, (t1 + t2) * delta - x1 - x2
+        lam2 = (-b + math.sqrt(b * b + 4 * a * x2 * delta)) / (2 * a)  # restricted MLE
+        lam1 = lam2 + delta
+        return (d_hat - delta) / math.sqrt(lam1 / t1 + lam2 / t2)
+
+    reach = 50 * (1 + x1 / t1 + x2 / t2)  # far beyond any bound: the score is monotone in δ
+    low = optimize.brentq(lambda d: score(d) - z, -reach, d_hat)
+    high = optimize.brentq(lambda d: score(d) + z, d_hat, reach)
+    return low, high
+
+
+@pytest.mark.parametrize(
+    ("before", "after"), [((12, 6.0), (3, 6.0)), ((5, 6.0), (0, 4.0)), ((4, 7.5), (9, 3.2))]
+)
+def test_averted_at_the_base_rate_inverts_the_rate_difference_score_test(
+    before: tuple[int, float], after: tuple[int, float]
+) -> None:
+    (x0, t0), (x1, t1) = before, after
+    result = averted_at_base_rate(x0, t0, x1, t1)
+    low, high = score_interval(x0, t0, x1, t1)
+    assert result.estimate == pytest.approx(t1 * (x0 / t0) - x1)
+    assert result.ci_low == pytest.approx(t1 * low, abs=1e-6)
+    assert result.ci_high == pytest.approx(t1 * high, abs=1e-6)
+    expected = (
+        Verdict.IMPROVED
+        if low > 0
+        else (Verdict.REGRESSED if high < 0 else Verdict.NO_DETECTABLE_CHANGE)
+    )
+    assert result.verdict is expected
+
+
+def test_averted_events_need_a_count_and_exposure() -> None:
+    assert averted_at_base_rate(0, 6.0, 0, 6.0).code is Code.NO_DATA
+    assert averted_at_base_rate(3, 0.0, 1, 6.0).code is Code.INVALID_COUNTS

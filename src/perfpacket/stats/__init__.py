@@ -30,7 +30,11 @@ if TYPE_CHECKING:
         quantile_diff_interval,
         quantile_summary,
     )
-    from perfpacket.stats.rates import poisson_rate_interval, poisson_rate_ratio
+    from perfpacket.stats.rates import (
+        averted_at_base_rate,
+        poisson_rate_interval,
+        poisson_rate_ratio,
+    )
     from perfpacket.stats.result import (
         Code,
         StatResult,
@@ -59,6 +63,7 @@ _WHERE = {
     "Verdict": "perfpacket.vocab",
     "ab_test": "perfpacket.stats.ab",
     "as_level": "perfpacket.stats.result",
+    "averted_at_base_rate": "perfpacket.stats.rates",
     "averted_events": "perfpacket.stats.counterfactual",
     "bca_mean_diff_interval": "perfpacket.stats.bootstrap",
     "bca_mean_interval": "perfpacket.stats.bootstrap",
@@ -97,6 +102,7 @@ __all__ = [
     "Verdict",
     "ab_test",
     "as_level",
+    "averted_at_base_rate",
     "averted_events",
     "bca_mean_diff_interval",
     "bca_mean_interval",

@@ -1,9 +1,12 @@
-"""Event rates: the ratio of two Poisson rates with its exact conditional interval."""
+"""Event rates: one rate with its exact interval, the ratio of two with its exact conditional
+interval, and the events a change averted at the rate before it."""
 
 from __future__ import annotations
 
+import warnings
+
 from statsmodels.stats.proportion import proportion_confint
-from statsmodels.stats.rates import confint_poisson, test_poisson_2indep
+from statsmodels.stats.rates import confint_poisson, confint_poisson_2indep, test_poisson_2indep
 
 from perfpacket.stats.result import (
     Code,
@@ -88,4 +91,63 @@ def poisson_rate_interval(events: int, exposure: float, level: float = 0.95) -> 
         None,
         None,
         Verdict.NO_VERDICT,
+    )
+
+
+AVERTED_AT_BASE_RATE = (
+    "events averted at the base rate = exposure after × (rate before − rate after), "
+    "score interval of the Poisson rate difference (Miettinen-Nurminen)"
+)
+
+
+def averted_at_base_rate(
+    events_before: int,
+    exposure_before: float,
+    events_after: int,
+    exposure_after: float,
+    level: float = 0.95,
+) -> StatResult:
+    """Events that did not happen after a change, had the rate before it held: the
+    counterfactual ``exposure_after × (events_before / exposure_before)`` less what was seen,
+    with the score interval of the rate difference (Miettinen and Nurminen 1985, as
+    statsmodels' ``confint_poisson_2indep(compare="diff", method="score")``) scaled by the
+    exposure after. "Improved" only when the whole interval is above zero.
+    """
+    check_level(level)
+    sizes = {"events_before": events_before, "events_after": events_after}
+    if exposure_after <= 0 or exposure_before <= 0 or min(events_after, events_before) < 0:
+        return degenerate(AVERTED_AT_BASE_RATE, Code.INVALID_COUNTS, level, sizes)
+    if events_after + events_before == 0:
+        return degenerate(AVERTED_AT_BASE_RATE, Code.NO_DATA, level, sizes)
+    with warnings.catch_warnings():  # a zero count divides by zero inside the ratio it prints
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high = confint_poisson_2indep(
+            events_before,
+            exposure_before,
+            events_after,
+            exposure_after,
+            method="score",
+            compare="diff",
+            alpha=1 - level,
+        )
+        p = test_poisson_2indep(
+            events_before,
+            exposure_before,
+            events_after,
+            exposure_after,
+            method="score",
+            compare="diff",
+        ).pvalue
+    estimate = exposure_after * (events_before / exposure_before - events_after / exposure_after)
+    low, high = exposure_after * float(low), exposure_after * float(high)
+    return StatResult(
+        AVERTED_AT_BASE_RATE,
+        estimate,
+        low,
+        high,
+        level,
+        sizes,
+        float(p),
+        None,
+        judge(low, high, Direction.HIGHER_IS_BETTER),
     )

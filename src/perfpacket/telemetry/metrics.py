@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from perfpacket.errors import InputError
@@ -103,31 +104,88 @@ def moments_by_period(
     return found.get(False, empty), found.get(True, empty)
 
 
-def counts_by_period(
-    source: TelemetrySource, condition: str, change_at: datetime
-) -> tuple[PeriodCounts, PeriodCounts]:
-    """Requests meeting a named condition before and after ``change_at``.
+class Condition(StrEnum):
+    """A property of one request that telemetry counts, before and after a change."""
 
-    Conditions: ``cache_hit`` (cached input tokens > 0) and ``error`` (the status column says
-    error in the source's own vocabulary, see :mod:`perfpacket.telemetry.status`; rows with no
-    status are not counted).
+    CACHE_HIT = "cache_hit"  # cached input tokens > 0, out of all requests
+    ERROR = "error"  # the status says error in the source's own vocabulary
+    STALE = "stale"  # served from a cache older than its TTL, out of cache-served requests
+    INVALID_OUTPUT = "invalid_output"  # output failed to parse or validate, out of checked
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The logical columns the condition reads."""
+        return {
+            Condition.CACHE_HIT: ("cached_tokens",),
+            Condition.ERROR: ("status",),
+            Condition.STALE: ("cache_age_s", "cache_ttl_s"),
+            Condition.INVALID_OUTPUT: ("output_valid",),
+        }[self]
+
+    @property
+    def description(self) -> str:
+        return {
+            Condition.CACHE_HIT: "requests with cached input tokens, out of all requests",
+            Condition.ERROR: "requests whose status is an error, out of requests with a status",
+            Condition.STALE: (
+                "answers served from the cache with cache_age_s > cache_ttl_s, out of answers "
+                "served from the cache (rows with both columns set)"
+            ),
+            Condition.INVALID_OUTPUT: (
+                "calls whose output_valid is false, out of calls with output_valid set"
+            ),
+        }[self]
+
+
+def counts_by_period(
+    source: TelemetrySource, condition: Condition, change_at: datetime
+) -> tuple[PeriodCounts, PeriodCounts]:
+    """Requests meeting a condition before and after ``change_at``, out of the requests the
+    condition applies to (see :class:`Condition`); rows with no status are not counted for
+    ``error``, which reads the source's own status vocabulary (:mod:`perfpacket.telemetry.status`).
     """
-    if condition == "error":
+    condition = Condition(condition)
+    if condition is Condition.ERROR:
         return error_counts_by_period(source, change_at)[1:]
-    if condition != "cache_hit":
-        raise ValueError(f"unknown condition {condition!r}")
 
     def metrics(rel: Any) -> dict[str, Any]:
-        hit = column(rel, source, "cached_tokens") > 0
-        return {"matched": hit.ifelse(1, 0).sum(), "total": rel.count()}
+        if condition is Condition.CACHE_HIT:
+            hit = column(rel, source, "cached_tokens") > 0
+            return {"matched": hit.ifelse(1, 0).sum(), "total": rel.count()}
+        if condition is Condition.STALE:
+            age = column(rel, source, "cache_age_s").cast("float64")
+            ttl = column(rel, source, "cache_ttl_s").cast("float64")
+            served = age.notnull() & ttl.notnull()
+            return {
+                "matched": (served & (age > ttl)).ifelse(1, 0).sum(),
+                "total": served.ifelse(1, 0).sum(),
+            }
+        valid = _truth(column(rel, source, "output_valid"))
+        return {
+            "matched": (valid.notnull() & ~valid.fill_null(True)).ifelse(1, 0).sum(),
+            "total": valid.notnull().ifelse(1, 0).sum(),
+        }
 
     expr = _split(open_table(source), source, change_at, metrics)
     found = {
-        bool(row["after"]): PeriodCounts(int(row["matched"] or 0), int(row["total"]))
+        bool(row["after"]): PeriodCounts(int(row["matched"] or 0), int(row["total"] or 0))
         for row in fetch_rows(expr)
     }
     empty = PeriodCounts(0, 0)
     return found.get(False, empty), found.get(True, empty)
+
+
+_TRUE = ("true", "t", "1", "yes", "y", "valid", "ok")
+_FALSE = ("false", "f", "0", "no", "n", "invalid", "error")
+
+
+def _truth(value: Any) -> Any:
+    """A boolean column, or a text one holding true/false words, as a nullable boolean; any
+    other text is null (not counted), never silently false."""
+    if value.type().is_boolean():
+        return value
+    text = value.cast("string").strip().lower()
+    return text.isin(_TRUE).ifelse(True, text.isin(_FALSE).ifelse(False, None))
 
 
 def status_values(source: TelemetrySource, change_at: datetime) -> dict[tuple[bool, Any], int]:

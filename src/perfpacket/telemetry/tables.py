@@ -20,6 +20,13 @@ LOGICAL_COLUMNS = {
     "output_tokens": "output_tokens",
     "cached_tokens": "cached_tokens",
     "energy_wh": "energy_wh",
+    # A response served from a tool-result or answer cache: how old the cached entry was and
+    # the freshness it promised, both in seconds (empty on rows not served from the cache).
+    "cache_age_s": "cache_age_s",
+    "cache_ttl_s": "cache_ttl_s",
+    # Whether the model's output parsed and passed its schema (true/false; empty when the
+    # call had no declared output schema).
+    "output_valid": "output_valid",
 }
 _READERS = {
     "parquet": "read_parquet",

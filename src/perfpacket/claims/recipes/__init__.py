@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from perfpacket.claims.recipe import Recipe
 from perfpacket.claims.recipes.ab_lift import ABLiftRecipe
+from perfpacket.claims.recipes.cache_staleness import CacheStalenessRecipe
 from perfpacket.claims.recipes.cost_efficiency import CostEfficiencyRecipe
 from perfpacket.claims.recipes.cost_guard import CostGuardRecipe
 from perfpacket.claims.recipes.decay import DecayPreventionRecipe
@@ -15,8 +16,10 @@ from perfpacket.claims.recipes.eval_gate import EvalGateRecipe
 from perfpacket.claims.recipes.incident_response import IncidentResponseRecipe
 from perfpacket.claims.recipes.kill_switch import KillSwitchRecipe
 from perfpacket.claims.recipes.latency import LatencyRecipe
+from perfpacket.claims.recipes.ownership_seams import OwnershipSeamsRecipe
 from perfpacket.claims.recipes.quality_lift import QualityLiftRecipe
 from perfpacket.claims.recipes.reliability import ReliabilityRecipe
+from perfpacket.claims.recipes.structured_output import StructuredOutputRecipe
 from perfpacket.plugins import hookimpl
 
 BUILTIN_RECIPES: tuple[Recipe, ...] = (
@@ -32,6 +35,9 @@ BUILTIN_RECIPES: tuple[Recipe, ...] = (
     DecayPreventionRecipe(),
     EnablementRecipe(),
     EnergyRecipe(),
+    CacheStalenessRecipe(),
+    StructuredOutputRecipe(),
+    OwnershipSeamsRecipe(),
 )
 
 

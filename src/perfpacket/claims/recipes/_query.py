@@ -27,20 +27,23 @@ def person_records(ctx: RecipeContext, model: type[E]) -> Sequence[E]:
     return ctx.session.scalars(stmt).all()
 
 
-def gateway_change(ctx: RecipeContext) -> Release | None:
-    """The person's latest gateway release (routing, caching): it splits telemetry in two."""
-    changes = [r for r in person_records(ctx, Release) if r.artifact == "gateway"]
+def gateway_change(ctx: RecipeContext, artifacts: Sequence[str] = ("gateway",)) -> Release | None:
+    """The person's latest release of one of ``artifacts`` (by default a gateway release:
+    routing, caching): it splits telemetry in two."""
+    changes = [r for r in person_records(ctx, Release) if r.artifact in artifacts]
     return changes[-1] if changes else None
 
 
-def gateway_telemetry(ctx: RecipeContext, column: str) -> Iterator[tuple[Release, TelemetrySource]]:
-    """(gateway change, telemetry source) pairs to compare before and after, for the sources
-    that have ``column``; nothing when the person made no gateway change."""
-    change = gateway_change(ctx)
+def gateway_telemetry(
+    ctx: RecipeContext, *columns: str, artifacts: Sequence[str] = ("gateway",)
+) -> Iterator[tuple[Release, TelemetrySource]]:
+    """(change, telemetry source) pairs to compare before and after, for the sources that have
+    every one of ``columns``; nothing when the person made no such release."""
+    change = gateway_change(ctx, artifacts)
     if change is None:
         return
     for source in ctx.telemetry:
-        if has_column(source, column):
+        if all(has_column(source, column) for column in columns):
             yield change, source
 
 
@@ -60,30 +63,34 @@ def before_after_assumption(change_at: datetime) -> str:
     )
 
 
-def gateway_releases(ctx: RecipeContext) -> int:
-    return sum(1 for r in person_records(ctx, Release) if r.artifact == "gateway")
+def gateway_releases(ctx: RecipeContext, artifacts: Sequence[str] = ("gateway",)) -> int:
+    return sum(1 for r in person_records(ctx, Release) if r.artifact in artifacts)
 
 
-def sources_with(column: str) -> Callable[[RecipeContext], int]:
+def sources_with(*columns: str) -> Callable[[RecipeContext], int]:
     def count(ctx: RecipeContext) -> int:
-        return sum(1 for source in ctx.telemetry if has_column(source, column))
+        return sum(1 for s in ctx.telemetry if all(has_column(s, c) for c in columns))
 
     return count
 
 
-def telemetry_needs(column: str) -> tuple[Need, ...]:
-    """What a recipe that compares telemetry before and after a gateway change needs."""
+def telemetry_needs(*columns: str, artifacts: Sequence[str] = ("gateway",)) -> tuple[Need, ...]:
+    """What a recipe that compares telemetry before and after a release needs."""
+    kinds = " or ".join(f"'{a}'" for a in artifacts)
+    names = " and ".join(f"'{c}'" for c in columns)
+    maps = " ".join(f"--map {c}=COLUMN" for c in columns)
     return (
         Need(
-            "gateway releases (artifact 'gateway') to compare the telemetry before and after",
+            f"{' or '.join(artifacts)} releases (artifact {kinds}) to compare the telemetry "
+            "before and after",
             "perfpacket import releases-csv",
             1,
-            gateway_releases,
+            lambda ctx: gateway_releases(ctx, artifacts),
         ),
         Need(
-            f"telemetry sources with a '{column}' column",
-            f"perfpacket import telemetry FILE (--map {column}=COLUMN)",
+            f"telemetry sources with a {names} column" + ("s" if len(columns) > 1 else ""),
+            f"perfpacket import telemetry FILE ({maps})",
             1,
-            sources_with(column),
+            sources_with(*columns),
         ),
     )

@@ -14,7 +14,12 @@ from perfpacket.claims.recipes._query import (
 from perfpacket.claims.value import priced
 from perfpacket.stats import Direction, newcombe_diff_interval, welch_diff_interval
 from perfpacket.store.models import Claim, Release, TelemetrySource
-from perfpacket.telemetry.metrics import counts_by_period, has_column, moments_by_period
+from perfpacket.telemetry.metrics import (
+    Condition,
+    counts_by_period,
+    has_column,
+    moments_by_period,
+)
 from perfpacket.vocab import ClaimRole, Comparison
 
 
@@ -129,7 +134,7 @@ class CostEfficiencyRecipe:
     def _cache_hits(
         self, ctx: RecipeContext, source: TelemetrySource, change: Release
     ) -> ClaimDraft:
-        before, after = counts_by_period(source, "cache_hit", change.released_at)
+        before, after = counts_by_period(source, Condition.CACHE_HIT, change.released_at)
         result = newcombe_diff_interval(after.matched, after.total, before.matched, before.total)
         return ClaimDraft(
             slug=telemetry_slug(ctx, "prefix-cache-hit-rate", source),

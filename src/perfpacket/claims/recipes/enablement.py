@@ -11,7 +11,7 @@ from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, poisson_rate_interval
 from perfpacket.store.models import Artifact, Change, Claim, Review
-from perfpacket.vocab import ClaimRole, Comparison
+from perfpacket.vocab import ArtifactKind, ClaimRole, Comparison
 
 
 class EnablementRecipe:
@@ -47,7 +47,9 @@ class EnablementRecipe:
             for c in ctx.session.scalars(select(Change).where(Change.person_id != ctx.person.id))
             if any(identity in a for a in c.co_authors)
         ]
-        artifacts = list(person_records(ctx, Artifact))
+        artifacts = [
+            a for a in person_records(ctx, Artifact) if a.artifact_kind != ArtifactKind.OWNERSHIP
+        ]  # an ownership change is the ownership-seams recipe's, not enablement
         adopters = sorted({team for a in artifacts for team in a.adopters})
         repos = sorted({r.repo for r in reviews})
         return [

@@ -346,8 +346,9 @@ class IncidentsCsvImporter(_CsvImporter):
 class ArtifactsCsvImporter(_CsvImporter):
     name = "artifacts-csv"
     description = (
-        "an artifacts CSV: RFCs, design docs and libraries others adopted (kind rfc|design_doc|"
-        "library, title, date; optional url, adopters separated by ';', owner)"
+        "an artifacts CSV: RFCs, design docs and libraries others adopted, and ownership changes "
+        "(kind rfc|design_doc|library|ownership, title, date; optional url, adopters separated "
+        "by ';', owner)"
     )
     required = ("kind", "title", "date")
 
