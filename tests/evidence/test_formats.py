@@ -382,8 +382,8 @@ BAD: list[tuple[str, str, bytes, str]] = [
         "artifacts.csv",
         b"kind,title\nrfc,Eval gates\n",
         "line 1: no column date; an artifacts CSV: RFCs, design docs and libraries others "
-        "adopted (kind rfc|design_doc|library, title, date; optional url, adopters separated "
-        "by ';', owner)",
+        "adopted, and ownership changes (kind rfc|design_doc|library|ownership, title, date; "
+        "optional url, adopters separated by ';', owner)",
     ),
     (
         "guard-events",
