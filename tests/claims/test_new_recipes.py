@@ -82,6 +82,7 @@ def workspace(fresh_workspace: Path, tmp_path: Path) -> Path:
     (tmp_path / "releases.csv").write_text(
         "version,released_at,artifact,owner\n"
         f"tool cache v3,{CHANGE.isoformat()},gateway,ana@example.com\n"
+        f"typed output boundary,{CHANGE.isoformat()},schema,ana@example.com\n"
     )
     (tmp_path / "artifacts.csv").write_text(
         "kind,title,date,owner\n"

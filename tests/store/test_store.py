@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -66,9 +67,9 @@ def test_migrations_create_every_model_table_and_reach_head(db_url: str) -> None
         assert {"app_user", "web_session", "candidacy", "rating", "audit_event"} <= tables
         assert "alembic_version" in tables
         assert "login_attempt" not in tables  # replaced by the atomic login_limit counters
-        assert store.current_revision() == "0008"
+        assert store.current_revision() == "0009"
         store.upgrade()  # a second upgrade is a no-op
-        assert store.current_revision() == "0008"
+        assert store.current_revision() == "0009"
         # A cycle written without a quorum (as before 0007) needs two committee ratings.
         with store.session() as s:
             s.execute(
@@ -257,7 +258,8 @@ def test_migrations_match_the_models(db_url: str) -> None:
 
     store = open_store(db_url)
     try:
-        cfg = Config()
+        # Not the default stream, bound when alembic was first imported (maybe in a CliRunner).
+        cfg = Config(stdout=sys.stdout)
         cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.attributes["engine"] = store.engine
         command.check(cfg)  # raises when the models need a migration nobody wrote
@@ -276,7 +278,7 @@ def test_upgrading_a_populated_first_revision(db_url: str) -> None:
     from perfpacket.store.db import MIGRATIONS
 
     engine = create_engine(normalise_url(db_url))
-    cfg = Config()
+    cfg = Config(stdout=sys.stdout)
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
     command.upgrade(cfg, "0001")

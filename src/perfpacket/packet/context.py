@@ -17,6 +17,7 @@ from perfpacket.store.models import (
     Evidence,
     Experiment,
     Feedback,
+    Grade,
     GuardEvent,
     Incident,
     Release,
@@ -57,6 +58,10 @@ def evidence_label(e: Evidence) -> str:
         return f"feedback from {e.author_name}"
     if isinstance(e, Artifact):
         return f"{e.artifact_kind} {e.title}"
+    if isinstance(e, Grade):
+        human = "" if e.human_pass is None else f", person {'pass' if e.human_pass else 'fail'}"
+        judge = "pass" if e.judge_pass else "fail"
+        return f"graded output {e.item} (judge {judge}{human}, {e.graded_at.date().isoformat()})"
     return f"{e.kind} {e.natural_key}"
 
 

@@ -25,6 +25,9 @@ _FORMATS: dict[str, tuple[str, str, int]] = {
     "tokens": ("{:+,.{p}f} tokens", "{:,.{p}f} tokens", 0),
     "points/week": ("{:+.{p}f} points/week", "{:+.{p}f} points/week", 2),
     "reviews/month": ("{:.{p}f} reviews/month", "{:.{p}f} reviews/month", 1),
+    "min": ("{:+,.{p}f} min", "{:,.{p}f} min", 0),
+    "% of budget": ("{:+.{p}f}% of budget", "{:.{p}f}% of budget", 0),
+    "kappa": ("{:+.{p}f}", "{:.{p}f}", 2),
 }
 # Extra decimals an interval may take to be told apart from its estimate and from zero.
 MAX_EXTRA_DECIMALS = 8

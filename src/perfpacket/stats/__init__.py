@@ -13,6 +13,7 @@ from perfpacket._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from perfpacket.stats.ab import Proportion, ab_test
+    from perfpacket.stats.agreement import budget_burn, cohens_kappa_interval
     from perfpacket.stats.bootstrap import bca_mean_diff_interval, bca_mean_interval
     from perfpacket.stats.counterfactual import averted_events
     from perfpacket.stats.means import (
@@ -66,6 +67,8 @@ _WHERE = {
     "averted_at_base_rate": "perfpacket.stats.rates",
     "averted_events": "perfpacket.stats.counterfactual",
     "bca_mean_diff_interval": "perfpacket.stats.bootstrap",
+    "budget_burn": "perfpacket.stats.agreement",
+    "cohens_kappa_interval": "perfpacket.stats.agreement",
     "bca_mean_interval": "perfpacket.stats.bootstrap",
     "change_points": "perfpacket.stats.trend",
     "judge": "perfpacket.stats.result",
@@ -106,7 +109,9 @@ __all__ = [
     "averted_events",
     "bca_mean_diff_interval",
     "bca_mean_interval",
+    "budget_burn",
     "change_points",
+    "cohens_kappa_interval",
     "judge",
     "judge_target",
     "judged_against",

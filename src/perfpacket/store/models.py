@@ -252,6 +252,10 @@ class Incident(Evidence):
     cause: Mapped[str | None] = mapped_column(Text)
     # The model or prompt version whose release caused the incident, when known.
     release_version: Mapped[str | None] = mapped_column(String(300))
+    # When the cause was known, and whether a trace of the failing requests was captured
+    # (None: not recorded): the flight recorder's evidence.
+    diagnosed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    traced: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class Experiment(Evidence):
@@ -308,6 +312,21 @@ class Artifact(Evidence):
     adopters: Mapped[list[str]] = mapped_column(Json, default=list)
 
 
+class Grade(Evidence):
+    """One sampled model output graded pass or fail by a judge (a model or rubric) and, on a
+    subsample, by a person: the evidence for an SLO where no ground truth arrives by itself."""
+
+    __tablename__ = "grade"
+    __mapper_args__ = {"polymorphic_identity": "grade"}
+
+    id: Mapped[int] = _evidence_fk()
+    item: Mapped[str] = mapped_column(String(300))
+    service: Mapped[str | None] = mapped_column(String(200))
+    graded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    judge_pass: Mapped[bool] = mapped_column(Boolean)
+    human_pass: Mapped[bool | None] = mapped_column(Boolean)
+
+
 EVIDENCE_KINDS: dict[str, type[Evidence]] = {
     cls.__mapper_args__["polymorphic_identity"]: cls
     for cls in (
@@ -320,6 +339,7 @@ EVIDENCE_KINDS: dict[str, type[Evidence]] = {
         GuardEvent,
         Feedback,
         Artifact,
+        Grade,
     )
 }
 

@@ -13,6 +13,8 @@ from perfpacket.claims.recipes.decay import DecayPreventionRecipe
 from perfpacket.claims.recipes.enablement import EnablementRecipe
 from perfpacket.claims.recipes.energy import EnergyRecipe
 from perfpacket.claims.recipes.eval_gate import EvalGateRecipe
+from perfpacket.claims.recipes.flight_recorder import FlightRecorderRecipe
+from perfpacket.claims.recipes.graded_slo import GradedSloRecipe
 from perfpacket.claims.recipes.incident_response import IncidentResponseRecipe
 from perfpacket.claims.recipes.kill_switch import KillSwitchRecipe
 from perfpacket.claims.recipes.latency import LatencyRecipe
@@ -38,6 +40,8 @@ BUILTIN_RECIPES: tuple[Recipe, ...] = (
     CacheStalenessRecipe(),
     StructuredOutputRecipe(),
     OwnershipSeamsRecipe(),
+    FlightRecorderRecipe(),
+    GradedSloRecipe(),
 )
 
 

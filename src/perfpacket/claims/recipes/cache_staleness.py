@@ -15,6 +15,8 @@ from perfpacket.telemetry.metrics import Condition
 from perfpacket.vocab import Comparison
 
 COLUMNS = ("cache_age_s", "cache_ttl_s")
+# A TTL or invalidation change ships as a cache release, or inside a gateway release.
+ARTIFACTS = ("cache", "gateway")
 
 
 class CacheStalenessRecipe:
@@ -22,7 +24,7 @@ class CacheStalenessRecipe:
     title = "Tool-result cache staleness"
     dimensions: tuple[str, ...] = ("ai-system-design", "mlops-operations")
     needs: tuple[Need, ...] = (
-        *telemetry_needs(*COLUMNS),
+        *telemetry_needs(*COLUMNS, artifacts=ARTIFACTS),
         incidents_need(f"with cause '{CauseTag.STALE_DATA}'", tagged(CauseTag.STALE_DATA)),
     )
 
@@ -51,9 +53,9 @@ class CacheStalenessRecipe:
                 dimensions=self.dimensions,
                 value_note="a stale answer has no price of its own; its incidents are counted",
             )
-            for change, source in gateway_telemetry(ctx, *COLUMNS)
+            for change, source in gateway_telemetry(ctx, *COLUMNS, artifacts=ARTIFACTS)
         ]
-        change = gateway_change(ctx)
+        change = gateway_change(ctx, ARTIFACTS)
         if change is not None:
             averted = averted_incidents(
                 ctx,

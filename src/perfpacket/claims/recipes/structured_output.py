@@ -14,9 +14,10 @@ from perfpacket.store.models import Claim
 from perfpacket.telemetry.metrics import Condition
 from perfpacket.vocab import Comparison
 
-# Typed boundaries ship as a prompt release (a schema in the prompt or its parser) or a
-# gateway release (validation and retry at the gateway).
-ARTIFACTS = ("prompt", "gateway")
+# Typed boundaries ship as a release of their own (artifact 'schema': a schema in the prompt,
+# its parser, or validation and retry at the gateway). Not any prompt or gateway release: the
+# latest of those need not be the one that put a type on the boundary.
+ARTIFACTS = ("schema",)
 
 
 class StructuredOutputRecipe:

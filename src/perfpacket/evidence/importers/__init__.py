@@ -16,6 +16,7 @@ from perfpacket.evidence.importers.promptfoo import PromptfooImporter
 from perfpacket.evidence.importers.tables import (
     ArtifactsCsvImporter,
     ExperimentsCsvImporter,
+    GradedCsvImporter,
     GuardEventsImporter,
     IncidentsCsvImporter,
     ReleasesCsvImporter,
@@ -38,6 +39,7 @@ BUILTIN_IMPORTERS: tuple[Importer, ...] = (
     GuardEventsImporter(),
     ReleasesCsvImporter(),
     ArtifactsCsvImporter(),
+    GradedCsvImporter(),
     FeedbackImporter(),
     TelemetryImporter(),
 )

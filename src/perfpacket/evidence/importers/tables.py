@@ -1,5 +1,5 @@
 """The table formats: releases-csv, guard-events (CSV or JSONL), experiments-csv, incidents-csv,
-artifacts-csv.
+artifacts-csv, graded-csv.
 
 Columns are documented on each importer; an ``owner`` column (an email or handle) attributes
 a row to a person, otherwise the import's --person or the workspace's person owns it.
@@ -307,7 +307,8 @@ class IncidentsCsvImporter(_CsvImporter):
     name = "incidents-csv"
     description = (
         "an incidents CSV (id, severity, opened_at; optional service, title, acknowledged_at, "
-        "resolved_at, responders and teams separated by ';', cause, release_version)"
+        "resolved_at, responders and teams separated by ';', cause, release_version, "
+        "diagnosed_at, traced true|false)"
     )
     required = ("id", "severity", "opened_at")
 
@@ -319,6 +320,13 @@ class IncidentsCsvImporter(_CsvImporter):
             resolved = optional_time(row.get("resolved_at"), path, line, "resolved_at")
             if resolved is not None and resolved < opened:
                 raise InputError(f"{where(path, line, 'resolved_at')}: before opened_at")
+            diagnosed = optional_time(row.get("diagnosed_at"), path, line, "diagnosed_at")
+            if diagnosed is not None and diagnosed < opened:
+                raise InputError(
+                    f"{where(path, line, 'diagnosed_at')}: before opened_at",
+                    hint="diagnosed_at is when the cause was known, after the incident opened",
+                )
+            traced = row.get("traced") or ""
             responders = [r.lower() for r in _split(row.get("responders"))]
             yield Record(
                 kind="incident",
@@ -338,6 +346,8 @@ class IncidentsCsvImporter(_CsvImporter):
                     "teams": _split(row.get("teams")),
                     "cause": row.get("cause") or None,
                     "release_version": row.get("release_version") or None,
+                    "diagnosed_at": diagnosed,
+                    "traced": parse_bool(traced, path, line, "traced") if traced else None,
                 },
                 identities=[("email", r) if "@" in r else ("handle", r) for r in responders[:1]],
             )
@@ -372,6 +382,52 @@ class ArtifactsCsvImporter(_CsvImporter):
                     "title": row["title"],
                     "url": row.get("url") or None,
                     "adopters": _split(row.get("adopters")),
+                },
+                identities=_owner(row),
+            )
+
+
+_PASS = {"pass", "passed", "true", "1", "yes", "good", "acceptable"}
+_FAIL = {"fail", "failed", "false", "0", "no", "bad", "unacceptable"}
+
+
+def _grade(value: str, path: Path, line: int, field: str) -> bool:
+    text = value.strip().lower()
+    if text in _PASS:
+        return True
+    if text in _FAIL:
+        return False
+    raise InputError(
+        f"{where(path, line, field)}: '{value}' is not a grade",
+        hint="write pass or fail (true/false, 1/0 and yes/no are read too)",
+    )
+
+
+class GradedCsvImporter(_CsvImporter):
+    name = "graded-csv"
+    description = (
+        "a graded-sample CSV: sampled model outputs graded by a judge and, on a subsample, by a "
+        "person (id, graded_at, judge pass|fail; optional human pass|fail, service, owner)"
+    )
+    required = ("id", "graded_at", "judge")
+
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
+        for line, row in read_csv(path, self.required):
+            if not row["id"]:
+                raise InputError(f"{where(path, line, 'id')}: missing")
+            at = parse_time(row["graded_at"], path, line, "graded_at")
+            human = (row.get("human") or "").strip()
+            service = row.get("service") or None
+            yield Record(
+                kind="grade",
+                natural_key=f"{service or ''}:{row['id']}",
+                occurred_at=at,
+                fields={
+                    "item": row["id"],
+                    "service": service,
+                    "graded_at": at,
+                    "judge_pass": _grade(row["judge"], path, line, "judge"),
+                    "human_pass": _grade(human, path, line, "human") if human else None,
                 },
                 identities=_owner(row),
             )
