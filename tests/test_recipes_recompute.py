@@ -42,6 +42,8 @@ from perfpacket.store.models import (
     TelemetrySource,
 )
 from perfpacket.workspace import find_workspace
+from tests.claims.test_diagnosis_and_grades import fce_kappa
+from tests.stats.test_paired_and_rates import score_interval
 
 TOL = 1e-6
 DAYS_PER_MONTH = 30.44
@@ -342,6 +344,91 @@ def test_kill_switch_base_rate_and_value(demo: dict[str, Any]) -> None:
     assert any("weak match" in a for a in claim.assumptions)
 
 
+def _release(demo: dict[str, Any], artifact: str) -> Release:
+    return [r for r in demo["releases"] if r.artifact == artifact][-1]
+
+
+@pytest.mark.parametrize(
+    ("slug", "artifact", "matched", "applies"),
+    [
+        (
+            "stale-cache-answers",
+            "cache",
+            "cache_age_s > cache_ttl_s",
+            "cache_age_s is not null and cache_ttl_s is not null",
+        ),
+        ("invalid-output-rate", "schema", "not output_valid", "output_valid is not null"),
+    ],
+)
+def test_shares_before_and_after_newcombe(
+    demo: dict[str, Any], slug: str, artifact: str, matched: str, applies: str
+) -> None:
+    at = _release(demo, artifact).released_at.astimezone(UTC).isoformat()
+    rows = duckdb.sql(
+        f"select \"startTime\" >= '{at}'::timestamptz as after, "
+        f"count(*) filter (where {matched}), count(*) filter (where {applies}) "
+        f"from '{demo['parquet']}' group by 1 order by 1"
+    ).fetchall()
+    (_b, xb, nb), (_a, xa, na) = rows
+    low, high = confint_proportions_2indep(xa, na, xb, nb, method="newcomb", compare="diff")
+    claim = demo["claims"][slug]
+    assert_claim(claim, 100 * (xa / na - xb / nb), 100 * low, 100 * high)
+    assert claim.verdict == "improved"
+
+
+@pytest.mark.parametrize(
+    ("slug", "artifact", "cause"),
+    [
+        ("stale-data-incidents-averted", "cache", "stale-data"),
+        ("malformed-output-incidents-averted", "schema", "malformed-output"),
+    ],
+)
+def test_incidents_averted_at_the_base_rate_score_interval(
+    demo: dict[str, Any], slug: str, artifact: str, cause: str
+) -> None:
+    change = _release(demo, artifact).released_at
+    opened = [i.opened_at for i in demo["incidents"]]
+    kind = [i.opened_at for i in demo["incidents"] if i.cause == cause]
+    x0, x1 = sum(o < change for o in kind), sum(o >= change for o in kind)
+    t0 = round((change - min(opened)).total_seconds() / 86400 / DAYS_PER_MONTH, 6)
+    t1 = round((max(opened) - change).total_seconds() / 86400 / DAYS_PER_MONTH, 6)
+    low, high = score_interval(x0, t0, x1, t1)
+    claim = demo["claims"][slug]
+    assert_claim(claim, t1 * (x0 / t0 - x1 / t1), t1 * low, t1 * high)
+    assert claim.verdict == ("improved" if low > 0 else "no_detectable_change")
+
+
+def test_time_to_diagnose_medians_order_statistics(demo: dict[str, Any]) -> None:
+    groups: dict[bool, list[float]] = {True: [], False: []}
+    for i in demo["incidents"]:
+        if i.traced is not None and i.diagnosed_at is not None:
+            groups[i.traced].append((i.diagnosed_at - i.opened_at).total_seconds() / 60)
+    parts = []
+    for traced in (True, False):
+        x = np.array(groups[traced])
+        ci = stats.quantile_test(x, q=np.median(x), p=0.5).confidence_interval(0.975)
+        parts.append((float(np.median(x)), float(ci.low), float(ci.high)))
+    (ea, la, ha), (eb, lb, hb) = parts
+    claim = demo["claims"]["time-to-diagnose-with-traces"]
+    assert_claim(claim, ea - eb, la - hb, ha - lb)
+    assert claim.sample_sizes == {"n1": len(groups[True]), "n2": len(groups[False])}
+
+
+def test_graded_budget_burn_wilson_and_kappa(demo: dict[str, Any]) -> None:
+    path = demo["root"] / "evidence" / "graded" / "support-answer.csv"
+    rows = duckdb.sql(f"select judge, human from read_csv('{path}', all_varchar=true)").fetchall()
+    failed = sum(judge == "fail" for judge, _human in rows)
+    budget = 1 - demo["constants"]["graded_pass_slo"]
+    low, high = proportion_confint(failed, len(rows), method="wilson")
+    burn = demo["claims"]["graded-error-budget-burn"]
+    assert_claim(burn, 100 * failed / len(rows) / budget, 100 * low / budget, 100 * high / budget)
+    both = [(j, h) for j, h in rows if h]
+    table = [[sum(p == (j, h) for p in both) for h in ("pass", "fail")] for j in ("pass", "fail")]
+    k, se = fce_kappa(table)
+    z = stats.norm.isf(0.025)
+    assert_claim(demo["claims"]["judge-human-agreement"], k, k - z * se, k + z * se)
+
+
 def test_reviews_given_exact_poisson(demo: dict[str, Any]) -> None:
     reviews = demo["reviews"]
     span = max((reviews[-1].submitted_at - reviews[0].submitted_at).days, 30) / DAYS_PER_MONTH
@@ -391,6 +478,13 @@ def test_every_demo_claim_is_recomputed_here(demo: dict[str, Any]) -> None:
         "kill-switch-incidents-averted",
         "reviews-given",
         "promptfoo-support-answer-health-decay",
+        "stale-cache-answers",
+        "stale-data-incidents-averted",
+        "invalid-output-rate",
+        "malformed-output-incidents-averted",
+        "time-to-diagnose-with-traces",
+        "graded-error-budget-burn",
+        "judge-human-agreement",
     }
     assert set(demo["claims"]) == tested
     assert Path(demo["parquet"]).is_file()

@@ -280,7 +280,14 @@ def test_recipes_name_no_partner_the_evidence_does_not_hold(demo: Path) -> None:
         assert set(claim["attribution"]["partners"]) == named, claim["slug"]
     with_partners = {c["slug"] for c in claims if c["attribution"]["partners"]}
     # The demo's incidents name SRE and Marco Silva; its artifacts their adopting teams.
-    assert with_partners == {"incident-mttr", "kill-switch-incidents-averted", "reviews-given"}
+    assert with_partners == {
+        "incident-mttr",
+        "kill-switch-incidents-averted",
+        "reviews-given",
+        "stale-data-incidents-averted",
+        "malformed-output-incidents-averted",
+        "time-to-diagnose-with-traces",
+    }
     mttr = next(c for c in claims if c["slug"] == "incident-mttr")
     assert mttr["attribution"]["partners"] == ["Marco Silva", "SRE"]
 

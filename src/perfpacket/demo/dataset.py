@@ -25,6 +25,10 @@ KILL_SWITCH_LIVE = datetime(2026, 6, 20, tzinfo=UTC)
 SPIKE_START = datetime(2026, 6, 8, tzinfo=UTC)
 SPIKE_DAYS = 21
 SUSTAIN_START = datetime(2026, 5, 4, tzinfo=UTC)  # drift fixes for the support-answer feature
+RECORDER_LIVE = datetime(2026, 2, 9, tzinfo=UTC)  # traces of failing requests kept for a week
+SCHEMA_LIVE = datetime(2026, 4, 13, tzinfo=UTC)  # typed output boundary with validated retries
+CACHE_FIX = datetime(2026, 7, 6, tzinfo=UTC)  # per-tool TTLs, invalidation on source update
+GRADING_START = datetime(2026, 6, 1, tzinfo=UTC)  # sampled answers graded for the quality SLO
 SWAPS_EACH_SIDE = 150
 REGRESSIONS_BEFORE, REGRESSIONS_AFTER = 18, 6  # 12% and 4% of 150
 HISTORICAL_INCIDENTS = 7  # of the 18 ungated regressions, how many became incidents
@@ -99,6 +103,7 @@ class DemoDataset:
     feedback: list[dict[str, Any]] = field(default_factory=list)
     artifacts: list[dict[str, Any]] = field(default_factory=list)
     telemetry: dict[str, np.ndarray] = field(default_factory=dict)
+    grades: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _spread(rng: np.random.Generator, start: datetime, end: datetime, n: int) -> list[datetime]:
@@ -204,6 +209,23 @@ def _releases(rng: np.random.Generator) -> list[dict[str, Any]]:
             "owner": ANA,
         }
     )
+    for artifact, version, when in (
+        ("tracing", "flight recorder: traces of failing requests kept for a week", RECORDER_LIVE),
+        ("schema", "typed output boundary: JSON schemas with validated retries", SCHEMA_LIVE),
+        ("cache", "tool-result cache: per-tool TTLs and invalidation on source update", CACHE_FIX),
+    ):
+        releases.append(
+            {
+                "artifact": artifact,
+                "version": version,
+                "previous_version": None,
+                "released_at": when,
+                "rolled_back": False,
+                "gated": when >= GATE_LIVE,
+                "qa_hours": None,
+                "owner": ANA,
+            }
+        )
     releases.append(
         {
             "artifact": "sustain",
@@ -266,6 +288,7 @@ def _incidents(rng: np.random.Generator, releases: list[dict[str, Any]]) -> list
                 "teams": ["AI Platform", "SRE"],
                 "cause": f"bad release {rel['version']}",
                 "release_version": rel["version"],
+                "via": "incidents-csv",
             }
         )
     for n, when in enumerate(_spread(rng, PERIOD_START, PERIOD_END, 6)):
@@ -282,10 +305,67 @@ def _incidents(rng: np.random.Generator, releases: list[dict[str, Any]]) -> list
                 "teams": ["AI Platform"],
                 "cause": "provider outage",
                 "release_version": None,
+                "via": "pagerduty",
             }
         )
     incidents.sort(key=lambda i: i["opened_at"])
     return incidents
+
+
+# The AI incidents the gateway team's records hold besides bad releases: (cause tag, title,
+# how many before and after the change that should make them rarer, that change).
+AI_INCIDENTS = (
+    ("stale-data", "Assistant answered from a stale tool result", 6, 1, CACHE_FIX),
+    ("malformed-output", "Ticket triage choked on malformed model output", 7, 1, SCHEMA_LIVE),
+)
+OTHER_AI_INCIDENTS = (
+    ("retrieval-lag", "Search index lagged behind the document store"),
+    ("tool-errors", "Tool call errors spiked in the assistant"),
+)
+
+
+def _ai_incidents(rng: np.random.Generator, incidents: list[dict[str, Any]]) -> None:
+    """Stale-data and malformed-output incidents (fewer after the fixes), other AI incidents
+    through the year, and for every incident in the incidents CSV when its cause was known and
+    whether a trace of the failing requests existed (most did once the flight recorder was
+    live). The SRE on-call responded to these; Ana is not among the responders."""
+    added: list[dict[str, Any]] = []
+
+    def incident(cause: str, title: str, opened: datetime) -> dict[str, Any]:
+        n = len(added)
+        return {
+            "external_id": f"INC-{1200 + n}",
+            "severity": "P1" if n % 4 == 0 else "P2",
+            "service": "assistant" if n % 3 else "search-summary",
+            "title": title,
+            "opened_at": opened,
+            "acknowledged_at": opened + timedelta(minutes=float(rng.uniform(3, 15))),
+            "resolved_at": opened + timedelta(hours=float(rng.uniform(3, 12))),
+            "responders": [PEERS[1].email],
+            "teams": ["AI Platform"],
+            "cause": cause,
+            "release_version": None,
+            "via": "incidents-csv",
+        }
+
+    for cause, title, before, after, change in AI_INCIDENTS:
+        for when in _spread(rng, PERIOD_START, change - timedelta(days=1), before):
+            added.append(incident(cause, title, when))
+        for when in _spread(rng, change + timedelta(days=1), PERIOD_END, after):
+            added.append(incident(cause, title, when))
+    for cause, title in OTHER_AI_INCIDENTS:
+        for when in _spread(rng, PERIOD_START, PERIOD_END, 5):
+            added.append(incident(cause, title, when))
+    incidents.extend(added)
+    incidents.sort(key=lambda i: i["opened_at"])
+    for inc in incidents:
+        if inc["via"] != "incidents-csv":
+            continue
+        traced = inc["opened_at"] >= RECORDER_LIVE and rng.random() < 0.85
+        minutes = float(rng.lognormal(np.log(30 if traced else 110), 0.5))
+        resolve = (inc["resolved_at"] - inc["opened_at"]).total_seconds() / 60
+        inc["traced"] = bool(traced)
+        inc["diagnosed_at"] = inc["opened_at"] + timedelta(minutes=min(minutes, 0.9 * resolve))
 
 
 def _guard_events(rng: np.random.Generator, releases: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -495,6 +575,16 @@ def _telemetry(rng: np.random.Generator) -> dict[str, np.ndarray]:
     wh_per_1k = np.where(large, 0.9, 0.15)
     energy = ((input_tokens - cached_tokens * 0.9) + output_tokens * 3) / 1000 * wh_per_1k
     status = np.where(rng.random(n) < 0.004, "error", "ok")
+    # Drawn after everything above, so the columns before them keep their numbers.
+    # Tool results served from the gateway's cache, each with its tool's TTL: before the
+    # per-tool TTLs and invalidation, about one cached answer in eleven was past its TTL.
+    tool_cached = rng.random(n) < 0.3
+    ttl = rng.choice(np.array([300.0, 900.0, 3600.0]), n)
+    stale = rng.random(n) < np.where(ts >= CACHE_FIX.timestamp(), 0.012, 0.09)
+    age = ttl * np.where(stale, rng.uniform(1.05, 4.0, n), rng.uniform(0.0, 1.0, n))
+    # Calls with a declared output schema, and whether the output parsed and validated.
+    checked = rng.random(n) < 0.5
+    invalid = rng.random(n) < np.where(ts >= SCHEMA_LIVE.timestamp(), 0.006, 0.045)
     return {
         "ts": ts,
         "request_id": np.array([f"req-{i:07d}" for i in range(n)]),
@@ -507,7 +597,24 @@ def _telemetry(rng: np.random.Generator) -> dict[str, np.ndarray]:
         "latency_ms": np.round(latency, 1),
         "energy_wh": np.round(energy, 5),
         "status": status,
+        "cache_age_s": np.where(tool_cached, np.round(age, 1), np.nan),
+        "cache_ttl_s": np.where(tool_cached, ttl, np.nan),
+        # 1 valid, 0 invalid, NaN: no schema declared for the call
+        "output_valid": np.where(checked, np.where(invalid, 0.0, 1.0), np.nan),
     }
+
+
+def _grades(rng: np.random.Generator) -> list[dict[str, Any]]:
+    """Support answers sampled and graded from June: every sampled answer by the judge, one
+    in four by a person too. The judge fails about 3%; people mostly agree with it."""
+    grades = []
+    for n, when in enumerate(_spread(rng, GRADING_START, PERIOD_END, 1500)):
+        judge = bool(rng.random() >= 0.03)
+        human = None
+        if n % 4 == 0:
+            human = judge if rng.random() < (0.98 if judge else 0.8) else not judge
+        grades.append({"id": f"answer-{n:05d}", "graded_at": when, "judge": judge, "human": human})
+    return grades
 
 
 def generate(seed: int = SEED) -> DemoDataset:
@@ -515,7 +622,10 @@ def generate(seed: int = SEED) -> DemoDataset:
 
     Each part draws from its own stream, so adding to one part never changes another's numbers.
     """
-    streams = iter(np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8))
+    # Streams 0-7 in order below, 8 for the promptfoo samples (demo.files), 9 and 10 for the
+    # AI incidents and the graded sample.
+    seeds = np.random.SeedSequence(seed).spawn(11)
+    streams = iter(np.random.default_rng(s) for s in seeds[:8])
     data = DemoDataset()
     data.commits = _commits(next(streams))
     data.releases = _releases(next(streams))
@@ -537,4 +647,6 @@ def generate(seed: int = SEED) -> DemoDataset:
         }
     ]
     data.telemetry = _telemetry(next(streams))
+    _ai_incidents(np.random.default_rng(seeds[9]), data.incidents)
+    data.grades = _grades(np.random.default_rng(seeds[10]))
     return data

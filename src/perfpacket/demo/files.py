@@ -4,7 +4,8 @@
 path a user's own files take: a git repository, a releases CSV, lm-evaluation-harness results
 with their samples, promptfoo exports, Inspect logs, a PagerDuty incidents page and an incidents
 CSV, guard events as JSONL, GitHub review pages, an experiments CSV, peer feedback in Markdown,
-an artifacts CSV, and the gateway's LiteLLM spend logs as Parquet.
+an artifacts CSV, a graded sample of support answers, and the gateway's LiteLLM spend logs as
+Parquet (with its tool-cache and output-validation columns).
 """
 
 from __future__ import annotations
@@ -278,6 +279,8 @@ def _incidents_csv(incidents: list[dict[str, Any]], path: Path) -> None:
         "teams",
         "cause",
         "release_version",
+        "diagnosed_at",
+        "traced",
     ]
     _write_csv(
         path,
@@ -295,6 +298,8 @@ def _incidents_csv(incidents: list[dict[str, Any]], path: Path) -> None:
                 "teams": ";".join(i["teams"]),
                 "cause": i["cause"],
                 "release_version": i["release_version"],
+                "diagnosed_at": _iso(i["diagnosed_at"]),
+                "traced": str(i["traced"]).lower(),
             }
             for i in incidents
         ),
@@ -402,6 +407,28 @@ def _artifacts(data: ds.DemoDataset, path: Path) -> None:
     )
 
 
+def _graded(data: ds.DemoDataset, path: Path) -> None:
+    """The sampled support answers with the judge's grade and, on a subsample, a person's."""
+
+    def grade(ok: bool | None) -> str:
+        return "" if ok is None else ("pass" if ok else "fail")
+
+    _write_csv(
+        path,
+        ["id", "graded_at", "judge", "human", "service"],
+        (
+            {
+                "id": g["id"],
+                "graded_at": _iso(g["graded_at"]),
+                "judge": grade(g["judge"]),
+                "human": grade(g["human"]),
+                "service": "support-answer",
+            }
+            for g in data.grades
+        ),
+    )
+
+
 def _spend_logs(columns: dict[str, Any], path: Path) -> None:
     """The gateway's LiteLLM spend logs exported to Parquet: LiteLLM's own column names
     (``startTime``, ``spend``, ``prompt_tokens``, ``completion_tokens``, ``status``
@@ -428,6 +455,12 @@ def _spend_logs(columns: dict[str, Any], path: Path) -> None:
             "status": np.where(columns["status"] == "error", "failure", "success"),
             "latency_ms": columns["latency_ms"],
             "energy_wh": columns["energy_wh"],
+            "cache_age_s": columns["cache_age_s"],
+            "cache_ttl_s": columns["cache_ttl_s"],
+            "output_valid": pd.array(
+                [None if np.isnan(v) else bool(v) for v in columns["output_valid"]],
+                dtype="boolean",
+            ),
         }
     )
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -466,8 +499,8 @@ def write_evidence(data: ds.DemoDataset, root: Path, repo: Path) -> list[Step]:
         Step("inspect", ev / "evals" / "inspect", person=ana),
     ]
 
-    paged = [i for i in data.incidents if i["release_version"] is None]
-    tracked = [i for i in data.incidents if i["release_version"] is not None]
+    paged = [i for i in data.incidents if i["via"] == "pagerduty"]
+    tracked = [i for i in data.incidents if i["via"] == "incidents-csv"]
     _pagerduty(paged, ev / "pagerduty" / "incidents.json")
     _incidents_csv(tracked, ev / "incidents.csv")
     steps += [
@@ -480,12 +513,15 @@ def write_evidence(data: ds.DemoDataset, root: Path, repo: Path) -> list[Step]:
     _experiments(data, ev / "experiments.csv")
     _feedback(data, ev / "feedback")
     _artifacts(data, ev / "artifacts.csv")
+    _graded(data, ev / "graded" / "support-answer.csv")
     steps += [
         Step("guard-events", ev / "guard_events.jsonl"),
         Step("github-prs", ev / "github" / "reviews.json"),
         Step("experiments-csv", ev / "experiments.csv"),
         Step("feedback", ev / "feedback"),
         Step("artifacts-csv", ev / "artifacts.csv"),
+        # Graded answers name no author either: the quality SLO is Ana's.
+        Step("graded-csv", ev / "graded" / "support-answer.csv", person=ana),
     ]
 
     spend = root / "data" / "gateway_requests.parquet"

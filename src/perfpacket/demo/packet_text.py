@@ -41,6 +41,20 @@ cycle; the time a swap waits for review changed by {{ claim.qa-cycle-time }}.
   cost changed by {{ claim.cost-per-1k-requests }}, worth {{ claim.cost-per-1k-requests.value }}
   at production volume, and p95 latency for users changed by {{ claim.p95-latency }}. Energy
   per request changed by {{ claim.energy-per-request }}, {{ claim.energy-per-request.value }}.
+- **Reliability work no dashboard shows.** After the typed output boundary I built, the share
+  of model outputs that fail to parse or validate went from
+  {{ claim.invalid-output-rate.baseline }} to {{ claim.invalid-output-rate.current }}
+  ({{ claim.invalid-output-rate }}); at the rate malformed output caused incidents before it,
+  {{ claim.malformed-output-incidents-averted }} were averted. After per-tool TTLs and
+  invalidation on the tool-result cache, the share of cached answers past their TTL went from
+  {{ claim.stale-cache-answers.baseline }} to {{ claim.stale-cache-answers.current }}. With the
+  flight recorder, incidents that had a trace took a median of
+  {{ claim.time-to-diagnose-with-traces.current }} to diagnose, against
+  {{ claim.time-to-diagnose-with-traces.baseline }} for those without one.
+- **Quality with no ground truth.** Sampled support answers, graded against the quality SLO,
+  burned {{ claim.graded-error-budget-burn }}. The grading judge agrees with
+  people at a kappa of {{ claim.judge-human-agreement }}: not yet enough to call substantial, so
+  people keep grading a share of the answers beside it.
 - **Sustaining what shipped.** The support-answer feature's pass rate was trending at
   {{ claim.promptfoo-support-answer-health-decay.baseline }} from model deprecations and input
   drift, with no incident to show for it. After the drift fixes I led with the Assistant team,
@@ -66,6 +80,7 @@ rotation for both and wrote their playbooks.
 
 ## The next year
 
-Extend the gate to agents with tool use: flight recording of every tool call, error budgets on
-named proxies where there is no ground truth, and a benchmarked eval suite for provider upgrades.
+Extend the gate to agents with tool use: flight recording of every tool call, a grading judge
+that agrees with people well enough to grade alone, and a benchmarked eval suite for provider
+upgrades.
 """

@@ -18,12 +18,13 @@ from enum import StrEnum
 from sqlalchemy import func, select
 
 from perfpacket.claims.model import ClaimDraft
+from perfpacket.claims.phrasing import ref
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import DAYS_PER_MONTH, before_after_assumption
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, averted_at_base_rate
-from perfpacket.store.models import Incident
-from perfpacket.vocab import ClaimRole, Comparison
+from perfpacket.store.models import Claim, Incident
+from perfpacket.vocab import ClaimRole, Comparison, Verdict
 
 
 class CauseTag(StrEnum):
@@ -69,6 +70,19 @@ def incidents_need(what: str, match: Callable[[Incident], bool]) -> Need:
         1,
         count_matching(match),
     )
+
+
+def averted_sentence(claim: Claim, happened: str, work: str) -> str:
+    """ "At the rate stale-data incidents happened before the cache change, N were expected
+    after it and M happened: K averted (improved)." It says "averted" only when the interval
+    supports it; otherwise it gives the difference and its verdict, and claims nothing."""
+    said = (
+        f"At the rate {happened} before {work}, {ref(claim, 'baseline')} were expected after "
+        f"it and {ref(claim, 'current')} happened"
+    )
+    if claim.verdict is Verdict.IMPROVED:
+        return f"{said}: {ref(claim)} averted ({ref(claim, 'verdict')})."
+    return f"{said}: a difference of {ref(claim)} ({ref(claim, 'verdict')})."
 
 
 def averted_incidents(

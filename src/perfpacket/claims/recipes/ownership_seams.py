@@ -5,9 +5,14 @@ service contract), as the incidents that did not happen at the rate they happene
 from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
-from perfpacket.claims.phrasing import by_me, ref
+from perfpacket.claims.phrasing import by_me
 from perfpacket.claims.recipe import Need, RecipeContext
-from perfpacket.claims.recipes._incidents import averted_incidents, crosses_teams, incidents_need
+from perfpacket.claims.recipes._incidents import (
+    averted_incidents,
+    averted_sentence,
+    crosses_teams,
+    incidents_need,
+)
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.store.models import Artifact, Claim
 from perfpacket.vocab import ArtifactKind
@@ -34,11 +39,7 @@ class OwnershipSeamsRecipe:
     def describe(self, claim: Claim) -> str:
         """Cross-team incidents as a counterfactual at their earlier rate."""
         work = by_me(claim, "the ownership change")
-        return (
-            f"At the rate incidents crossed team boundaries before {work}, "
-            f"{ref(claim, 'baseline')} were expected after it and {ref(claim, 'current')} "
-            f"happened: {ref(claim)} averted ({ref(claim, 'verdict')})."
-        )
+        return averted_sentence(claim, "incidents crossed team boundaries", work)
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         changes = _ownership_changes(ctx)

@@ -5,9 +5,15 @@ malformed-output incidents that did not happen at the rate they happened before.
 from __future__ import annotations
 
 from perfpacket.claims.model import ClaimDraft
-from perfpacket.claims.phrasing import by_me, metric, ref, went, work_of
+from perfpacket.claims.phrasing import by_me, metric, went, work_of
 from perfpacket.claims.recipe import Need, RecipeContext
-from perfpacket.claims.recipes._incidents import CauseTag, averted_incidents, incidents_need, tagged
+from perfpacket.claims.recipes._incidents import (
+    CauseTag,
+    averted_incidents,
+    averted_sentence,
+    incidents_need,
+    tagged,
+)
 from perfpacket.claims.recipes._query import gateway_change, gateway_telemetry, telemetry_needs
 from perfpacket.claims.recipes._shares import share_change
 from perfpacket.store.models import Claim
@@ -35,11 +41,7 @@ class StructuredOutputRecipe:
         """Invalid outputs as a before/after; malformed-output incidents as a counterfactual."""
         work = by_me(claim, work_of(claim, "the typed output boundary"))
         if claim.comparison is Comparison.COUNTERFACTUAL:
-            return (
-                f"At the rate malformed model output caused incidents before {work}, "
-                f"{ref(claim, 'baseline')} were expected after it and {ref(claim, 'current')} "
-                f"happened: {ref(claim)} averted ({ref(claim, 'verdict')})."
-            )
+            return averted_sentence(claim, "malformed model output caused incidents", work)
         return f"After {work}, the {metric(claim)} {went(claim)}."
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
