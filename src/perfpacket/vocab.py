@@ -147,6 +147,39 @@ class ArtifactKind(StrEnum):
     DESIGN_DOC = "design_doc"
     LIBRARY = "library"
     OWNERSHIP = "ownership"  # an ownership change: a RACI, an on-call rotation, a contract
+    INTERVIEW_LOOP = "interview_loop"  # an interview loop designed: its stages and rubrics
+
+    @property
+    def is_adoptable(self) -> bool:
+        """Work other teams adopt (a standard, a design, code), which enablement counts."""
+        return self in (ArtifactKind.RFC, ArtifactKind.DESIGN_DOC, ArtifactKind.LIBRARY)
+
+
+class Recommendation(StrEnum):
+    """An interviewer's overall recommendation on a scorecard, in the vocabulary applicant
+    tracking systems share (Greenhouse's ``overall_recommendation``; unified ATS APIs write it in
+    capitals, DEFINITELY_NO for definitely_not)."""
+
+    DEFINITELY_NOT = "definitely_not"
+    NO = "no"
+    YES = "yes"
+    STRONG_YES = "strong_yes"
+    NO_DECISION = "no_decision"
+
+    @property
+    def hire(self) -> bool | None:
+        """Whether it says hire; None when it says neither."""
+        if self is Recommendation.NO_DECISION:
+            return None
+        return self in (Recommendation.YES, Recommendation.STRONG_YES)
+
+
+class HiringOutcome(StrEnum):
+    """How a candidate's application ended."""
+
+    HIRED = "hired"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
 
 
 class CandidacyState(StrEnum):

@@ -247,6 +247,7 @@ def claim_to_dict(claim: Claim) -> dict[str, Any]:
         "attribution": claim.attribution,
         "dimensions": claim.dimensions,
         "assumptions": claim.assumptions,
+        "details": claim.details,
         "evidence": [e.id for e in claim.evidence],
         "fingerprint": claim.fingerprint,
     }

@@ -20,6 +20,7 @@ from perfpacket.store.models import (
     Grade,
     GuardEvent,
     Incident,
+    Interview,
     Release,
     Review,
 )
@@ -62,6 +63,9 @@ def evidence_label(e: Evidence) -> str:
         human = "" if e.human_pass is None else f", person {'pass' if e.human_pass else 'fail'}"
         judge = "pass" if e.judge_pass else "fail"
         return f"graded output {e.item} (judge {judge}{human}, {e.graded_at.date().isoformat()})"
+    if isinstance(e, Interview):
+        stage = f"{e.stage}, " if e.stage else ""
+        return f"interview of candidate {e.candidate} ({stage}{e.interviewed_at:%Y-%m-%d})"
     return f"{e.kind} {e.natural_key}"
 
 

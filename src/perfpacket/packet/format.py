@@ -28,6 +28,9 @@ _FORMATS: dict[str, tuple[str, str, int]] = {
     "min": ("{:+,.{p}f} min", "{:,.{p}f} min", 0),
     "% of budget": ("{:+.{p}f}% of budget", "{:.{p}f}% of budget", 0),
     "kappa": ("{:+.{p}f}", "{:.{p}f}", 2),
+    "pp gap": ("{:+.{p}f} pp", "{:+.{p}f} pp", 1),
+    "interviews/month": ("{:.{p}f} interviews/month", "{:.{p}f} interviews/month", 1),
+    "loops": ("{:.{p}f} loops", "{:.{p}f} loops", 0),
 }
 # Extra decimals an interval may take to be told apart from its estimate and from zero.
 MAX_EXTRA_DECIMALS = 8

@@ -23,7 +23,11 @@ if TYPE_CHECKING:
         welch_diff_interval,
     )
     from perfpacket.stats.paired import paired_proportion_diff
-    from perfpacket.stats.proportion import newcombe_diff_interval, wilson_interval
+    from perfpacket.stats.proportion import (
+        diff_in_diff_wald,
+        newcombe_diff_interval,
+        wilson_interval,
+    )
     from perfpacket.stats.quantile import (
         QuantileSummary,
         order_statistic_ranks,
@@ -71,6 +75,7 @@ _WHERE = {
     "cohens_kappa_interval": "perfpacket.stats.agreement",
     "bca_mean_interval": "perfpacket.stats.bootstrap",
     "change_points": "perfpacket.stats.trend",
+    "diff_in_diff_wald": "perfpacket.stats.proportion",
     "judge": "perfpacket.stats.result",
     "judge_target": "perfpacket.stats.result",
     "judged_against": "perfpacket.stats.result",
@@ -112,6 +117,7 @@ __all__ = [
     "budget_burn",
     "change_points",
     "cohens_kappa_interval",
+    "diff_in_diff_wald",
     "judge",
     "judge_target",
     "judged_against",

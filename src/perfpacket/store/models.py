@@ -28,7 +28,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
 
-from perfpacket.vocab import Comparison, Direction, Verdict
+from perfpacket.vocab import Comparison, Direction, HiringOutcome, Recommendation, Verdict
 
 # Deterministic constraint names keep migrations portable between SQLite and PostgreSQL.
 NAMING = {
@@ -327,6 +327,22 @@ class Grade(Evidence):
     human_pass: Mapped[bool | None] = mapped_column(Boolean)
 
 
+class Interview(Evidence):
+    """One interview a person conducted, from an applicant tracking system's scorecards. The
+    candidate is the ATS's id only: names are never imported."""
+
+    __tablename__ = "interview"
+    __mapper_args__ = {"polymorphic_identity": "interview"}
+
+    id: Mapped[int] = _evidence_fk()
+    candidate: Mapped[str] = mapped_column(String(200))
+    loop: Mapped[str | None] = mapped_column(String(300))
+    stage: Mapped[str | None] = mapped_column(String(300))
+    interviewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recommendation: Mapped[Recommendation] = mapped_column(Vocabulary(Recommendation, 20))
+    outcome: Mapped[HiringOutcome | None] = mapped_column(Vocabulary(HiringOutcome, 20))
+
+
 EVIDENCE_KINDS: dict[str, type[Evidence]] = {
     cls.__mapper_args__["polymorphic_identity"]: cls
     for cls in (
@@ -340,6 +356,7 @@ EVIDENCE_KINDS: dict[str, type[Evidence]] = {
         Feedback,
         Artifact,
         Grade,
+        Interview,
     )
 }
 

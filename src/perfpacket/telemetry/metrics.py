@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -173,6 +173,51 @@ def counts_by_period(
     }
     empty = PeriodCounts(0, 0)
     return found.get(False, empty), found.get(True, empty)
+
+
+def model_share(
+    source: TelemetrySource, model: str, windows: list[tuple[datetime, datetime | None]]
+) -> list[PeriodCounts]:
+    """Requests served by ``model``, out of the requests that name a model, in each window
+    [start, end) (no end: to the last row)."""
+    import ibis
+
+    table = open_table(source)
+    found = []
+    for start, end in windows:
+        ts = column(table, source, "timestamp")
+        keep = ts >= ibis.timestamp(start)
+        if end is not None:
+            keep = keep & (ts < ibis.timestamp(end))
+        part = table.filter(keep)
+        served = column(part, source, "model").cast("string")
+        expr = part.aggregate(
+            matched=(served == model).ifelse(1, 0).sum(),
+            total=served.notnull().ifelse(1, 0).sum(),
+        )
+        row = fetch_rows(expr)[0]
+        found.append(PeriodCounts(int(row["matched"] or 0), int(row["total"] or 0)))
+    return found
+
+
+def model_last_seen(source: TelemetrySource, model: str) -> tuple[datetime | None, datetime | None]:
+    """The last request ``model`` served, and the last request of the source."""
+    table = open_table(source)
+    ts = column(table, source, "timestamp")
+    served = column(table, source, "model").cast("string")
+    expr = table.aggregate(
+        last_model=ts.max(where=served == model),
+        last=ts.max(),
+    )
+    row = fetch_rows(expr)[0]
+    return _aware(row["last_model"]), _aware(row["last"])
+
+
+def _aware(value: Any) -> datetime | None:
+    """A timestamp the engine returned, in UTC (a naive one is read as UTC)."""
+    if not isinstance(value, datetime):
+        return None
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 _TRUE = ("true", "t", "1", "yes", "y", "valid", "ok")

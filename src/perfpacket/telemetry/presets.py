@@ -79,6 +79,7 @@ PRESETS: dict[TelemetryPreset, Preset] = {
             "output_tokens": lambda t: t["completion_tokens"],
             "latency_ms": _ms_between("startTime", "endTime"),
             "status": lambda t: t["status"],
+            "model": lambda t: t["model"],
         },
         status="status",
     ),
@@ -94,6 +95,7 @@ PRESETS: dict[TelemetryPreset, Preset] = {
             "cached_tokens": _attribute("usage_details", "input_cached_tokens"),
             "latency_ms": _ms_between("start_time", "end_time"),
             "status": lambda t: t["level"],
+            "model": lambda t: t["provided_model_name"],
         },
         status="level",
         rows=lambda t: t["type"] == "GENERATION",
@@ -111,6 +113,7 @@ PRESETS: dict[TelemetryPreset, Preset] = {
             "cached_tokens": lambda t: t["prompt_cache_read_tokens"],
             "latency_ms": lambda t: t["latency"].cast("float64"),
             "status": lambda t: t["status"],
+            "model": lambda t: t["model"],
         },
         status="status",
     ),
@@ -125,6 +128,7 @@ PRESETS: dict[TelemetryPreset, Preset] = {
             "output_tokens": _attribute("SpanAttributes", "gen_ai.usage.output_tokens"),
             "latency_ms": lambda t: t["Duration"].cast("float64") / 1_000_000,
             "status": lambda t: t["StatusCode"],
+            "model": lambda t: t["SpanAttributes"]["gen_ai.request.model"],
         },
         status="StatusCode",
         rows=_genai_span,
@@ -134,7 +138,12 @@ PRESETS: dict[TelemetryPreset, Preset] = {
 }
 
 # Optional columns a layout may lack (added to the platform's table later than the rest).
-OPTIONAL = {(TelemetryPreset.HELICONE, "cached_tokens"): "prompt_cache_read_tokens"}
+OPTIONAL = {
+    (TelemetryPreset.HELICONE, "cached_tokens"): "prompt_cache_read_tokens",
+    (TelemetryPreset.LITELLM, "model"): "model",
+    (TelemetryPreset.LANGFUSE, "model"): "provided_model_name",
+    (TelemetryPreset.HELICONE, "model"): "model",
+}
 
 
 def preset_named(name: str) -> Preset:

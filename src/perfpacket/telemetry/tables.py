@@ -27,6 +27,8 @@ LOGICAL_COLUMNS = {
     # Whether the model's output parsed and passed its schema (true/false; empty when the
     # call had no declared output schema).
     "output_valid": "output_valid",
+    # The model (or deployment) that served the request, as the gateway names it.
+    "model": "model",
 }
 _READERS = {
     "parquet": "read_parquet",

@@ -10,14 +10,17 @@ from perfpacket.claims.recipes.cache_staleness import CacheStalenessRecipe
 from perfpacket.claims.recipes.cost_efficiency import CostEfficiencyRecipe
 from perfpacket.claims.recipes.cost_guard import CostGuardRecipe
 from perfpacket.claims.recipes.decay import DecayPreventionRecipe
+from perfpacket.claims.recipes.deprecation import DeprecationRecipe
 from perfpacket.claims.recipes.enablement import EnablementRecipe
 from perfpacket.claims.recipes.energy import EnergyRecipe
 from perfpacket.claims.recipes.eval_gate import EvalGateRecipe
 from perfpacket.claims.recipes.flight_recorder import FlightRecorderRecipe
 from perfpacket.claims.recipes.graded_slo import GradedSloRecipe
 from perfpacket.claims.recipes.incident_response import IncidentResponseRecipe
+from perfpacket.claims.recipes.interviewing import InterviewingRecipe
 from perfpacket.claims.recipes.kill_switch import KillSwitchRecipe
 from perfpacket.claims.recipes.latency import LatencyRecipe
+from perfpacket.claims.recipes.localization_parity import LocalizationParityRecipe
 from perfpacket.claims.recipes.ownership_seams import OwnershipSeamsRecipe
 from perfpacket.claims.recipes.quality_lift import QualityLiftRecipe
 from perfpacket.claims.recipes.reliability import ReliabilityRecipe
@@ -42,6 +45,9 @@ BUILTIN_RECIPES: tuple[Recipe, ...] = (
     OwnershipSeamsRecipe(),
     FlightRecorderRecipe(),
     GradedSloRecipe(),
+    LocalizationParityRecipe(),
+    DeprecationRecipe(),
+    InterviewingRecipe(),
 )
 
 

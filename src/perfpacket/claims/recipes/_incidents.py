@@ -33,6 +33,7 @@ class CauseTag(StrEnum):
 
     STALE_DATA = "stale-data"
     MALFORMED_OUTPUT = "malformed-output"
+    MIGRATION = "migration"
 
 
 def tagged(tag: CauseTag) -> Callable[[Incident], bool]:

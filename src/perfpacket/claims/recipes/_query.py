@@ -11,12 +11,14 @@ from sqlalchemy import select
 from perfpacket.claims.model import NO_CONTROL
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.slugs import slugify
-from perfpacket.store.models import Evidence, Release, TelemetrySource
+from perfpacket.store.models import EvalRun, Evidence, Release, TelemetrySource
 from perfpacket.telemetry.metrics import has_column
 
 E = TypeVar("E", bound=Evidence)
 
 DAYS_PER_MONTH = 30.44
+# The pass-rate metrics an eval run may report, in the order they are read.
+RATE_KEYS = ("acc,none", "acc", "exact_match,none", "exact_match")
 
 
 def person_records(ctx: RecipeContext, model: type[E]) -> Sequence[E]:
@@ -94,3 +96,16 @@ def telemetry_needs(*columns: str, artifacts: Sequence[str] = ("gateway",)) -> t
             sources_with(*columns),
         ),
     )
+
+
+def pass_count(run: EvalRun) -> int | None:
+    """Items passed: the run's count, else its accuracy times n when that is a whole number
+    (an accuracy that is not is not a pass rate, and the run is left out)."""
+    if run.passed is not None:
+        return int(run.passed)
+    for key in RATE_KEYS:
+        value = (run.metrics or {}).get(key)
+        if isinstance(value, int | float) and 0.0 <= value <= 1.0:
+            count = value * run.n
+            return round(count) if abs(count - round(count)) <= 1e-6 * max(run.n, 1) else None
+    return None

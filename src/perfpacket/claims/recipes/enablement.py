@@ -47,9 +47,13 @@ class EnablementRecipe:
             for c in ctx.session.scalars(select(Change).where(Change.person_id != ctx.person.id))
             if any(identity in a for a in c.co_authors)
         ]
+        # Standards, designs and code others adopt; an ownership change or an interview loop is
+        # another recipe's, not enablement.
         artifacts = [
-            a for a in person_records(ctx, Artifact) if a.artifact_kind != ArtifactKind.OWNERSHIP
-        ]  # an ownership change is the ownership-seams recipe's, not enablement
+            a
+            for a in person_records(ctx, Artifact)
+            if a.artifact_kind in set(ArtifactKind) and ArtifactKind(a.artifact_kind).is_adoptable
+        ]
         adopters = sorted({team for a in artifacts for team in a.adopters})
         repos = sorted({r.repo for r in reviews})
         return [

@@ -19,6 +19,7 @@ from perfpacket.evidence.importers.tables import (
     GradedCsvImporter,
     GuardEventsImporter,
     IncidentsCsvImporter,
+    InterviewsCsvImporter,
     ReleasesCsvImporter,
 )
 from perfpacket.evidence.importers.telemetry import TelemetryImporter
@@ -40,6 +41,7 @@ BUILTIN_IMPORTERS: tuple[Importer, ...] = (
     ReleasesCsvImporter(),
     ArtifactsCsvImporter(),
     GradedCsvImporter(),
+    InterviewsCsvImporter(),
     FeedbackImporter(),
     TelemetryImporter(),
 )

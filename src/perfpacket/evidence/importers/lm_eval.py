@@ -6,8 +6,9 @@ or to the workspace's person.
 - A group task (MMLU, or any entry of ``group_subtasks`` with subtasks) is kept as its own
   aggregate record, with the n of its subtasks summed and the subtasks it aggregates named, so
   it is neither dropped nor counted again as a task of its own.
-- Results from before lm-evaluation-harness 0.4 (``*-res.json``: ``results`` and ``versions``
-  only) record no sample count. For a proportion (accuracy) the harness reported the standard
+- Results from before lm-evaluation-harness 0.4 (``*-res.json`` with ``results`` and
+  ``versions`` only, or a results file that adds the run's ``config``, as 0.3 wrote them) record
+  no sample count. For a proportion (accuracy) the harness reported the standard
   error of the mean with the n − 1 denominator, se² = p(1 − p)/(n − 1), so n = p(1 − p)/se² + 1;
   that n is used only when it comes out a whole number, and the record says it was derived.
   A task with no such proportion is refused with that reason.
@@ -139,7 +140,9 @@ class LmEvalImporter(BaseImporter):
             for group, members in as_dict(data.get("group_subtasks")).items()
             if isinstance(members, list) and members
         }
-        legacy = "n-samples" not in data and "configs" not in data and "config" not in data
+        # Before 0.4 the harness wrote results, versions and (later) one "config" of the run;
+        # 0.4 and later write per-task "configs" and "n-samples".
+        legacy = "n-samples" not in data and "configs" not in data
         for task, values in results.items():
             if not isinstance(values, dict):
                 raise InputError(f"'{path}' field results.{task}: expected an object")

@@ -1,5 +1,5 @@
 """The table formats: releases-csv, guard-events (CSV or JSONL), experiments-csv, incidents-csv,
-artifacts-csv, graded-csv.
+artifacts-csv, graded-csv, interviews-csv.
 
 Columns are documented on each importer; an ``owner`` column (an email or handle) attributes
 a row to a person, otherwise the import's --person or the workspace's person owns it.
@@ -24,7 +24,7 @@ from perfpacket.evidence.importers._common import (
     where,
 )
 from perfpacket.evidence.records import BaseImporter, ImportContext, ImportOptions, Record
-from perfpacket.vocab import ArtifactKind
+from perfpacket.vocab import ArtifactKind, HiringOutcome, Recommendation
 
 
 def _owner(row: dict[str, Any]) -> list[tuple[str, str]]:
@@ -430,4 +430,107 @@ class GradedCsvImporter(_CsvImporter):
                     "human_pass": _grade(human, path, line, "human") if human else None,
                 },
                 identities=_owner(row),
+            )
+
+
+# interviews-csv: each column and the names an ATS export may give it (Greenhouse's scorecard
+# fields, unified ATS APIs' names).
+INTERVIEW_COLUMNS: dict[str, tuple[str, ...]] = {
+    "candidate_id": ("candidate_id", "application_id", "candidate"),
+    "interviewed_at": ("interviewed_at", "submitted_at", "interview_date"),
+    "recommendation": ("recommendation", "overall_recommendation"),
+    "interviewer": ("interviewer", "interviewer_email", "submitted_by", "owner"),
+    "loop": ("loop", "job", "job_name"),
+    "stage": ("stage", "interview", "interview_name"),
+    "outcome": ("outcome", "application_status", "status"),
+}
+# Columns that hold a candidate's name: never imported.
+NAME_COLUMNS = ("candidate_name", "name", "first_name", "last_name")
+_RECOMMENDATIONS = {
+    "definitely_no": "definitely_not",
+    "strong_no": "definitely_not",
+    "hire": "yes",
+    "no_hire": "no",
+    "strong_hire": "strong_yes",
+}
+_OUTCOMES: dict[str, HiringOutcome | None] = {o.value: o for o in HiringOutcome} | {"active": None}
+
+
+def _resolve(path: Path, header: list[str]) -> dict[str, str]:
+    """Canonical column -> the file's column for it; the three required ones must be there."""
+    found = {}
+    for column, names in INTERVIEW_COLUMNS.items():
+        present = [n for n in names if n in header]
+        if present:
+            found[column] = present[0]
+        elif column in ("candidate_id", "interviewed_at", "recommendation"):
+            raise InputError(
+                f"'{path}' line 1: missing column {column}",
+                hint=f"name it {' or '.join(names)} (an ATS scorecard export has them)",
+            )
+    return found
+
+
+def _word(value: str) -> str:
+    return "_".join(value.strip().lower().replace("-", " ").split())
+
+
+class InterviewsCsvImporter(_CsvImporter):
+    name = "interviews-csv"
+    description = (
+        "an interviews CSV, as an ATS exports scorecards (candidate_id, interviewed_at, "
+        "recommendation strong_yes|yes|no|definitely_not|no_decision; optional interviewer, "
+        "loop, stage, outcome hired|rejected|withdrawn); candidate names are never imported"
+    )
+    required = ()
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        header = set(csv_header(head))
+        return path.is_file() and bool(
+            header & set(INTERVIEW_COLUMNS["candidate_id"])
+            and header & set(INTERVIEW_COLUMNS["recommendation"])
+        )
+
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
+        rows = list(read_csv(path, ()))
+        header = list(rows[0][1]) if rows else csv_header(path.read_bytes()[:4096])
+        cols = _resolve(path, header)
+        names = [c for c in header if c in NAME_COLUMNS]
+        if names:
+            ctx.note(f"'{path.name}': column {', '.join(names)} holds names; not imported")
+        words = [r.value for r in Recommendation]
+        for line, row in rows:
+            candidate = row[cols["candidate_id"]]
+            if not candidate:
+                raise InputError(f"{where(path, line, cols['candidate_id'])}: missing")
+            at = parse_time(row[cols["interviewed_at"]], path, line, cols["interviewed_at"])
+            said = _word(row[cols["recommendation"]])
+            said = _RECOMMENDATIONS.get(said, said)
+            if said not in words:
+                raise InputError(
+                    f"{where(path, line, cols['recommendation'])}: "
+                    f"'{row[cols['recommendation']]}' is not a recommendation",
+                    hint="use one of: " + ", ".join(words),
+                )
+            outcome = _word(row.get(cols.get("outcome", ""), "") or "")
+            if outcome and outcome not in _OUTCOMES:
+                raise InputError(
+                    f"{where(path, line, cols['outcome'])}: '{outcome}' is not an outcome",
+                    hint="use hired, rejected or withdrawn (active, or empty, while undecided)",
+                )
+            interviewer = row.get(cols.get("interviewer", ""), "") or ""
+            stage = row.get(cols.get("stage", ""), "") or None
+            yield Record(
+                kind="interview",
+                natural_key=f"{candidate}:{stage or ''}:{interviewer.lower()}:{at.isoformat()}",
+                occurred_at=at,
+                fields={
+                    "candidate": candidate,
+                    "loop": row.get(cols.get("loop", ""), "") or None,
+                    "stage": stage,
+                    "interviewed_at": at,
+                    "recommendation": Recommendation(said),
+                    "outcome": _OUTCOMES.get(outcome),
+                },
+                identities=_owner({"owner": interviewer}),
             )
