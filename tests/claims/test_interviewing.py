@@ -80,8 +80,7 @@ def hired(fresh_workspace: Path, tmp_path: Path) -> list[dict[str, str]]:
         assert cli("people", "add", email, "--name", name).exit_code == 0
     rows = _export(tmp_path / "scorecards.csv")
     (tmp_path / "artifacts.csv").write_text(
-        "kind,title,date,owner\n"
-        f"interview_loop,Applied AI Engineer loop: eval design stage,2026-01-20,{ANA}\n"
+        f"kind,title,date,owner\ninterview_loop,Applied AI Engineer,2026-01-20,{ANA}\n"
     )
     done = cli("import", "interviews-csv", str(tmp_path / "scorecards.csv"))
     assert done.exit_code == 0, done.output
@@ -136,6 +135,24 @@ def test_calibration_is_cohens_kappa_against_decided_candidates(
     assert claim["sample_sizes"] == {"n": len(pairs)} and claim["verdict"] == "no_verdict"
     assert any("upper bound" in a for a in claim["assumptions"])
     assert cli("claims", "verify").exit_code == 0
+
+
+def test_loop_calibration_reads_every_interviewer_in_the_loops_designed(
+    hired: list[dict[str, str]],
+) -> None:
+    pairs = [
+        (r["overall_recommendation"] in ("yes", "strong_yes"), r["application_status"] == "hired")
+        for r in hired
+        if r["overall_recommendation"] != "no_decision"
+        and r["application_status"] in ("hired", "rejected")
+    ]
+    table = [[sum(p == (s, h) for p in pairs) for h in (True, False)] for s in (True, False)]
+    k, se = fce_kappa(table)
+    claim = _claims()["interview-loop-calibration"]
+    assert claim["estimate"] == pytest.approx(k, abs=1e-9)
+    assert claim["ci_high"] - claim["estimate"] == pytest.approx(stats.norm.isf(0.025) * se)
+    # Bob's scorecards count here (Ana designed the loop), not in Ana's own calibration.
+    assert claim["sample_sizes"]["n"] > _claims()["hiring-calibration"]["sample_sizes"]["n"]
 
 
 def test_candidate_names_are_never_stored(hired: list[dict[str, str]]) -> None:

@@ -129,3 +129,31 @@ def test_invalid_front_matter_is_an_input_error() -> None:
     with pytest.raises(InputError) as info:
         parse_packet("---\nperson: [unclosed\n---\nbody\n", "packet.md")
     assert info.value.message.startswith("'packet.md' front matter is not valid YAML")
+
+
+def test_a_level_against_a_target_is_drawn_and_told_against_its_target() -> None:
+    """A level judged against a target (an error rate against its SLO) has no "from … to …":
+    its baseline is the target. The chart's dashed line is that target, not zero."""
+    from perfpacket.packet.chart import interval_chart
+
+    level = _claim(
+        slug="gateway-error-rate",
+        metric="error rate",
+        unit="%",
+        comparison="target",
+        estimate=0.37,
+        ci_low=0.33,
+        ci_high=0.41,
+        verdict="meets_target",
+        baseline=0.5,
+        current=0.37,
+        value=None,
+    )
+    chart = interval_chart(level)
+    assert "the dashed line is the target" in chart and ">target 0.50%</text>" in chart
+    text = "---\nperson: A\ncurrent_level: S\ntarget_level: T\n---\n"
+    text += "The rate is {{ claim.gateway-error-rate }}.\n"
+    html = render_packet_html(text, [level])
+    assert "target 0.50%, now 0.37%" in html and "from 0.50% to 0.37%" not in html
+    change = interval_chart(_claim())
+    assert "the dashed line is no change" in change and ">0</text>" in change

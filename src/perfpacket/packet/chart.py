@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from perfpacket.packet.format import format_interval, format_number
+from perfpacket.packet.format import format_interval, format_level, format_number
 from perfpacket.store.models import Claim
 from perfpacket.vocab import Comparison
 
@@ -12,34 +12,40 @@ WIDTH, HEIGHT, PAD = 360, 56, 16
 
 
 def interval_chart(claim: Claim) -> str:
-    """The estimate as a dot on its interval, with the no-change line at zero."""
+    """The estimate as a dot on its interval, with a dashed reference line: the target for a
+    level judged against one, else no change at zero."""
     if claim.estimate is None or claim.ci_low is None or claim.ci_high is None:
         return ""
-    lo = min(claim.ci_low, claim.estimate, 0.0)
-    hi = max(claim.ci_high, claim.estimate, 0.0)
+    against_target = claim.comparison is Comparison.TARGET and claim.baseline is not None
+    ref = float(claim.baseline) if against_target and claim.baseline is not None else 0.0
+    lo = min(claim.ci_low, claim.estimate, ref)
+    hi = max(claim.ci_high, claim.estimate, ref)
     span = (hi - lo) or 1.0
     lo, hi = lo - 0.08 * span, hi + 0.08 * span
 
     def x(v: float) -> float:
         return PAD + (v - lo) / (hi - lo) * (WIDTH - 2 * PAD)
 
+    mark = f"target {format_level(ref, claim.unit)}" if against_target else "0"
+    meaning = "the target" if against_target else "no change"
     label = (
         f"{claim.metric}: estimate {format_number(claim, claim.estimate)}, "
-        f"{format_interval(claim)}; the dashed line is no change"
+        f"{format_interval(claim)}; the dashed line is {meaning}"
     )
     colour = "#1b7a3d" if claim.verdict.is_good else "#a11" if claim.verdict.is_bad else "#8a5a00"
     mid = HEIGHT / 2
+    anchor = "end" if x(ref) > WIDTH - 60 else "start" if x(ref) < 60 else "middle"
     return (
         f'<svg class="chart" role="img" aria-label="{escape(label)}" width="{WIDTH}" '
         f'height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg">'
         f"<title>{escape(label)}</title>"
-        f'<line x1="{x(0):.1f}" y1="6" x2="{x(0):.1f}" y2="{HEIGHT - 6}" stroke="#555" '
+        f'<line x1="{x(ref):.1f}" y1="6" x2="{x(ref):.1f}" y2="{HEIGHT - 6}" stroke="#555" '
         f'stroke-dasharray="3 3"/>'
         f'<line x1="{x(claim.ci_low):.1f}" y1="{mid}" x2="{x(claim.ci_high):.1f}" y2="{mid}" '
         f'stroke="{colour}" stroke-width="6" stroke-linecap="round" opacity="0.45"/>'
         f'<circle cx="{x(claim.estimate):.1f}" cy="{mid}" r="6" fill="{colour}"/>'
-        f'<text x="{x(0):.1f}" y="{HEIGHT - 1}" font-size="10" text-anchor="middle" '
-        f'fill="#333">0</text>'
+        f'<text x="{x(ref):.1f}" y="{HEIGHT - 1}" font-size="10" text-anchor="{anchor}" '
+        f'fill="#333">{escape(mark)}</text>'
         "</svg>"
     )
 

@@ -13,7 +13,11 @@ from perfpacket._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from perfpacket.stats.ab import Proportion, ab_test
-    from perfpacket.stats.agreement import budget_burn, cohens_kappa_interval
+    from perfpacket.stats.agreement import (
+        agreement_table,
+        budget_burn,
+        cohens_kappa_interval,
+    )
     from perfpacket.stats.bootstrap import bca_mean_diff_interval, bca_mean_interval
     from perfpacket.stats.counterfactual import averted_events
     from perfpacket.stats.means import (
@@ -67,6 +71,7 @@ _WHERE = {
     "StatResult": "perfpacket.stats.result",
     "Verdict": "perfpacket.vocab",
     "ab_test": "perfpacket.stats.ab",
+    "agreement_table": "perfpacket.stats.agreement",
     "as_level": "perfpacket.stats.result",
     "averted_at_base_rate": "perfpacket.stats.rates",
     "averted_events": "perfpacket.stats.counterfactual",
@@ -109,6 +114,7 @@ __all__ = [
     "StatResult",
     "Verdict",
     "ab_test",
+    "agreement_table",
     "as_level",
     "averted_at_base_rate",
     "averted_events",

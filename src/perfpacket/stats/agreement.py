@@ -3,6 +3,7 @@ of an error budget a graded sample burns."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from perfpacket.stats.proportion import wilson_interval
@@ -10,6 +11,15 @@ from perfpacket.stats.result import Code, StatResult, check_level, degenerate
 from perfpacket.vocab import Verdict
 
 KAPPA = "Cohen's kappa, asymptotic interval (Fleiss, Cohen and Everitt 1969)"
+
+
+def agreement_table(pairs: Iterable[tuple[bool, bool]]) -> list[list[int]]:
+    """The 2×2 table of two raters' yes/no labels of the same items: rows the first rater's
+    (yes, no), columns the second's (yes, no)."""
+    table = [[0, 0], [0, 0]]
+    for first, second in pairs:
+        table[0 if first else 1][0 if second else 1] += 1
+    return table
 
 
 def cohens_kappa_interval(table: list[list[int]], level: float = 0.95) -> StatResult:

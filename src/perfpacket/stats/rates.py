@@ -20,6 +20,21 @@ from perfpacket.vocab import Direction, Verdict
 RATE_RATIO = "Poisson rate ratio, exact conditional (Clopper-Pearson) interval"
 
 
+def _two_rates_refused(
+    method: str,
+    events: tuple[int, int],
+    exposures: tuple[float, float],
+    level: float,
+    sizes: dict[str, int],
+) -> StatResult | None:
+    """Why two counts over their exposures cannot be compared, or None when they can."""
+    if min(exposures) <= 0 or min(events) < 0:
+        return degenerate(method, Code.INVALID_COUNTS, level, sizes)
+    if sum(events) == 0:
+        return degenerate(method, Code.NO_DATA, level, sizes)
+    return None
+
+
 def poisson_rate_ratio(
     events_after: int,
     exposure_after: float,
@@ -34,10 +49,10 @@ def poisson_rate_ratio(
     """
     check_level(level)
     sizes = {"events_after": events_after, "events_before": events_before}
-    if exposure_after <= 0 or exposure_before <= 0 or min(events_after, events_before) < 0:
-        return degenerate(RATE_RATIO, Code.INVALID_COUNTS, level, sizes)
-    if events_after + events_before == 0:
-        return degenerate(RATE_RATIO, Code.NO_DATA, level, sizes)
+    events, exposures = (events_after, events_before), (exposure_after, exposure_before)
+    refused = _two_rates_refused(RATE_RATIO, events, exposures, level, sizes)
+    if refused is not None:
+        return refused
     if events_before == 0:
         return degenerate(RATE_RATIO, Code.ZERO_BASELINE, level, sizes)
     # Conditioned on the total, events_after is binomial with p = R·e1 / (R·e1 + e0): the
@@ -115,10 +130,10 @@ def averted_at_base_rate(
     """
     check_level(level)
     sizes = {"events_before": events_before, "events_after": events_after}
-    if exposure_after <= 0 or exposure_before <= 0 or min(events_after, events_before) < 0:
-        return degenerate(AVERTED_AT_BASE_RATE, Code.INVALID_COUNTS, level, sizes)
-    if events_after + events_before == 0:
-        return degenerate(AVERTED_AT_BASE_RATE, Code.NO_DATA, level, sizes)
+    events, exposures = (events_before, events_after), (exposure_before, exposure_after)
+    refused = _two_rates_refused(AVERTED_AT_BASE_RATE, events, exposures, level, sizes)
+    if refused is not None:
+        return refused
     with warnings.catch_warnings():  # a zero count divides by zero inside the ratio it prints
         warnings.simplefilter("ignore", RuntimeWarning)
         low, high = confint_poisson_2indep(

@@ -11,12 +11,12 @@ from perfpacket.claims.recipes._query import (
     telemetry_needs,
     telemetry_slug,
 )
+from perfpacket.claims.recipes._shares import share_change
 from perfpacket.claims.value import priced
-from perfpacket.stats import Direction, newcombe_diff_interval, welch_diff_interval
+from perfpacket.stats import Direction, welch_diff_interval
 from perfpacket.store.models import Claim, Release, TelemetrySource
 from perfpacket.telemetry.metrics import (
     Condition,
-    counts_by_period,
     has_column,
     moments_by_period,
 )
@@ -134,31 +134,16 @@ class CostEfficiencyRecipe:
     def _cache_hits(
         self, ctx: RecipeContext, source: TelemetrySource, change: Release
     ) -> ClaimDraft:
-        before, after = counts_by_period(source, Condition.CACHE_HIT, change.released_at)
-        result = newcombe_diff_interval(after.matched, after.total, before.matched, before.total)
-        return ClaimDraft(
-            slug=telemetry_slug(ctx, "prefix-cache-hit-rate", source),
-            title=f"Prefix-cache hit rate after {change.version}",
+        return share_change(
+            ctx,
+            source,
+            change,
+            Condition.CACHE_HIT,
+            slug="prefix-cache-hit-rate",
+            title="Prefix-cache hit rate",
             recipe=self.name,
             metric="cache hit rate",
-            unit="pp",
-            direction=Direction.HIGHER_IS_BETTER,
-            comparison=Comparison.BEFORE_AFTER,
-            result=result,
-            scale=100.0,
-            baseline=100 * before.matched / before.total if before.total else None,
-            current=100 * after.matched / after.total if after.total else None,
-            attribution={"role": ClaimRole.LED},
             dimensions=self.dimensions,
-            assumptions=(before_after_assumption(change.released_at),),
-            evidence_ids=(change.id,),
-            details={
-                "telemetry": source.name,
-                "value_note": "the saving is counted once, in cost per 1k requests",
-            },
-            inputs={
-                "telemetry_sha256": source.sha256,
-                "before": [before.matched, before.total],
-                "after": [after.matched, after.total],
-            },
+            value_note="the saving is counted once, in cost per 1k requests",
+            direction=Direction.HIGHER_IS_BETTER,
         )

@@ -19,7 +19,13 @@ from perfpacket.claims.phrasing import by_me, ref
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.recipes._query import person_records
 from perfpacket.slugs import slugify
-from perfpacket.stats import Direction, budget_burn, cohens_kappa_interval, judged_against
+from perfpacket.stats import (
+    Direction,
+    agreement_table,
+    budget_burn,
+    cohens_kappa_interval,
+    judged_against,
+)
 from perfpacket.store.models import Claim, Grade
 from perfpacket.vocab import ClaimRole, Comparison
 
@@ -28,18 +34,6 @@ SOURCE = "perfpacket import graded-csv"
 
 def _grades(ctx: RecipeContext) -> Sequence[Grade]:
     return person_records(ctx, Grade)
-
-
-def agreement_table(grades: Sequence[Grade]) -> list[list[int]]:
-    """Rows: the judge's grade; columns: the person's (pass, fail), over outputs both graded."""
-    both = [g for g in grades if g.human_pass is not None]
-    return [
-        [
-            sum(1 for g in both if g.judge_pass is judge and g.human_pass is human)
-            for human in (True, False)
-        ]
-        for judge in (True, False)
-    ]
 
 
 class GradedSloRecipe:
@@ -117,7 +111,10 @@ class GradedSloRecipe:
                 inputs={"failed": [failed, len(grades)], "budget": round(budget, 12)},
             )
         ]
-        table = agreement_table(grades)
+        # Rows: the judge's grade; columns: the person's; over outputs both graded.
+        table = agreement_table(
+            (g.judge_pass, g.human_pass) for g in grades if g.human_pass is not None
+        )
         both = sum(map(sum, table))
         if both:
             mark = ctx.value_model["judge_kappa_substantial"]

@@ -13,11 +13,16 @@ the interviewer's; loops designed are artifacts of kind ``interview_loop``.
   interval. A decision is partly made of the recommendations, so agreement is an upper bound on
   independent calibration; the claim says so. No verdict: there is no agreed bar for one
   interviewer.
+- Loop calibration: the same agreement over every interviewer's scorecards in the loops the
+  person designed (an ``interview_loop`` artifact titled with the loop's name as the ATS gives
+  it), which is how well the loop's stages and rubrics sort candidates.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from sqlalchemy import select
 
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.claims.phrasing import by_me, ref
@@ -27,6 +32,7 @@ from perfpacket.slugs import slugify
 from perfpacket.stats import (
     Direction,
     StatResult,
+    agreement_table,
     as_level,
     cohens_kappa_interval,
     poisson_rate_interval,
@@ -43,15 +49,24 @@ def _loops(ctx: RecipeContext) -> list[Artifact]:
     ]
 
 
-def _decided(interviews: Sequence[Interview]) -> list[tuple[bool, bool]]:
-    """(recommended hire, hired) for interviews with a decisive recommendation and outcome."""
-    pairs = []
+def _decided(interviews: Sequence[Interview]) -> list[tuple[Interview, bool, bool]]:
+    """(interview, recommended hire, hired) for interviews with a decisive recommendation and
+    a decided outcome."""
+    found = []
     for i in interviews:
         hire = i.recommendation.hire
         if hire is None or i.outcome not in (HiringOutcome.HIRED, HiringOutcome.REJECTED):
             continue
-        pairs.append((hire, i.outcome is HiringOutcome.HIRED))
-    return pairs
+        found.append((i, hire, i.outcome is HiringOutcome.HIRED))
+    return found
+
+
+def _in_loops(ctx: RecipeContext, loops: Sequence[Artifact]) -> list[Interview]:
+    """Every interviewer's interviews in the loops the person designed: an interview_loop
+    artifact's title is the loop's name as the ATS export gives it."""
+    names = {a.title.strip().lower() for a in loops}
+    stmt = select(Interview).order_by(Interview.interviewed_at, Interview.id)
+    return [i for i in ctx.session.scalars(stmt) if (i.loop or "").strip().lower() in names]
 
 
 class InterviewingRecipe:
@@ -77,10 +92,22 @@ class InterviewingRecipe:
             1,
             lambda ctx: len(_decided(person_records(ctx, Interview))),
         ),
+        Need(
+            "interviews in loops you designed (the ATS's loop name as the artifact's title)",
+            SOURCE,
+            1,
+            lambda ctx: len(_in_loops(ctx, _loops(ctx))),
+        ),
     )
 
     def describe(self, claim: Claim) -> str:
         """Counts as counts; agreement with decisions as a level, with its caveat."""
+        if claim.slug == "interview-loop-calibration":
+            return (
+                f"In the interview loops I designed, interviewers' recommendations agreed with "
+                f"the hiring decisions at a kappa of {ref(claim)}; the decisions weigh those "
+                f"recommendations, so this is an upper bound on the loops' calibration."
+            )
         if claim.slug == "hiring-calibration":
             return (
                 f"My hire and no-hire recommendations agreed with the hiring decisions at a "
@@ -160,40 +187,61 @@ class InterviewingRecipe:
                     inputs={"loops": [a.title for a in loops]},
                 )
             )
-        pairs = _decided(interviews)
-        if pairs:
-            table = [
-                [sum(1 for p in pairs if p == (said, hired)) for hired in (True, False)]
-                for said in (True, False)
-            ]
+        mine = _decided(interviews)
+        if mine:
             claims.append(
-                ClaimDraft(
-                    slug=slugify("hiring-calibration"),
+                self._calibration(
+                    mine,
+                    slug="hiring-calibration",
                     title="Agreement of my interview recommendations with hiring decisions",
-                    recipe=self.name,
-                    metric="recommendation–decision agreement (Cohen's kappa)",
-                    unit="kappa",
-                    direction=Direction.HIGHER_IS_BETTER,
-                    comparison=Comparison.COUNT,
-                    result=as_level(cohens_kappa_interval(table)),
-                    baseline=None,
-                    current=None,
-                    attribution={"role": ClaimRole.CONTRIBUTED},
-                    dimensions=self.dimensions,
-                    assumptions=(
-                        "a hiring decision weighs the interviewers' recommendations, so "
-                        "agreement with it is an upper bound on independent calibration",
-                        "strong_yes and yes count as hire, no and definitely_not as no hire; "
-                        "no_decision, withdrawn and undecided candidates are left out",
-                    ),
-                    evidence_ids=tuple(
-                        i.id
-                        for i in interviews
-                        if i.recommendation.hire is not None
-                        and i.outcome in (HiringOutcome.HIRED, HiringOutcome.REJECTED)
-                    ),
-                    details={"decided": len(pairs), "table": table, "value_note": "not priced"},
-                    inputs={"table": table},
+                    role=ClaimRole.CONTRIBUTED,
+                    whose="my recommendations",
+                )
+            )
+        in_loops = _decided(_in_loops(ctx, loops)) if loops else []
+        if in_loops:
+            claims.append(
+                self._calibration(
+                    in_loops,
+                    slug="interview-loop-calibration",
+                    title="Agreement of the loops' recommendations with hiring decisions",
+                    role=ClaimRole.LED,
+                    whose="every interviewer's recommendations in the loops I designed",
                 )
             )
         return claims
+
+    def _calibration(
+        self,
+        decided: list[tuple[Interview, bool, bool]],
+        *,
+        slug: str,
+        title: str,
+        role: ClaimRole,
+        whose: str,
+    ) -> ClaimDraft:
+        table = agreement_table((hire, hired) for _i, hire, hired in decided)
+        return ClaimDraft(
+            slug=slugify(slug),
+            title=title,
+            recipe=self.name,
+            metric="recommendation–decision agreement (Cohen's kappa)",
+            unit="kappa",
+            direction=Direction.HIGHER_IS_BETTER,
+            comparison=Comparison.COUNT,
+            result=as_level(cohens_kappa_interval(table)),
+            baseline=None,
+            current=None,
+            attribution={"role": role},
+            dimensions=self.dimensions,
+            assumptions=(
+                f"over {whose}, for candidates hired or rejected",
+                "a hiring decision weighs the interviewers' recommendations, so agreement "
+                "with it is an upper bound on independent calibration",
+                "strong_yes and yes count as hire, no and definitely_not as no hire; "
+                "no_decision, withdrawn and undecided candidates are left out",
+            ),
+            evidence_ids=tuple(i.id for i, _hire, _hired in decided),
+            details={"decided": len(decided), "table": table, "value_note": "not priced"},
+            inputs={"table": table},
+        )
