@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -253,9 +254,11 @@ def test_ab_recipe_reads_better_and_checks_the_split(
 
 def test_recipes_name_no_partner_the_evidence_does_not_hold(demo: Path) -> None:
     """Without the person's claims.yaml, a claim's partners are exactly the people and teams
-    its own evidence names (other responders and teams on its incidents, adopters of its
-    artifacts, co-authors and reviewers of its changes), recomputed here from the evidence
-    records as `evidence list` prints them; never the person or their own team."""
+    its own evidence names (other responders and teams on the incidents the person responded
+    to, adopters of its artifacts, co-authors and reviewers of its changes), recomputed here
+    from the evidence records as `evidence list` prints them; never the person or their own
+    team, and never the responders of an incident the person did not work: that incident is an
+    outcome the claim counts, not work done together."""
     (demo / "claims.yaml").unlink()
     assert cli("claims", "suggest").exit_code == 0
     claims = json.loads(cli("claims", "list", "--json").stdout)
@@ -273,21 +276,37 @@ def test_recipes_name_no_partner_the_evidence_does_not_hold(demo: Path) -> None:
             return None
         return names.get(email, name)
 
+    ids = {ana["email"]} | {i.partition(":")[2] for i in ana["identities"]}
+
+    def worked(record: dict[str, Any]) -> bool:
+        if record["kind"] != "incident":
+            return True
+        # a responder is an email, or "Name <PagerDuty id>"
+        return any(r.rpartition("<")[2].rstrip(">") in ids for r in record["responders"])
+
     for claim in claims:
         named = {
-            shown(v) for i in claim["evidence"] for f in fields for v in records[i].get(f) or []
+            shown(v)
+            for i in claim["evidence"]
+            if worked(records[i])
+            for f in fields
+            for v in records[i].get(f) or []
         } - {None}
         assert set(claim["attribution"]["partners"]) == named, claim["slug"]
     with_partners = {c["slug"] for c in claims if c["attribution"]["partners"]}
-    # The demo's incidents name SRE and Marco Silva; its artifacts their adopting teams.
+    # The incidents Ana worked name SRE and Marco Silva; her artifacts their adopting teams.
+    # The stale-data and malformed-output incidents she did not respond to name nobody.
     assert with_partners == {
         "incident-mttr",
         "kill-switch-incidents-averted",
         "reviews-given",
-        "stale-data-incidents-averted",
-        "malformed-output-incidents-averted",
         "time-to-diagnose-with-traces",
     }
+    assert not any(
+        c["attribution"]["partners"]
+        for c in claims
+        if c["slug"] in {"stale-data-incidents-averted", "malformed-output-incidents-averted"}
+    )
     mttr = next(c for c in claims if c["slug"] == "incident-mttr")
     assert mttr["attribution"]["partners"] == ["Marco Silva", "SRE"]
 

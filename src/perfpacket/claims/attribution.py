@@ -1,9 +1,12 @@
 """Who a claim's work was done with, read from the claim's own evidence and nowhere else.
 
 A partner is named only when the evidence names them: the co-authors and reviewers of the
-changes behind a claim, the other teams and responders on its incidents, the adopters of its
-artifacts. A recipe never writes a partner of its own; the person adds what the evidence does
-not hold (a partner team on a release, say) in ``claims.yaml``. A claim with none says so.
+changes behind a claim, the other teams and responders on the incidents the person responded
+to with them, the adopters of its artifacts. An incident the person did not respond to is an
+outcome a claim counts (a stale-data incident that stopped happening), not work done with its
+responders, so it names no partner. A recipe never writes a partner of its own; the person
+adds what the evidence does not hold (a partner team on a release, say) in ``claims.yaml``. A
+claim with none says so.
 """
 
 from __future__ import annotations
@@ -69,6 +72,12 @@ class _Names:
         }
         if person.team:
             self.own.add(person.team.lower())
+        # What evidence names the person by (never their name): email and identities.
+        self.ids = {person.email.lower()} | {i.value.lower() for i in person.identities}
+
+    def responded(self, incident: Incident) -> bool:
+        """Whether the person is among the incident's responders."""
+        return any(contact_keys(r) & self.ids for r in incident.responders or [])
 
     def name(self, raw: str) -> str | None:
         """How the packet names this partner; None for the person themselves or a blank."""
@@ -88,11 +97,11 @@ class _Names:
         return match["name"] or match["email"] if match else text
 
 
-def _named_by(evidence: Evidence) -> Iterable[str]:
+def _named_by(evidence: Evidence, names: _Names) -> Iterable[str]:
     if isinstance(evidence, Change):
         yield from evidence.co_authors or []
         yield from evidence.reviewers or []
-    elif isinstance(evidence, Incident):
+    elif isinstance(evidence, Incident) and names.responded(evidence):
         yield from evidence.teams or []
         yield from evidence.responders or []
     elif isinstance(evidence, Artifact):
@@ -112,7 +121,7 @@ def evidence_partners(
     counts: Counter[str] = Counter()
     for evidence in rows:
         # One piece of evidence names each partner once, however many fields name them.
-        counts.update({n for raw in _named_by(evidence) if (n := names.name(str(raw)))})
+        counts.update({n for raw in _named_by(evidence, names) if (n := names.name(str(raw)))})
     ranked = sorted(counts, key=lambda n: (-counts[n], n.lower()))
     return ranked[:MAX_PARTNERS]
 

@@ -142,9 +142,12 @@ class LocalizationParityRecipe:
         )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
+        by_benchmark = sweeps(ctx)
+        if not by_benchmark:
+            return []
         tolerance = ctx.value_model["locale_parity_tolerance"]
         claims = []
-        for benchmark, found in sweeps(ctx).items():
+        for benchmark, found in by_benchmark.items():
             latest = found[-1]
             gaps = locale_gaps(latest)
             if not gaps:
