@@ -32,6 +32,7 @@ from perfpacket.claims.value import Constant
 from perfpacket.slugs import slugify
 from perfpacket.stats import (
     Direction,
+    StatResult,
     diff_in_diff_wald,
     judged_against,
     newcombe_diff_interval,
@@ -96,9 +97,10 @@ def _count_sweeps(ctx: RecipeContext) -> int:
     return max((len(s) for s in sweeps(ctx).values()), default=0)
 
 
-def locale_gaps(sweep: Sweep) -> dict[str, tuple[float, float, float]]:
-    """Each locale's pass rate less the source's, with Newcombe intervals at the Bonferroni
-    level over the locales: {locale: (gap, low, high)}."""
+def locale_gaps(sweep: Sweep) -> dict[str, StatResult]:
+    """Each locale's pass rate less the source's, with Newcombe's interval at the Bonferroni
+    level over every locale compared (so all hold together at 95%); locales whose rates give
+    no interval are left out, but still count in the level."""
     source = sweep.rates[SOURCE]
     others = sorted(k for k in sweep.rates if k != SOURCE)
     each = 1 - (1 - LEVEL) / len(others)
@@ -107,8 +109,18 @@ def locale_gaps(sweep: Sweep) -> dict[str, tuple[float, float, float]]:
         r = sweep.rates[locale]
         res = newcombe_diff_interval(r.passed, r.n, source.passed, source.n, level=each)
         if res.estimate is not None and res.ci_low is not None and res.ci_high is not None:
-            gaps[locale] = (res.estimate, res.ci_low, res.ci_high)
+            gaps[locale] = replace(
+                res,
+                method=f"{res.method}, at {each:.2%} for each of {len(others)} locales "
+                f"(Bonferroni), so that all hold together at {LEVEL:.0%}",
+                ci_level=LEVEL,
+            )
     return gaps
+
+
+def _gap(result: StatResult) -> float:
+    assert result.estimate is not None
+    return result.estimate
 
 
 class LocalizationParityRecipe:
@@ -152,12 +164,12 @@ class LocalizationParityRecipe:
             gaps = locale_gaps(latest)
             if not gaps:
                 continue
-            worst = min(gaps, key=lambda k: (gaps[k][0], k))
+            worst = min(gaps, key=lambda k: (_gap(gaps[k]), k))
             claims.append(self._worst(benchmark, latest, gaps, worst, tolerance))
             first = found[0]
             earlier = locale_gaps(first)
             if first.system != latest.system and earlier:
-                was = min(earlier, key=lambda k: (earlier[k][0], k))
+                was = min(earlier, key=lambda k: (_gap(earlier[k]), k))
                 if was in latest.rates:
                     claims.append(self._change(benchmark, first, latest, was))
         return claims
@@ -166,20 +178,11 @@ class LocalizationParityRecipe:
         self,
         benchmark: str,
         sweep: Sweep,
-        gaps: dict[str, tuple[float, float, float]],
+        gaps: dict[str, StatResult],
         worst: str,
         tolerance: Constant,
     ) -> ClaimDraft:
-        gap = gaps[worst][0]
-        k = len(gaps)
-        w, s = sweep.rates[worst], sweep.rates[SOURCE]
-        raw = newcombe_diff_interval(w.passed, w.n, s.passed, s.n, level=1 - (1 - LEVEL) / k)
-        raw = replace(
-            raw,
-            method=f"{raw.method}, at {1 - (1 - LEVEL) / k:.2%} for each of {k} locales "
-            f"(Bonferroni), so that all hold together at {LEVEL:.0%}",
-            ci_level=LEVEL,
-        )
+        raw = gaps[worst]
         result = judged_against(
             raw,
             -tolerance.value,
@@ -197,7 +200,7 @@ class LocalizationParityRecipe:
             result=result,
             scale=100.0,
             baseline=-100 * tolerance.value,
-            current=100 * gap,
+            current=100 * _gap(raw),
             attribution={"role": ClaimRole.LED},
             dimensions=self.dimensions,
             assumptions=(
@@ -210,7 +213,10 @@ class LocalizationParityRecipe:
             evidence_ids=tuple(r.run_id for r in sweep.rates.values()),
             details={
                 "locale": worst,
-                "locales": {k: [round(v, 6) for v in gaps[k]] for k in sorted(gaps)},
+                "locales": {
+                    k: [round(v, 6) for v in (_gap(r), r.ci_low or 0.0, r.ci_high or 0.0)]
+                    for k, r in sorted(gaps.items())
+                },
                 "model": sweep.model,
                 "value_note": "parity is a bar a product meets, not a gain to price",
             },
