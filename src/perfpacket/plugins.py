@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from perfpacket.claims.recipe import Recipe
     from perfpacket.evidence.records import Importer
+    from perfpacket.evidence.sync.connector import Connector
     from perfpacket.lint.engine import LintRule
     from perfpacket.snapshot import Renderer
 
@@ -40,6 +41,10 @@ class HookSpecs:
     @hookspec
     def register_importers(self, register: Callable[[Importer], None]) -> None:
         """Register evidence importers."""
+
+    @hookspec
+    def register_connectors(self, register: Callable[[Connector], None]) -> None:
+        """Register sync connectors: sources ``perfpacket sync`` pulls evidence from."""
 
     @hookspec
     def register_recipes(self, register: Callable[[Recipe], None]) -> None:
@@ -95,6 +100,7 @@ _BUILTIN_PLUGINS = {
     "register_recipes": ("perfpacket.claims.recipes",),
     "register_renderers": ("perfpacket.renderers",),
     "register_importers": ("perfpacket.evidence.importers",),
+    "register_connectors": ("perfpacket.evidence.sync.connectors",),
     "register_lint_rules": ("perfpacket.lint.rules",),
 }
 
@@ -154,6 +160,11 @@ def _collect(hook_name: str, registry: Registry[T]) -> Registry[T]:
 def importers() -> Registry[Importer]:
     """Every registered importer, by kind name."""
     return _collect("register_importers", Registry["Importer"]("importer"))
+
+
+def connectors() -> Registry[Connector]:
+    """Every registered sync connector, by kind name."""
+    return _collect("register_connectors", Registry["Connector"]("connector"))
 
 
 def recipes() -> Registry[Recipe]:

@@ -62,6 +62,7 @@ def build_app() -> typer.Typer:
         lint,
         server,
         stats,
+        sync,
         telemetry,
         workspace,
     )
@@ -74,6 +75,7 @@ def build_app() -> typer.Typer:
     draft.register(app)
     stats.register(app)
     evidence.register(app)
+    sync.register(app)
     telemetry.register(app)
     lint.register(app)
     ladder.register(app)

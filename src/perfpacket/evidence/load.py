@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -131,14 +131,15 @@ def expand(kind: str, path: Path) -> list[Path]:
 class _People:
     """Identity -> person, loaded once per import; new people are created from email."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, placeholders: dict[str, int] | None = None) -> None:
         self.session = session
         self.index: dict[tuple[str, str], int] = {
             (i.kind, i.value.lower()): i.person_id for i in session.scalars(select(Identity))
         }
         for person in session.scalars(select(Person)):
             self.index.setdefault(("email", person.email.lower()), person.id)
-        self.placeholders: dict[str, int] = {}
+        # Counted across every batch of one import or sync, to be reported once.
+        self.placeholders: dict[str, int] = {} if placeholders is None else placeholders
 
     def prepare(self, records: Sequence[Record]) -> None:
         """Create the people a batch names for the first time, all in one flush: one person
@@ -178,14 +179,6 @@ class _People:
             # set up. One person made of them would hold strangers' work.
             self.placeholders[emails[0].lower()] = self.placeholders.get(emails[0].lower(), 0) + 1
         return None
-
-    def report(self, report: ImportReport) -> None:
-        for email, n in sorted(self.placeholders.items()):
-            report.warnings.append(
-                f"{n} records carry the placeholder email '{email}' and are left unattributed: "
-                f"link it to the person it stands for (perfpacket people link EMAIL "
-                f"email:{email}) only if it is one person's"
-            )
 
     def find(self, who: str) -> int:
         try:
@@ -253,21 +246,53 @@ def import_path(
         )
         session.add(source)
         session.flush()
-        people = _People(session)
-        scope = people.find(person) if person else None
-        owners = _Owners(people, rules, scope)
+        writer = RecordWriter(person, rules)
         ctx = _Context(report, progress)
         try:
-            for batch in batched(importer.read(path, options, ctx), BATCH):
-                _store_batch(session, batch, source, people, scope, owners, report)
+            writer.write(session, source, importer.read(path, options, ctx), report)
             importer.finish(session, source, path, options, report)
         except InputError as exc:
             # Every refusal says what the format should be, when the importer gave no hint.
             exc.hint = exc.hint or f"{kind} expects {importer.description}"
             raise
-    owners.report(report)
-    people.report(report)
+    writer.report(report)
     return report
+
+
+class RecordWriter:
+    """Stores records the way every import does (de-duplicated by natural key, the later
+    version winning, attributed by identity, ``person`` scope or rule), for a file import and
+    for each page batch of a sync alike. Attribution warnings are counted across every
+    :meth:`write` and reported once by :meth:`report`."""
+
+    def __init__(self, person: str | None = None, rules: Sequence[AttributionRule] = ()) -> None:
+        self.person, self.rules = person, rules
+        self.unattributed = 0
+        self.placeholders: dict[str, int] = {}
+
+    def write(
+        self, session: Session, source: Source, records: Iterable[Record], report: ImportReport
+    ) -> None:
+        people = _People(session, self.placeholders)
+        scope = people.find(self.person) if self.person else None
+        owners = _Owners(people, self.rules, scope)
+        for batch in batched(records, BATCH):
+            _store_batch(session, batch, source, people, scope, owners, report)
+        self.unattributed += owners.unattributed
+
+    def report(self, report: ImportReport) -> None:
+        if self.unattributed:
+            report.warnings.append(
+                f"{self.unattributed} records name no author and are nobody's yet: import "
+                "with --person EMAIL, or add an [[attribution.rules]] entry to perfpacket.toml "
+                "and import again"
+            )
+        for email, n in sorted(self.placeholders.items()):
+            report.warnings.append(
+                f"{n} records carry the placeholder email '{email}' and are left unattributed: "
+                f"link it to the person it stands for (perfpacket people link EMAIL "
+                f"email:{email}) only if it is one person's"
+            )
 
 
 class _Owners:
@@ -297,14 +322,6 @@ class _Owners:
             self.unattributed += 1
             return None
         return self.ids[rule.person]
-
-    def report(self, report: ImportReport) -> None:
-        if self.unattributed:
-            report.warnings.append(
-                f"{self.unattributed} records name no author and are nobody's yet: import "
-                "with --person EMAIL, or add an [[attribution.rules]] entry to perfpacket.toml "
-                "and import again"
-            )
 
 
 def _store_batch(

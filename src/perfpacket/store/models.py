@@ -361,6 +361,19 @@ EVIDENCE_KINDS: dict[str, type[Evidence]] = {
 }
 
 
+class SyncCursor(Base):
+    """Where a configured sync source's last sync stopped: its connector's own state (an
+    updated-since time, an ETag, a page token), written in the same transaction as the records
+    it covers, so a cursor never runs ahead of what was stored."""
+
+    __tablename__ = "sync_cursor"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(50))
+    state: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    synced_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class TelemetrySource(Base):
     """A request-level table queried in place (DuckDB by default), never copied row by row."""
 

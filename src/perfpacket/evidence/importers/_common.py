@@ -112,11 +112,15 @@ def read_csv(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[
         yield number, {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
 
 
-def where(path: Path, line: int | None, field: str) -> str:
+# Where a record came from, for error messages: a file, or the address of an API page a sync read.
+Place = Path | str
+
+
+def where(path: Place, line: int | None, field: str) -> str:
     return f"'{path}' line {line} / field {field}" if line else f"'{path}' field {field}"
 
 
-def parse_time(value: Any, path: Path, line: int | None, field: str) -> datetime:
+def parse_time(value: Any, path: Place, line: int | None, field: str) -> datetime:
     """An aware datetime from ISO 8601 or epoch seconds; naive times are taken as UTC."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return datetime.fromtimestamp(float(value), tz=UTC)
@@ -131,7 +135,7 @@ def parse_time(value: Any, path: Path, line: int | None, field: str) -> datetime
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def optional_time(value: Any, path: Path, line: int | None, field: str) -> datetime | None:
+def optional_time(value: Any, path: Place, line: int | None, field: str) -> datetime | None:
     return None if value in (None, "") else parse_time(value, path, line, field)
 
 
@@ -160,7 +164,7 @@ def parse_bool(value: Any, path: Path, line: int | None, field: str) -> bool:
 
 
 def require(
-    obj: Any, key: str, path: Path, line: int | None, expected: type | tuple[type, ...]
+    obj: Any, key: str, path: Place, line: int | None, expected: type | tuple[type, ...]
 ) -> Any:
     """``obj[key]``, of the expected type, or an error naming the field."""
     if not isinstance(obj, dict) or key not in obj or obj[key] is None:

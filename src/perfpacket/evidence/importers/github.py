@@ -13,6 +13,7 @@ from typing import Any
 
 from perfpacket.errors import InputError
 from perfpacket.evidence.importers._common import (
+    Place,
     as_dict,
     head_is_json,
     load_json_documents,
@@ -71,24 +72,26 @@ class GitHubPullsImporter(BaseImporter):
             )
             if isinstance(obj.get("review"), dict) and isinstance(obj.get("pull_request"), dict):
                 found = True
-                yield self._pull(path, obj["pull_request"], repo_from_payload)
-                yield self._review(path, obj["review"], obj["pull_request"], repo_from_payload)
+                yield self.pull_record(path, obj["pull_request"], repo_from_payload)
+                yield self.review_record(
+                    path, obj["review"], obj["pull_request"], repo_from_payload
+                )
             elif isinstance(obj.get("pull_request"), dict):
                 found = True
-                yield self._pull(path, obj["pull_request"], repo_from_payload)
+                yield self.pull_record(path, obj["pull_request"], repo_from_payload)
             elif "pull_request_url" in obj and "state" in obj:
                 found = True
-                yield self._review(path, obj, None, None)
+                yield self.review_record(path, obj, None, None)
             elif "number" in obj and ("merged_at" in obj or "head" in obj):
                 found = True
-                yield self._pull(path, obj, None)
+                yield self.pull_record(path, obj, None)
         if not found:
             raise InputError(
                 f"'{path}': no pull requests or reviews found",
                 hint="save the output of `gh api repos/OWNER/REPO/pulls --paginate`",
             )
 
-    def _repo(self, path: Path, pr: dict[str, Any], fallback: str | None) -> str:
+    def _repo(self, path: Place, pr: dict[str, Any], fallback: str | None) -> str:
         base = as_dict(pr.get("base"))
         repo = (
             (base.get("repo") or {}).get("full_name")
@@ -105,7 +108,7 @@ class GitHubPullsImporter(BaseImporter):
             f"'{path}' field base.repo.full_name: missing", hint="export full pull request objects"
         )
 
-    def _pull(self, path: Path, pr: dict[str, Any], repo_hint: str | None) -> Record:
+    def pull_record(self, path: Place, pr: dict[str, Any], repo_hint: str | None) -> Record:
         number = require(pr, "number", path, None, int)
         repo = self._repo(path, pr, repo_hint)
         user = as_dict(pr.get("user"))
@@ -140,8 +143,8 @@ class GitHubPullsImporter(BaseImporter):
             version=str(pr.get("updated_at") or pr.get("closed_at") or pr.get("created_at")),
         )
 
-    def _review(
-        self, path: Path, review: dict[str, Any], pr: dict[str, Any] | None, repo_hint: str | None
+    def review_record(
+        self, path: Place, review: dict[str, Any], pr: dict[str, Any] | None, repo_hint: str | None
     ) -> Record:
         user = as_dict(review.get("user"))
         login = str(user.get("login") or "")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from perfpacket.errors import InputError
 from perfpacket.evidence.importers._common import (
+    Place,
     parse_time,
     read_text,
     sha256_file,
@@ -68,7 +69,7 @@ class _Run:
         self.latest: dict[str, float | None] = {}
         self.history: dict[str, list[list[float]]] = {}
 
-    def record(self, ctx: ImportContext, place: Path) -> Record:
+    def record(self, ctx: ImportContext, place: Place) -> Record:
         metrics = reported_finite(
             ctx,
             {**self.latest, "params": self.params, "tags": self.tags, "history": self.history},

@@ -1,0 +1,120 @@
+"""What a connector is: a kind of source ``perfpacket sync`` reads, as a plugin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+if TYPE_CHECKING:
+    from perfpacket.evidence.records import Record
+    from perfpacket.evidence.sync.config import SyncSource
+    from perfpacket.evidence.sync.http import Http
+
+
+@dataclass
+class Batch:
+    """Records read from one or more pages, and the cursor state that holds once they are
+    stored. A batch is stored in one transaction with its state: a sync interrupted before a
+    batch is stored leaves the store and the cursor as the previous batch left them."""
+
+    records: list[Record]
+    state: dict[str, Any]
+    # Pages read for it, for the report.
+    pages: int = 1
+
+
+@dataclass
+class Plan:
+    """What a sync of one source would fetch, said before anything is fetched."""
+
+    hosts: list[str]
+    fetch: list[str] = field(default_factory=list)
+
+
+class SyncContext(Protocol):
+    def note(self, message: str) -> None: ...
+
+    def warn(self, message: str) -> None: ...
+
+    def progress(self, advance: int = 1, total: int | None = None) -> None: ...
+
+
+class Connector(Protocol):
+    """A kind of ``[[sync]]`` source. ``name`` is its ``kind``. The attributes are read only
+    (plain class attributes in an implementation, as :class:`BaseConnector` has them)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
+
+    @property
+    def scope_keys(self) -> Mapping[str, str]:
+        """The scope keys a [[sync]] table of this kind takes, each with what it means."""
+        ...
+
+    @property
+    def required(self) -> tuple[str, ...]: ...
+
+    @property
+    def default_url(self) -> str | None: ...
+
+    @property
+    def needs_token(self) -> bool: ...
+
+    @property
+    def token_env(self) -> str:
+        """The environment variable suggested for its token."""
+        ...
+
+    @property
+    def token_scopes(self) -> str:
+        """What the token must be allowed to read."""
+        ...
+
+    @property
+    def writes(self) -> tuple[str, ...]:
+        """The evidence kinds it writes, as the file importers of the same data do."""
+        ...
+
+    def http(self, source: SyncSource) -> Http:
+        """The client for ``source``, carrying its token the way this API wants it."""
+        ...
+
+    def plan(self, source: SyncSource, state: Mapping[str, Any]) -> Plan:
+        """What :meth:`pull` would fetch from ``state`` on; no request is made."""
+        ...
+
+    def pull(
+        self, source: SyncSource, http: Http, state: Mapping[str, Any], ctx: SyncContext
+    ) -> Iterator[Batch]:
+        """The records changed since ``state``, in batches with the state after each."""
+        ...
+
+
+class BaseConnector:
+    """Defaults: a token in a header, no required scope key."""
+
+    scope_keys: ClassVar[Mapping[str, str]] = {}
+    required: tuple[str, ...] = ()
+    default_url: str | None = None
+    needs_token: bool = True
+    token_env: str = ""
+    token_scopes: str = ""
+    scope_hint: str = ""
+    writes: tuple[str, ...] = ()
+
+    def auth(self, token: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    def http(self, source: SyncSource) -> Http:
+        from perfpacket.evidence.sync.http import Http
+
+        return Http(
+            source,
+            auth=self.auth(source.token()),
+            scope_hint=self.scope_hint.format(name=source.name),
+            token_scopes=self.token_scopes,
+        )

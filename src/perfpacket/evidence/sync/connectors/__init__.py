@@ -1,0 +1,23 @@
+"""Built-in connectors, registered through the same hook a third-party plugin uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from perfpacket.evidence.sync.connector import Connector
+from perfpacket.evidence.sync.connectors.github import GitHubConnector
+from perfpacket.evidence.sync.connectors.mlflow import MlflowConnector
+from perfpacket.evidence.sync.connectors.pagerduty import PagerDutyConnector
+from perfpacket.plugins import hookimpl
+
+BUILTIN_CONNECTORS: tuple[Connector, ...] = (
+    GitHubConnector(),
+    PagerDutyConnector(),
+    MlflowConnector(),
+)
+
+
+@hookimpl
+def register_connectors(register: Callable[[Connector], None]) -> None:
+    for connector in BUILTIN_CONNECTORS:
+        register(connector)

@@ -1,0 +1,262 @@
+"""The one HTTP client every connector reads pages through.
+
+It follows pagination (``Link: rel="next"``, or a connector's own cursor), waits out rate limits
+(GitHub's ``x-ratelimit-*`` and secondary limits, ``Retry-After`` on 429/403/503) and says so on
+the progress line, retries 5xx answers, timeouts and dropped connections with exponential
+backoff, asks with ``If-None-Match`` so an unchanged first page costs a 304, and turns 401,
+403 and 404 into an error that names the source, the scope and the fix.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx2 as httpx
+
+from perfpacket.errors import PerfpacketError
+from perfpacket.evidence.sync.config import SyncSource
+
+RETRIES = 4  # after the first try: 1 + 2 + 4 + 8 s of backoff at most
+BACKOFF_S = 1.0
+# A rate limit that resets later than this stops the sync (what was stored stays, with its
+# cursor) instead of holding the terminal for an hour.
+MAX_WAIT_S = 15 * 60
+TIMEOUT_S = 30.0
+USER_AGENT = "perfpacket-sync"
+
+
+class SyncError(PerfpacketError):
+    """A source refused, failed or answered with something that is not its API's shape."""
+
+
+@dataclass
+class Page:
+    """One answer: its JSON, the next page's URL when the answer names one, its ETag, and
+    whether it was a 304 (unchanged since the ETag given)."""
+
+    url: str
+    data: Any
+    headers: Mapping[str, str]
+    next_url: str | None = None
+    etag: str | None = None
+    not_modified: bool = False
+
+
+@dataclass
+class Http:
+    """Requests to one source. ``auth`` gives the headers that carry its token; ``sleep`` and
+    ``on_wait`` are how waiting happens and is shown (the progress line, in the CLI)."""
+
+    source: SyncSource
+    auth: Mapping[str, str] = field(default_factory=dict)
+    scope_hint: str = ""
+    token_scopes: str = ""
+    sleep: Callable[[float], None] = time.sleep
+    on_wait: Callable[[float, str], None] | None = None
+    transport: httpx.BaseTransport | None = None
+    max_wait_s: float = MAX_WAIT_S
+    timeout_s: float = TIMEOUT_S
+    requests: int = 0
+    waited_s: float = 0.0
+    _client: httpx.Client | None = None
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(
+                headers={"User-Agent": USER_AGENT, "Accept": "application/json", **self.auth},
+                timeout=self.timeout_s,
+                transport=self.transport,
+                follow_redirects=True,
+            )
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def get(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        etag: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Page:
+        extra = dict(headers or {})
+        if etag:
+            extra["If-None-Match"] = etag
+        return self._send("GET", url, params=params, headers=extra)
+
+    def post(self, url: str, body: Any, headers: Mapping[str, str] | None = None) -> Page:
+        """A POST whose answer is read like a page (GraphQL)."""
+        return self._send("POST", url, json_body=body, headers=dict(headers or {}))
+
+    def pages(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        etag: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Iterator[Page]:
+        """Every page, following ``Link: rel="next"``. The ETag goes with the first request
+        only: a 304 there is the one page yielded, and means nothing changed."""
+        page = self.get(url, params, etag, headers)
+        yield page
+        while page.next_url and not page.not_modified:
+            page = self.get(page.next_url, None, None, headers)
+            yield page
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Page:
+        failures = 0
+        while True:
+            self.requests += 1
+            try:
+                response = self.client.request(
+                    method, url, params=params, json=json_body, headers=headers
+                )
+            except (httpx.TimeoutException, httpx.TransportError) as exc:
+                failures += 1
+                if failures > RETRIES:
+                    raise SyncError(
+                        f"{self.source.place}: {self.source.host} did not answer "
+                        f"({type(exc).__name__}) after {RETRIES + 1} tries",
+                        hint=f"check the url ({self.source.url}) and the network, then run "
+                        "`perfpacket sync` again: it resumes where it stopped",
+                    ) from None
+                self._wait(BACKOFF_S * 2 ** (failures - 1), f"{type(exc).__name__}, retrying")
+                continue
+            wait = self._rate_limit_wait(response)
+            if wait is not None:
+                self._wait(wait, "rate limit")
+                continue
+            if response.status_code >= 500:
+                failures += 1
+                if failures > RETRIES:
+                    raise SyncError(
+                        f"{self.source.place}: {self.source.host} answered "
+                        f"{response.status_code} to {_short(url)} {RETRIES + 1} times",
+                        hint="the service is failing; run `perfpacket sync` again later: it "
+                        "resumes where it stopped",
+                    )
+                self._wait(BACKOFF_S * 2 ** (failures - 1), f"{response.status_code}, retrying")
+                continue
+            return self._page(response)
+
+    def _rate_limit_wait(self, response: httpx.Response) -> float | None:
+        """Seconds to wait before asking again, when the answer is a rate limit; else None."""
+        status = response.status_code
+        if status not in (403, 429, 503):
+            return None
+        headers = response.headers
+        retry_after = headers.get("retry-after")
+        remaining = headers.get("x-ratelimit-remaining")
+        secondary = status == 403 and "secondary rate limit" in response.text.lower()
+        exhausted = remaining is not None and remaining.strip() == "0"
+        if status == 503 and retry_after is None:
+            return None  # a plain 503: retried as any 5xx
+        if status == 403 and not (exhausted or secondary or retry_after):
+            return None  # a permission problem, not a limit
+        if retry_after is not None:
+            try:
+                seconds = float(retry_after)
+            except ValueError:
+                seconds = 60.0
+        elif exhausted and headers.get("x-ratelimit-reset"):
+            reset = float(headers["x-ratelimit-reset"])
+            seconds = max(reset - time.time(), 0.0) + 1.0
+        else:
+            # GitHub's advice for a secondary limit without Retry-After: wait a minute.
+            seconds = 60.0
+        if seconds > self.max_wait_s:
+            until = datetime.fromtimestamp(time.time() + seconds, tz=UTC)
+            raise SyncError(
+                f"{self.source.place}: the {self.source.host} rate limit resets at "
+                f"{until:%Y-%m-%d %H:%M} UTC, {seconds / 60:.0f} minutes from now",
+                hint="what was fetched so far is stored; run `perfpacket sync` again after "
+                "that time and it resumes where it stopped",
+            )
+        return seconds
+
+    def _wait(self, seconds: float, why: str) -> None:
+        self.waited_s += seconds
+        if self.on_wait is not None:
+            self.on_wait(seconds, why)
+        self.sleep(seconds)
+
+    def _page(self, response: httpx.Response) -> Page:
+        url = str(response.request.url)
+        status = response.status_code
+        if status == 304:
+            return Page(url, None, response.headers, None, response.headers.get("etag"), True)
+        if status in (401, 403, 404):
+            raise self._refused(response)
+        if status >= 400:
+            raise SyncError(
+                f"{self.source.place}: {self.source.host} answered {status} to {_short(url)}: "
+                f"{_message(response)}",
+                hint=self.scope_hint or "check the source's keys in perfpacket.toml",
+            )
+        try:
+            data = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise SyncError(
+                f"{self.source.place}: the page {_short(url)} is not JSON "
+                f"(it begins {response.text[:40]!r})",
+                hint="nothing from this page was stored; check the url, which should be the "
+                "API's address, and run `perfpacket sync` again",
+            ) from None
+        next_link = response.links.get("next", {}).get("url")
+        return Page(url, data, response.headers, next_link, response.headers.get("etag"))
+
+    def _refused(self, response: httpx.Response) -> SyncError:
+        status = response.status_code
+        place, host = self.source.place, self.source.host
+        token = f"the token in ${self.source.token_env}" if self.source.token_env else "no token"
+        url = _short(str(response.request.url))
+        if status == 401:
+            return SyncError(
+                f"{place}: {host} refused {token} (401 {_message(response)})",
+                hint=f"check that {self.source.token_env or 'the token variable'} holds a valid, "
+                f"unexpired token{'; it needs ' + self.token_scopes if self.token_scopes else ''}",
+            )
+        if status == 403:
+            return SyncError(
+                f"{place}: {host} forbids {url} to {token} (403 {_message(response)})",
+                hint=f"the token needs {self.token_scopes or 'read access to this scope'}",
+            )
+        return SyncError(
+            f"{place}: {url} was not found on {host} (404)",
+            hint=(self.scope_hint + "; " if self.scope_hint else "")
+            + f"check the url ({self.source.url}); a private one also answers 404 to a token "
+            "that cannot see it",
+        )
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= 120 else url[:117] + "..."
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return response.reason_phrase or "no message"
+    if isinstance(body, dict):
+        for key in ("message", "error", "errorMessages", "detail"):
+            if body.get(key):
+                value = body[key]
+                return str(value[0] if isinstance(value, list) else value)
+    return response.reason_phrase or "no message"

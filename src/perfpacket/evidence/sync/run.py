@@ -1,0 +1,139 @@
+"""Running a sync: each batch a connector yields is stored in one transaction with the
+source's cursor, through the writer every file import uses."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from perfpacket import plugins
+from perfpacket.evidence.load import RecordWriter
+from perfpacket.evidence.records import ImportReport
+from perfpacket.evidence.rules import AttributionRule
+from perfpacket.evidence.sync.config import SyncSource
+from perfpacket.evidence.sync.connector import Connector, Plan
+from perfpacket.evidence.sync.http import Http
+from perfpacket.store import Store
+from perfpacket.store.models import Source, SyncCursor
+
+
+@dataclass
+class SyncReport(ImportReport):
+    pages: int = 0
+    requests: int = 0
+    waited_s: float = 0.0
+    first: bool = False
+    unchanged: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **super().to_dict(),
+            "pages": self.pages,
+            "requests": self.requests,
+            "waited_s": round(self.waited_s, 1),
+            "first": self.first,
+            "unchanged": self.unchanged,
+        }
+
+
+class _Context:
+    def __init__(self, report: SyncReport, progress: Callable[[int, int | None], None] | None):
+        self.report, self._progress = report, progress
+
+    def note(self, message: str) -> None:
+        self.report.notes.append(message)
+
+    def warn(self, message: str) -> None:
+        self.report.warnings.append(message)
+
+    def progress(self, advance: int = 1, total: int | None = None) -> None:
+        if self._progress:
+            self._progress(advance, total)
+
+
+def connector_for(source: SyncSource) -> Connector:
+    return plugins.connectors().get(source.kind)
+
+
+def cursor_state(store: Store, name: str) -> dict[str, Any] | None:
+    """The stored cursor of a source; None before its first sync."""
+    with store.session() as session:
+        cursor = session.get(SyncCursor, name)
+        return dict(cursor.state) if cursor is not None else None
+
+
+def plan(store: Store, source: SyncSource) -> tuple[Plan, bool]:
+    """What syncing ``source`` would fetch, and whether it would be its first sync."""
+    state = cursor_state(store, source.name)
+    return connector_for(source).plan(source, state or {}), state is None
+
+
+def _source_row(session: Session, source: SyncSource, connector: Connector) -> Source:
+    """The provenance row every record of one [[sync]] source points to."""
+    digest = hashlib.sha256(f"sync:{source.name}:{source.url}".encode()).hexdigest()
+    row = session.query(Source).filter_by(kind=f"sync:{source.kind}", sha256=digest).first()
+    if row is None:
+        row = Source(
+            kind=f"sync:{source.kind}",
+            location=f"{source.url} ([[sync]] {source.name})",
+            sha256=digest,
+            importer=f"sync:{connector.name}",
+            importer_version="1",
+            imported_at=datetime.now(UTC),
+        )
+        session.add(row)
+        session.flush()
+    return row
+
+
+def sync_source(
+    store: Store,
+    source: SyncSource,
+    rules: Sequence[AttributionRule] = (),
+    http: Http | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> SyncReport:
+    """Pull what changed in ``source`` since its cursor and store it, batch by batch."""
+    connector = connector_for(source)
+    state = cursor_state(store, source.name)
+    report = SyncReport(source=source.name, kind=source.kind, first=state is None)
+    client = http or connector.http(source)
+    writer = RecordWriter(source.person, rules)
+    ctx = _Context(report, progress)
+    current: dict[str, Any] = dict(state or {})
+    try:
+        for batch in connector.pull(source, client, current, ctx):
+            report.pages += batch.pages
+            moved = batch.state != current
+            if not batch.records and not moved:
+                continue  # nothing to write: the store is not touched
+            with store.session() as session:
+                if batch.records:
+                    before = (report.imported, report.updated)
+                    row = _source_row(session, source, connector)
+                    writer.write(session, row, batch.records, report)
+                    if (report.imported, report.updated) != before:
+                        row.imported_at = datetime.now(UTC)
+                if moved:
+                    cursor = session.get(SyncCursor, source.name)
+                    if cursor is None:
+                        cursor = SyncCursor(name=source.name, kind=source.kind)
+                        session.add(cursor)
+                    cursor.state = dict(batch.state)
+                    cursor.synced_at = datetime.now(UTC)
+            current = dict(batch.state)
+            if progress and batch.records:
+                progress(len(batch.records), None)
+    finally:
+        report.requests, report.waited_s = client.requests, client.waited_s
+        if http is None:
+            client.close()
+    writer.report(report)
+    report.unchanged = not (report.imported or report.updated)
+    return report

@@ -1,0 +1,54 @@
+"""Fixtures for sync tests: a workspace whose perfpacket.toml names a source."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from perfpacket.store.models import Evidence, SyncCursor
+from perfpacket.workspace import find_workspace, init_workspace
+from tests.evidence.conftest import run
+
+TOKEN = "test-token-1234"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str) -> Path:
+    """A workspace as the current directory, on SQLite and on PostgreSQL."""
+    root = tmp_path / "ws"
+    init_workspace(root, db_url=db_url)
+    monkeypatch.chdir(root)
+    return root
+
+
+def configure(root: Path, table: str) -> None:
+    path = root / "perfpacket.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n[[sync]]\n" + table, encoding="utf-8")
+
+
+def sync(*names: str, ok: bool = True) -> Any:
+    result = run("sync", *names, "--json")
+    if ok:
+        assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def stored(root: Path) -> list[tuple[str, str, dict[str, Any], int | None]]:
+    """Every record: kind, natural key, typed fields, person; comparable across stores."""
+    with find_workspace(root).open_store() as store, store.session() as s:
+        out = []
+        for e in s.scalars(select(Evidence).order_by(Evidence.kind, Evidence.natural_key)):
+            table = type(e).__table__
+            fields = {c.key: getattr(e, c.key) for c in table.columns if c.key != "id"}
+            out.append((e.kind, e.natural_key, fields, e.person_id))
+        return out
+
+
+def cursor(root: Path, name: str) -> dict[str, Any] | None:
+    with find_workspace(root).open_store() as store, store.session() as s:
+        row = s.get(SyncCursor, name)
+        return dict(row.state) if row else None
