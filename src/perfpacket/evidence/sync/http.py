@@ -10,6 +10,7 @@ backoff, asks with ``If-None-Match`` so an unchanged first page costs a 304, and
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -64,6 +65,7 @@ class Http:
     requests: int = 0
     waited_s: float = 0.0
     _client: httpx.Client | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def client(self) -> httpx.Client:
@@ -122,7 +124,8 @@ class Http:
     ) -> Page:
         failures = 0
         while True:
-            self.requests += 1
+            with self._lock:  # connectors may ask from a few threads at once
+                self.requests += 1
             try:
                 response = self.client.request(
                     method, url, params=params, json=json_body, headers=headers
@@ -191,7 +194,8 @@ class Http:
         return seconds
 
     def _wait(self, seconds: float, why: str) -> None:
-        self.waited_s += seconds
+        with self._lock:
+            self.waited_s += seconds
         if self.on_wait is not None:
             self.on_wait(seconds, why)
         self.sleep(seconds)

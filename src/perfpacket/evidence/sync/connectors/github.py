@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 
 from perfpacket.evidence.importers.github import GitHubPullsImporter
@@ -20,6 +21,9 @@ from perfpacket.evidence.sync.connector import BaseConnector, Batch, Plan, SyncC
 from perfpacket.evidence.sync.http import Http, SyncError
 
 PER_PAGE = 100
+# Review requests in flight at once: well under GitHub's advice against many concurrent
+# requests (its secondary rate limits), and enough to overlap the round trips.
+CONCURRENCY = 4
 
 
 class GitHubConnector(BaseConnector):
@@ -88,24 +92,23 @@ class GitHubConnector(BaseConnector):
             if etag is None:
                 etag = page.etag
             pulls = _objects(page.data, page.url)
-            records: list[Record] = []
+            changed: list[dict[str, Any]] = []
             done = False
             for pr in pulls:
                 updated = str(pr.get("updated_at") or "")
                 if since and updated and updated <= since:
                     done = True  # listed newest first: the rest were stored before
                     break
-                records.append(self._records.pull_record(page.url, pr, repo))
+                changed.append(pr)
                 newest = max(newest or updated, updated)
-                number = pr.get("number")
-                reviews_url = f"{source.url}/repos/{repo}/pulls/{number}/reviews"
-                for reviews in http.pages(reviews_url, {"per_page": PER_PAGE}):
-                    for review in _objects(reviews.data, reviews.url):
-                        if review.get("submitted_at"):  # a pending review is not one yet
-                            records.append(
-                                self._records.review_record(reviews.url, review, pr, repo)
-                            )
-                ctx.progress(0)
+            # Each pull request's reviews are a request of its own: a few at a time, so that
+            # a page of 100 does not wait out 100 round trips one after the other.
+            with ThreadPoolExecutor(CONCURRENCY) as pool:
+                reviewed = list(pool.map(lambda pr: self._reviews(source, http, repo, pr), changed))
+            records: list[Record] = []
+            for pr, reviews in zip(changed, reviewed, strict=True):
+                records.append(self._records.pull_record(page.url, pr, repo))
+                records.extend(reviews)
             # The cursor moves only once the whole listing is stored: it is newest first, so
             # an interrupted sync must list again from the top.
             yield Batch(records, {"repos": copy.deepcopy(repos)})
@@ -113,6 +116,17 @@ class GitHubConnector(BaseConnector):
                 break
         repos[repo] = {k: v for k, v in (("since", newest), ("etag", etag)) if v}
         yield Batch([], {"repos": copy.deepcopy(repos)}, pages=0)
+
+    def _reviews(
+        self, source: SyncSource, http: Http, repo: str, pr: dict[str, Any]
+    ) -> list[Record]:
+        url = f"{source.url}/repos/{repo}/pulls/{pr.get('number')}/reviews"
+        return [
+            self._records.review_record(page.url, review, pr, repo)
+            for page in http.pages(url, {"per_page": PER_PAGE})
+            for review in _objects(page.data, page.url)
+            if review.get("submitted_at")  # a pending review is not one yet
+        ]
 
 
 def _objects(data: Any, url: str) -> list[dict[str, Any]]:
