@@ -31,7 +31,9 @@ BATCH = 2000
 HEAD_BYTES = 8192
 
 
-class _Context:
+class ReportContext:
+    """What an importer or a connector reports through: warnings, notes and progress."""
+
     def __init__(self, report: ImportReport, progress: Callable[[int, int | None], None] | None):
         self.report = report
         self._progress = progress
@@ -247,7 +249,7 @@ def import_path(
         session.add(source)
         session.flush()
         writer = RecordWriter(person, rules)
-        ctx = _Context(report, progress)
+        ctx = ReportContext(report, progress)
         try:
             writer.write(session, source, importer.read(path, options, ctx), report)
             importer.finish(session, source, path, options, report)

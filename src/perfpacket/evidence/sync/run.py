@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from perfpacket import plugins
-from perfpacket.evidence.load import RecordWriter
+from perfpacket.evidence.load import RecordWriter, ReportContext
 from perfpacket.evidence.records import ImportReport
 from perfpacket.evidence.rules import AttributionRule
 from perfpacket.evidence.sync.config import SyncSource
@@ -39,21 +39,6 @@ class SyncReport(ImportReport):
             "first": self.first,
             "unchanged": self.unchanged,
         }
-
-
-class _Context:
-    def __init__(self, report: SyncReport, progress: Callable[[int, int | None], None] | None):
-        self.report, self._progress = report, progress
-
-    def note(self, message: str) -> None:
-        self.report.notes.append(message)
-
-    def warn(self, message: str) -> None:
-        self.report.warnings.append(message)
-
-    def progress(self, advance: int = 1, total: int | None = None) -> None:
-        if self._progress:
-            self._progress(advance, total)
 
 
 def connector_for(source: SyncSource) -> Connector:
@@ -104,7 +89,7 @@ def sync_source(
     report = SyncReport(source=source.name, kind=source.kind, first=state is None)
     client = http or connector.http(source)
     writer = RecordWriter(source.person, rules)
-    ctx = _Context(report, progress)
+    ctx = ReportContext(report, progress)
     current: dict[str, Any] = dict(state or {})
     try:
         for batch in connector.pull(source, client, current, ctx):
