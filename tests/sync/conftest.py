@@ -38,7 +38,7 @@ def sync(*names: str, ok: bool = True) -> Any:
 
 
 def stored(root: Path) -> list[tuple[str, str, dict[str, Any], int | None]]:
-    """Every record: kind, natural key, typed fields, person; comparable across stores."""
+    """Every record: kind, natural key, typed fields, person."""
     with find_workspace(root).open_store() as store, store.session() as s:
         out = []
         for e in s.scalars(select(Evidence).order_by(Evidence.kind, Evidence.natural_key)):
@@ -46,6 +46,30 @@ def stored(root: Path) -> list[tuple[str, str, dict[str, Any], int | None]]:
             fields = {c.key: getattr(e, c.key) for c in table.columns if c.key != "id"}
             out.append((e.kind, e.natural_key, fields, e.person_id))
         return out
+
+
+def comparable(root: Path) -> list[tuple[str, str, dict[str, Any], int | None]]:
+    """:func:`stored` without the provenance row each record points to: what a sync and a
+    file import of the same data must agree on."""
+    return [
+        (kind, key, {f: v for f, v in fields.items() if f != "source_id"}, person)
+        for kind, key, fields, person in stored(root)
+    ]
+
+
+def imported_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *commands: tuple[str, ...]
+) -> Path:
+    """A second, fresh workspace (SQLite) after ``commands`` ran in it: the file-import side
+    of a comparison. It stays the current directory."""
+    other = tmp_path / "other"
+    monkeypatch.chdir(tmp_path)
+    assert run("init", str(other)).exit_code == 0
+    monkeypatch.chdir(other)
+    for command in commands:
+        done = run(*command)
+        assert done.exit_code == 0, done.output
+    return other
 
 
 def cursor(root: Path, name: str) -> dict[str, Any] | None:

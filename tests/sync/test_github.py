@@ -21,7 +21,15 @@ from perfpacket.evidence.sync.run import sync_source
 from perfpacket.store.models import SyncCursor
 from perfpacket.workspace import find_workspace
 from tests.evidence.conftest import counts, run
-from tests.sync.conftest import TOKEN, configure, cursor, stored, sync
+from tests.sync.conftest import (
+    TOKEN,
+    comparable,
+    configure,
+    cursor,
+    imported_elsewhere,
+    stored,
+    sync,
+)
 from tests.sync.replay import RECORDED_HOST, Answer, Replay, exchanges, serve
 
 REPO = "PyGithub/PyGithub"
@@ -84,20 +92,9 @@ def test_a_sync_stores_what_the_file_importer_stores_from_the_same_pages(
     # The same pages saved as `gh api --paginate` would save them, through the file importer.
     export = tmp_path / "export.json"
     export.write_text("\n".join(json.dumps(doc) for doc in (listed, reviews)), encoding="utf-8")
-    other = tmp_path / "other"
-    monkeypatch.chdir(tmp_path)
-    assert run("init", str(other)).exit_code == 0
-    monkeypatch.chdir(other)
-    assert run("import", "github-prs", str(export), "--json").exit_code == 0
-    synced = [
-        (k, key, {f: v for f, v in fields.items() if f != "source_id"}, p)
-        for k, key, fields, p in stored(workspace)
-    ]
-    imported = [
-        (k, key, {f: v for f, v in fields.items() if f != "source_id"}, p)
-        for k, key, fields, p in stored(other)
-    ]
-    assert synced == imported
+    other = imported_elsewhere(tmp_path, monkeypatch, ("import", "github-prs", str(export)))
+    synced = comparable(workspace)
+    assert synced == comparable(other)
     by_key = {key: fields for _, key, fields, _ in synced}
     pr = by_key[f"{REPO}#538"]
     assert pr["merged_at"].isoformat().replace("+00:00", "Z") == listed[0]["merged_at"]

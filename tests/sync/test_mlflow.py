@@ -18,7 +18,7 @@ import httpx2 as httpx
 import pytest
 
 from tests.evidence.conftest import counts, run
-from tests.sync.conftest import configure, cursor, stored, sync
+from tests.sync.conftest import comparable, configure, cursor, imported_elsewhere, stored, sync
 
 PERSON = "ana@example.com"
 
@@ -106,13 +106,6 @@ def _setup(root: Path, url: str) -> None:
     )
 
 
-def _without_source(records: list[Any]) -> list[Any]:
-    return [
-        (k, key, {f: v for f, v in fields.items() if f != "source_id"}, p)
-        for k, key, fields, p in records
-    ]
-
-
 def test_a_sync_stores_what_the_importer_reads_from_the_servers_own_store(
     workspace: Path,
     tmp_path: Path,
@@ -134,13 +127,13 @@ def test_a_sync_stores_what_the_importer_reads_from_the_servers_own_store(
     report = sync()["sources"][0]
     assert report["imported"] == 2 and report["first"] is True
     assert any("loss" in w for w in report["warnings"])  # NaN stored as null, and said
-    other = tmp_path / "other"
-    monkeypatch.chdir(tmp_path)
-    assert run("init", str(other)).exit_code == 0
-    monkeypatch.chdir(other)
-    assert run("people", "add", PERSON, "--name", "Ana").exit_code == 0
-    assert run("import", "mlflow", str(db), "--person", PERSON).exit_code == 0
-    synced, imported = _without_source(stored(workspace)), _without_source(stored(other))
+    other = imported_elsewhere(
+        tmp_path,
+        monkeypatch,
+        ("people", "add", PERSON, "--name", "Ana"),
+        ("import", "mlflow", str(db), "--person", PERSON),
+    )
+    synced, imported = comparable(workspace), comparable(other)
     assert synced == imported
     # MLflow's latest value is by step, not by the order logged: v1's is step 2's 0.62.
     metrics = {f["model"]: f["metrics"] for _, _, f, _ in synced}

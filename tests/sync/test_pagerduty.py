@@ -15,7 +15,15 @@ from urllib.parse import parse_qsl
 import pytest
 
 from tests.evidence.conftest import DATA, counts, run
-from tests.sync.conftest import TOKEN, configure, cursor, stored, sync
+from tests.sync.conftest import (
+    TOKEN,
+    comparable,
+    configure,
+    cursor,
+    imported_elsewhere,
+    stored,
+    sync,
+)
 from tests.sync.replay import Answer, Replay, exchanges, serve
 
 REAL = DATA / "real" / "pagerduty" / "incidents_raw.json"
@@ -56,13 +64,6 @@ def _setup(root: Path, base: str, monkeypatch: pytest.MonkeyPatch) -> None:
     configure(root, f'kind = "pagerduty"\nurl = "{base}"\ntoken_env = "PD_TOKEN_TEST"\n')
 
 
-def _without_source(records: list[Any]) -> list[Any]:
-    return [
-        (k, key, {f: v for f, v in fields.items() if f != "source_id"}, p)
-        for k, key, fields, p in records
-    ]
-
-
 def test_a_sync_stores_what_the_file_importer_stores(
     workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -74,12 +75,8 @@ def test_a_sync_stores_what_the_file_importer_stores(
         report = sync()["sources"][0]
     assert report["imported"] == 3 and report["pages"] == 2
     assert [dict(parse_qsl(t.split("?")[1]))["offset"] for _, t, _ in replay.requests] == ["0", "2"]
-    other = tmp_path / "other"
-    monkeypatch.chdir(tmp_path)
-    assert run("init", str(other)).exit_code == 0
-    monkeypatch.chdir(other)
-    assert run("import", "pagerduty", str(REAL)).exit_code == 0
-    assert _without_source(stored(workspace)) == _without_source(stored(other))
+    other = imported_elsewhere(tmp_path, monkeypatch, ("import", "pagerduty", str(REAL)))
+    assert comparable(workspace) == comparable(other)
     assert cursor(workspace, "pagerduty") == {
         "newest": datetime.fromisoformat(
             max(i["created_at"] for i in api.incidents).replace("Z", "+00:00")
