@@ -222,3 +222,21 @@ RATING_LABELS = {
     "exceeds": "exceeds",
     "next_level": "next level",
 }
+
+
+class Tracker(StrEnum):
+    """The issue tracker a ticket comes from."""
+
+    JIRA = "jira"
+    LINEAR = "linear"
+
+
+class TicketState(StrEnum):
+    """Where a ticket's status stands, in the categories trackers share: Jira's status
+    categories (new, indeterminate, done) and Linear's state types (triage, backlog, unstarted;
+    started; completed; canceled)."""
+
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELED = "canceled"

@@ -367,3 +367,46 @@ def test_a_csv_missing_a_column_names_it_and_the_kind_it_fits(
     message = " ".join(done.stderr.split())
     assert "no column version, released_at" in message
     assert f"it looks like incidents-csv: perfpacket import incidents-csv {incidents}" in message
+
+
+def test_jira_issues_import_with_their_status_history(workspace: Path, tmp_path: Path) -> None:
+    """Each issue of the recorded Jira search is one ticket whose status, category, dates and
+    status changes are what the raw answer says, read here on its own. The issues have no
+    assignee, so no ticket is anyone's: a reporter did not do the work."""
+    path = REAL / "jira/search_expand_changelog.json"
+    assert run("people", "add", "daniel@actionableagile.com", "--name", "Daniel").exit_code == 0
+    # First a search page that holds only the latest of one long changelog: stored, marked
+    # incomplete, and warned about.
+    page = _raw(path)
+    page["issues"][0]["changelog"].update(total=9, maxResults=4)
+    cut = tmp_path / "cut.json"
+    cut.write_text(json.dumps(page), encoding="utf-8")
+    done = run("import", "jira-issues", str(cut), "--json")
+    assert done.exit_code == 0, done.output
+    warned = " ".join(json.loads(done.stdout)["warnings"])
+    assert "1 of 25 issues hold only part of their status history" in warned
+    first = next(e for e in _by_source(cut) if e["key"] == page["issues"][0]["key"])
+    assert first["history_complete"] is False
+    # Then the whole answer: the same 25 tickets, now each with its whole history.
+    done = run("import", "jira-issues", str(path), "--json")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["imported"] == 0
+    tickets = {e["key"]: e for e in _evidence() if e["kind"] == "ticket"}
+    assert len(tickets) == 25
+    categories = {"new": "todo", "indeterminate": "in_progress", "done": "done"}
+    for issue in _raw(path)["issues"]:
+        fields, ticket = issue["fields"], tickets[issue["key"]]
+        assert ticket["status"] == fields["status"]["name"]
+        assert ticket["state"] == categories[fields["status"]["statusCategory"]["key"]]
+        assert ticket["issue_type"] == fields["issuetype"]["name"]
+        assert ticket["components"] == [c["name"] for c in fields["components"]]
+        moves = [
+            (item["fromString"], item["toString"])
+            for h in issue["changelog"]["histories"]
+            for item in h["items"]
+            if item["field"] == "status"
+        ]
+        assert [(m["from"], m["to"]) for m in ticket["history"]] == moves
+        assert ticket["history_complete"] is True
+        assert (ticket["resolved_at"] is None) == (fields["resolutiondate"] is None)
+        assert ticket["person"] is None and ticket["reporter"] == "Daniel Vacanti [Administrator]"

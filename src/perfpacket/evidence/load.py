@@ -365,12 +365,21 @@ def _store_batch(
                 report.duplicates += 1  # the same commit, imported under another name
                 continue
             if old is not None:
-                if old.person_id is None and person_id is not None:
+                newer = _newer(record.version, old.source_version)
+                before = old.person_id
+                if newer and _actor(record) != old.actor:
+                    # A later version names someone else (a ticket reassigned, or unassigned):
+                    # the record follows whom it names now.
+                    old.actor = _actor(record)
+                    old.person_id = person_id
+                elif old.person_id is None and person_id is not None:
                     # A rule or --person now says whose it is: the record becomes theirs.
                     old.person_id = person_id
+                merged = newer and _merge(old, record)
+                if merged or old.person_id != before:
                     report.updated += 1
-                    continue
-                _merge(old, record, report)
+                else:
+                    report.duplicates += 1
                 continue
             if record.natural_key in fresh:
                 # The same record twice in one file: keep the later version.
@@ -430,13 +439,13 @@ def _newer(candidate: str | None, current: str | None) -> bool:
     return candidate is None or current is None or candidate >= current
 
 
-def _merge(old: Evidence, record: Record, report: ImportReport) -> None:
+def _merge(old: Evidence, record: Record) -> bool:
+    """Whether the stored record took fields of this later version (none differed: no)."""
     changed = {k: v for k, v in record.fields.items() if getattr(old, k) != v}
-    if not changed or not _newer(record.version, old.source_version):
-        report.duplicates += 1
-        return
+    if not changed:
+        return False
     for key, value in changed.items():
         setattr(old, key, value)
     old.occurred_at = record.occurred_at
     old.source_version = record.version
-    report.updated += 1
+    return True

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from perfpacket.errors import InputError, NotFoundError
 from perfpacket.store.models import Evidence, Identity, Person
 
-IDENTITY_KINDS = ("email", "github", "gitlab", "pagerduty", "slack", "handle")
+IDENTITY_KINDS = ("email", "github", "gitlab", "jira", "linear", "pagerduty", "slack", "handle")
 
 
 def _parse_identity(text: str) -> tuple[str, str]:

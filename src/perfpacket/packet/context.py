@@ -23,6 +23,7 @@ from perfpacket.store.models import (
     Interview,
     Release,
     Review,
+    Ticket,
 )
 from perfpacket.vocab import Outcome, Verdict
 
@@ -66,6 +67,9 @@ def evidence_label(e: Evidence) -> str:
     if isinstance(e, Interview):
         stage = f"{e.stage}, " if e.stage else ""
         return f"interview of candidate {e.candidate} ({stage}{e.interviewed_at:%Y-%m-%d})"
+    if isinstance(e, Ticket):
+        kind = (e.issue_type or "ticket").lower()
+        return f"{e.tracker.value.capitalize()} {kind} {e.key} ({e.status})"
     return f"{e.kind} {e.natural_key}"
 
 

@@ -28,7 +28,15 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
 
-from perfpacket.vocab import Comparison, Direction, HiringOutcome, Recommendation, Verdict
+from perfpacket.vocab import (
+    Comparison,
+    Direction,
+    HiringOutcome,
+    Recommendation,
+    TicketState,
+    Tracker,
+    Verdict,
+)
 
 # Deterministic constraint names keep migrations portable between SQLite and PostgreSQL.
 NAMING = {
@@ -343,6 +351,34 @@ class Interview(Evidence):
     outcome: Mapped[HiringOutcome | None] = mapped_column(Vocabulary(HiringOutcome, 20))
 
 
+class Ticket(Evidence):
+    """An issue or epic in an issue tracker, with every status change it went through, so
+    that cycle times and tickets worked across teams can be read from it."""
+
+    __tablename__ = "ticket"
+    __mapper_args__ = {"polymorphic_identity": "ticket"}
+
+    id: Mapped[int] = _evidence_fk()
+    tracker: Mapped[Tracker] = mapped_column(Vocabulary(Tracker, 20))
+    key: Mapped[str] = mapped_column(String(100))  # ML-142, ENG-7: as the tracker shows it
+    project: Mapped[str | None] = mapped_column(String(200))  # Jira project, Linear team
+    title: Mapped[str] = mapped_column(Text, default="")
+    issue_type: Mapped[str | None] = mapped_column(String(100))  # Bug, Story, Epic, ...
+    parent: Mapped[str | None] = mapped_column(String(100))  # the epic or parent's key
+    status: Mapped[str] = mapped_column(String(100))
+    state: Mapped[TicketState] = mapped_column(Vocabulary(TicketState, 20))
+    assignee: Mapped[str | None] = mapped_column(String(320))
+    reporter: Mapped[str | None] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    labels: Mapped[list[str]] = mapped_column(Json, default=list)
+    components: Mapped[list[str]] = mapped_column(Json, default=list)
+    # Status changes, oldest first: {"at": ISO time, "from": status, "to": status, "by": who}.
+    history: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)
+    # Whether ``history`` holds every change (a search page may hold only the latest ones).
+    history_complete: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 EVIDENCE_KINDS: dict[str, type[Evidence]] = {
     cls.__mapper_args__["polymorphic_identity"]: cls
     for cls in (
@@ -357,6 +393,7 @@ EVIDENCE_KINDS: dict[str, type[Evidence]] = {
         Artifact,
         Grade,
         Interview,
+        Ticket,
     )
 }
 

@@ -8,6 +8,7 @@ from perfpacket.evidence.importers.feedback import FeedbackImporter
 from perfpacket.evidence.importers.git import GitImporter
 from perfpacket.evidence.importers.github import GitHubPullsImporter
 from perfpacket.evidence.importers.inspect_logs import InspectImporter
+from perfpacket.evidence.importers.jira import JiraIssuesImporter
 from perfpacket.evidence.importers.lm_eval import LmEvalImporter
 from perfpacket.evidence.importers.mlflow_runs import MlflowImporter
 from perfpacket.evidence.importers.openai_evals import OpenAIEvalsImporter
@@ -35,6 +36,7 @@ BUILTIN_IMPORTERS: tuple[Importer, ...] = (
     MlflowImporter(),
     OpenAIEvalsImporter(),
     PagerDutyImporter(),
+    JiraIssuesImporter(),
     IncidentsCsvImporter(),
     ExperimentsCsvImporter(),
     GuardEventsImporter(),

@@ -250,7 +250,9 @@ class Http:
 
 
 def _short(url: str) -> str:
-    return url if len(url) <= 120 else url[:117] + "..."
+    """A long address with its middle left out: the path and the page parameters at the end
+    (the offset, the page token) are what say which page it was."""
+    return url if len(url) <= 120 else url[:60] + "..." + url[-57:]
 
 
 def _message(response: httpx.Response) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from perfpacket.evidence.sync.connector import Connector
 from perfpacket.evidence.sync.connectors.github import GitHubConnector
+from perfpacket.evidence.sync.connectors.jira import JiraConnector
 from perfpacket.evidence.sync.connectors.mlflow import MlflowConnector
 from perfpacket.evidence.sync.connectors.pagerduty import PagerDutyConnector
 from perfpacket.plugins import hookimpl
@@ -14,6 +15,7 @@ BUILTIN_CONNECTORS: tuple[Connector, ...] = (
     GitHubConnector(),
     PagerDutyConnector(),
     MlflowConnector(),
+    JiraConnector(),
 )
 
 

@@ -1,0 +1,217 @@
+"""``jira-issues``: Jira issues and epics with their status history, as the REST API returns them.
+
+Reads a search answer (``/rest/api/2/search``, ``/rest/api/3/search/jql``; saved pages may be
+concatenated), a list of issues, or one issue, from Jira Cloud or Data Center. Ask with
+``expand=changelog`` so that each issue carries its status changes; without it, or when a search
+page holds only the latest part of a long changelog, the ticket is stored with the history it
+has and marked incomplete, with a warning (``perfpacket sync`` fetches the rest).
+
+The natural key is the site and the issue's numeric id, which stays the same when an issue
+moves to another project and changes its key. A ticket belongs to its assignee; an unassigned
+ticket belongs to nobody (its reporter did not do the work).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from perfpacket.errors import InputError
+from perfpacket.evidence.importers._common import (
+    Place,
+    as_dict,
+    head_is_json,
+    load_json_documents,
+    optional_time,
+    parse_time,
+    require,
+    sha256_file,
+)
+from perfpacket.evidence.records import BaseImporter, ImportContext, ImportOptions, Record
+from perfpacket.vocab import TicketState, Tracker
+
+# Jira's status categories, by key.
+CATEGORIES = {
+    "new": TicketState.TODO,
+    "undefined": TicketState.TODO,
+    "indeterminate": TicketState.IN_PROGRESS,
+    "done": TicketState.DONE,
+}
+# Jira's default resolutions that close a ticket without the work being done.
+NOT_DONE = frozenset({"won't do", "won't fix", "duplicate", "cannot reproduce", "declined"})
+# The fields a sync asks for: what a ticket is made of, and no more.
+FIELDS = (
+    "summary",
+    "issuetype",
+    "project",
+    "parent",
+    "status",
+    "resolution",
+    "resolutiondate",
+    "assignee",
+    "reporter",
+    "created",
+    "updated",
+    "labels",
+    "components",
+)
+
+
+def _issues(docs: list[Any]) -> Iterator[Any]:
+    for doc in docs:
+        if isinstance(doc, dict) and isinstance(doc.get("issues"), list):
+            yield from doc["issues"]
+        elif isinstance(doc, list):
+            yield from doc
+        elif isinstance(doc, dict) and "fields" in doc:
+            yield doc
+
+
+def _user(user: Any) -> tuple[str | None, list[tuple[str, str]]]:
+    """A Jira user's name for the packet, and the identities that match a person: the email
+    when the site shows it, and the account id (Cloud) or user name (Data Center)."""
+    u = as_dict(user)
+    if not u:
+        return None, []
+    identities: list[tuple[str, str]] = []
+    if u.get("emailAddress"):
+        identities.append(("email", str(u["emailAddress"]).lower()))
+    account = u.get("accountId") or u.get("name") or u.get("key")
+    if account:
+        identities.append(("jira", str(account).lower()))
+    name = u.get("displayName") or u.get("name") or u.get("accountId")
+    return (str(name) if name else None), identities
+
+
+def site(issue: dict[str, Any]) -> str | None:
+    """The Jira site an issue came from (its ``self`` address's host), if it says."""
+    host = urlsplit(str(issue.get("self") or "")).netloc
+    return host or None
+
+
+def status_history(histories: list[Any], path: Place, place: str) -> list[dict[str, str | None]]:
+    """The status changes in a changelog's histories, oldest first."""
+    changes = []
+    for j, history in enumerate(histories):
+        h = as_dict(history)
+        items = [as_dict(i) for i in h.get("items") or []]
+        status = [i for i in items if i.get("fieldId", i.get("field")) == "status"]
+        if not status:
+            continue
+        at = parse_time(h.get("created"), path, None, f"{place}.histories[{j}].created")
+        by, _ = _user(h.get("author"))
+        for item in status:
+            changes.append(
+                {
+                    "at": at.astimezone(UTC).isoformat(),
+                    "from": item.get("fromString"),
+                    "to": item.get("toString"),
+                    "by": by,
+                }
+            )
+    changes.sort(key=lambda c: str(c["at"]))
+    return changes
+
+
+class JiraIssuesImporter(BaseImporter):
+    name = "jira-issues"
+    description = (
+        "Jira issues as JSON (a /search or /search/jql answer, a list of issues or one issue; "
+        "with expand=changelog for the status history)"
+    )
+    version = "1"
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        return (
+            path.is_file() and head_is_json(head) and b'"fields"' in head and b"/rest/api/" in head
+        )
+
+    def content_hash(self, path: Path, options: ImportOptions) -> str:
+        return sha256_file(path)
+
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
+        found = partial = 0
+        for i, issue in enumerate(_issues(load_json_documents(path))):
+            record = self.issue_record(path, issue, f"issues[{i}]")
+            found += 1
+            partial += not record.fields["history_complete"]
+            yield record
+        if not found:
+            raise InputError(
+                f"'{path}': no Jira issues found",
+                hint="save the answer of /rest/api/3/search/jql?jql=...&expand=changelog "
+                "(or /rest/api/2/search on Data Center)",
+            )
+        if partial:
+            ctx.warn(
+                f"'{path}': {partial} of {found} issues hold only part of their status history "
+                "or none (a search page holds at most the latest changes); their tickets are "
+                "marked incomplete. Export with expand=changelog, or use `perfpacket sync`, "
+                "which fetches each whole changelog"
+            )
+
+    def issue_record(self, path: Place, issue: Any, place: str) -> Record:
+        """One issue object of the REST API, from a file or a page a sync read."""
+        if not isinstance(issue, dict):
+            raise InputError(f"'{path}' field {place}: expected an issue object")
+        ident = str(require(issue, "id", path, None, (str, int)))
+        key = str(require(issue, "key", path, None, str))
+        fields = require(issue, "fields", path, None, dict)
+        created = parse_time(fields.get("created"), path, None, f"{place}.fields.created")
+        status = as_dict(fields.get("status"))
+        category = str(as_dict(status.get("statusCategory")).get("key") or "")
+        if not status.get("name") or category not in CATEGORIES:
+            raise InputError(
+                f"'{path}' field {place}.fields.status.statusCategory.key: "
+                + (f"'{category}' is not a Jira status category" if category else "missing"),
+                hint="export the issues with their status field (fields=*all, or "
+                "fields=" + ",".join(FIELDS) + ")",
+            )
+        state = CATEGORIES[category]
+        resolution = str(as_dict(fields.get("resolution")).get("name") or "")
+        if state is TicketState.DONE and resolution.lower() in NOT_DONE:
+            state = TicketState.CANCELED
+        assignee, identities = _user(fields.get("assignee"))
+        reporter, _ = _user(fields.get("reporter"))
+        changelog = as_dict(issue.get("changelog"))
+        histories = changelog.get("histories") or []
+        total = changelog.get("total")
+        complete = bool(changelog) and (not isinstance(total, int) or len(histories) >= total)
+        host = site(issue)
+        # Compared as text with the stored version: UTC, so that offsets do not reorder it.
+        updated = parse_time(
+            fields.get("updated") or created.isoformat(), path, None, f"{place}.fields.updated"
+        )
+        return Record(
+            kind="ticket",
+            natural_key=f"jira:{host}:{ident}" if host else f"jira:{ident}",
+            occurred_at=created,
+            fields={
+                "tracker": Tracker.JIRA,
+                "key": key,
+                "project": as_dict(fields.get("project")).get("key"),
+                "title": str(fields.get("summary") or ""),
+                "issue_type": as_dict(fields.get("issuetype")).get("name"),
+                "parent": as_dict(fields.get("parent")).get("key"),
+                "status": str(status["name"]),
+                "state": state,
+                "assignee": assignee,
+                "reporter": reporter,
+                "created_at": created,
+                "resolved_at": optional_time(
+                    fields.get("resolutiondate"), path, None, f"{place}.fields.resolutiondate"
+                ),
+                "labels": sorted(str(label) for label in fields.get("labels") or []),
+                "components": sorted(
+                    str(as_dict(c).get("name")) for c in fields.get("components") or []
+                ),
+                "history": status_history(histories, path, f"{place}.changelog"),
+                "history_complete": complete,
+            },
+            identities=identities,
+            display_name=assignee,
+            version=updated.astimezone(UTC).isoformat(),
+        )
