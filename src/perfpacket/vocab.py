@@ -229,13 +229,16 @@ class Tracker(StrEnum):
 
     JIRA = "jira"
     LINEAR = "linear"
+    GITHUB = "github"
 
 
 class TicketState(StrEnum):
     """Where a ticket's status stands, in the categories trackers share: Jira's status
     categories (new, indeterminate, done) and Linear's state types (triage, backlog, unstarted;
-    started; completed; canceled)."""
+    started; completed; canceled). A GitHub issue is only open or closed: an open one is
+    ``open``, which says nothing of whether work on it started."""
 
+    OPEN = "open"
     TODO = "todo"
     IN_PROGRESS = "in_progress"
     DONE = "done"

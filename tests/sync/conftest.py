@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,14 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str) -> P
 def configure(root: Path, table: str) -> None:
     path = root / "perfpacket.toml"
     path.write_text(path.read_text(encoding="utf-8") + "\n[[sync]]\n" + table, encoding="utf-8")
+
+
+def point_at(root: Path, base: str) -> None:
+    """Point the configured sources at a local server's new address (each test server
+    listens on a port of its own)."""
+    path = root / "perfpacket.toml"
+    text = re.sub(r'url = "http://127\.0\.0\.1:\d+"', f'url = "{base}"', path.read_text())
+    path.write_text(text, encoding="utf-8")
 
 
 def sync(*names: str, ok: bool = True) -> Any:

@@ -26,6 +26,7 @@ from tests.sync.conftest import (
     configure,
     cursor,
     imported_elsewhere,
+    point_at,
     stored,
     sync,
 )
@@ -159,13 +160,6 @@ def _setup(
     configure(root, "".join(f'{k} = "{v}"\n' for k, v in table.items()))
 
 
-def _setup_url(root: Path, base: str) -> None:
-    """Point the configured source at a new local site address."""
-    path = root / "perfpacket.toml"
-    text = re.sub(r'url = "http://127.0.0.1:\d+"', f'url = "{base}"', path.read_text())
-    path.write_text(text, encoding="utf-8")
-
-
 def _newest(issues: list[dict[str, Any]]) -> datetime:
     return max(_updated(i) for i in issues)
 
@@ -247,7 +241,7 @@ def test_a_resync_asks_from_the_cursor_and_updates_only_what_changed(
     assert sum(p is not None for _, _, _, p in stored(workspace)) == 1
     # Unassigned again later: the ticket is nobody's, as the latest version says.
     with serve(site.replay()) as base:
-        _setup_url(workspace, base)
+        point_at(workspace, base)
         ut35["fields"]["assignee"] = None
         ut35["fields"]["updated"] = "2016-04-03T09:00:00.000-0400"
         fourth = sync()["sources"][0]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from perfpacket.evidence.importers.feedback import FeedbackImporter
 from perfpacket.evidence.importers.git import GitImporter
-from perfpacket.evidence.importers.github import GitHubPullsImporter
+from perfpacket.evidence.importers.github import GitHubIssuesImporter, GitHubPullsImporter
 from perfpacket.evidence.importers.inspect_logs import InspectImporter
 from perfpacket.evidence.importers.jira import JiraIssuesImporter
 from perfpacket.evidence.importers.lm_eval import LmEvalImporter
@@ -30,6 +30,7 @@ from perfpacket.plugins import hookimpl
 BUILTIN_IMPORTERS: tuple[Importer, ...] = (
     GitImporter(),
     GitHubPullsImporter(),
+    GitHubIssuesImporter(),
     PromptfooImporter(),
     LmEvalImporter(),
     InspectImporter(),

@@ -8,6 +8,7 @@ seen twice is one record, updated to its latest state (by ``updated_at``).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from perfpacket.evidence.records import (
     Record,
     change_fields,
 )
+from perfpacket.vocab import TicketState, Tracker
 
 
 def _objects(docs: list[Any]) -> Iterator[dict[str, Any]]:
@@ -169,4 +171,119 @@ class GitHubPullsImporter(BaseImporter):
             },
             identities=[("github", login)] if login else [],
             version=str(submitted.isoformat()),
+        )
+
+
+def is_pull(item: dict[str, Any]) -> bool:
+    """Whether an item of an issues listing is a pull request. The API lists pull requests
+    among issues with a ``pull_request`` object; in 2012 it gave every issue one, whose
+    addresses were null."""
+    pull = item.get("pull_request")
+    return isinstance(pull, dict) and bool(pull.get("url") or pull.get("html_url"))
+
+
+class GitHubIssuesImporter(BaseImporter):
+    name = "github-issues"
+    description = (
+        "GitHub issues as JSON (REST API issue listings, gh api --paginate); the pull "
+        "requests listed among them are left to github-prs"
+    )
+    version = "1"
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        return (
+            path.is_file() and head_is_json(head) and b"/issues/" in head and b'"comments"' in head
+        )
+
+    def content_hash(self, path: Path, options: ImportOptions) -> str:
+        return sha256_file(path)
+
+    def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
+        issues = pulls = 0
+        for i, obj in enumerate(_objects(load_json_documents(path))):
+            if "number" not in obj or "/issues/" not in str(obj.get("url") or ""):
+                if "merged_at" in obj or "head" in obj:
+                    pulls += 1  # a pull request object, as the pulls listing gives it
+                continue
+            if is_pull(obj):
+                pulls += 1
+                continue
+            issues += 1
+            yield self.issue_record(path, obj, f"[{i}]")
+        if not issues and not pulls:
+            raise InputError(
+                f"'{path}': no GitHub issues found",
+                hint="save the output of `gh api 'repos/OWNER/REPO/issues?state=all' --paginate`",
+            )
+        if pulls:
+            ctx.note(
+                f"'{path}': {pulls} pull requests listed among the issues were left out; "
+                "import them with github-prs"
+            )
+
+    def issue_record(self, path: Place, issue: dict[str, Any], place: str) -> Record:
+        """One issue of a listing, from a file or a page a sync read."""
+        number = require(issue, "number", path, None, int)
+        # repository_url since 2013; before it, the issue's own url names the repository.
+        address = str(issue.get("repository_url") or issue.get("url") or "")
+        repo = "/".join(address.split("/repos/")[-1].split("/")[:2]) if "/repos/" in address else ""
+        if repo.count("/") != 1 or not all(repo.split("/")):
+            raise InputError(
+                f"'{path}' field {place}.repository_url: missing or not a repository address",
+                hint="export whole issue objects from the REST API",
+            )
+        created = parse_time(
+            require(issue, "created_at", path, None, str), path, None, f"{place}.created_at"
+        )
+        updated = parse_time(
+            issue.get("updated_at") or issue["created_at"], path, None, f"{place}.updated_at"
+        )
+        closed = issue.get("state") == "closed"
+        reason = issue.get("state_reason")
+        # A closed issue with no reason (before 2022) is shown by GitHub as completed.
+        state = (
+            (TicketState.CANCELED if reason == "not_planned" else TicketState.DONE)
+            if closed
+            else TicketState.OPEN
+        )
+        assignees = [
+            str(a["login"])
+            for a in [issue.get("assignee"), *(issue.get("assignees") or [])]
+            if isinstance(a, dict) and a.get("login")
+        ]
+        assignee = assignees[0] if assignees else None
+        return Record(
+            kind="ticket",
+            natural_key=f"github:{repo}#{number}",
+            occurred_at=created,
+            fields={
+                "tracker": Tracker.GITHUB,
+                "key": f"{repo}#{number}",
+                "project": repo,
+                "title": str(issue.get("title") or ""),
+                "issue_type": as_dict(issue.get("type")).get("name"),
+                "parent": None,
+                "status": "closed as not planned"
+                if state is TicketState.CANCELED
+                else str(issue.get("state") or "open"),
+                "state": state,
+                "assignee": assignee,
+                "reporter": as_dict(issue.get("user")).get("login"),
+                "created_at": created,
+                "resolved_at": optional_time(
+                    issue.get("closed_at"), path, None, f"{place}.closed_at"
+                )
+                if closed
+                else None,
+                "labels": sorted(
+                    str(lb.get("name")) for lb in issue.get("labels") or [] if isinstance(lb, dict)
+                ),
+                "components": [],
+                # A listing holds no status changes (GitHub keeps them as issue events).
+                "history": [],
+                "history_complete": False,
+            },
+            identities=[("github", assignee)] if assignee else [],
+            display_name=assignee,
+            version=updated.astimezone(UTC).isoformat(),
         )

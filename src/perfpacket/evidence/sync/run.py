@@ -4,10 +4,13 @@ source's cursor, through the writer every file import uses."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
@@ -16,7 +19,7 @@ from perfpacket.evidence.load import RecordWriter, ReportContext
 from perfpacket.evidence.records import ImportReport
 from perfpacket.evidence.rules import AttributionRule
 from perfpacket.evidence.sync.config import SyncSource
-from perfpacket.evidence.sync.connector import Connector, Plan
+from perfpacket.evidence.sync.connector import Batch, Connector, Plan
 from perfpacket.evidence.sync.http import Http
 from perfpacket.store import Store
 from perfpacket.store.models import Source, SyncCursor
@@ -76,6 +79,57 @@ def _source_row(session: Session, source: SyncSource, connector: Connector) -> S
     return row
 
 
+# Batches read ahead while the one before is stored: enough to keep the network busy, few
+# enough that memory stays a page or two.
+AHEAD = 2
+_END = object()
+
+
+def prefetched(batches: Iterator[Batch]) -> Iterator[Batch]:
+    """``batches``, read in a thread of their own while the caller stores the one before:
+    fetching and storing overlap instead of taking turns. Order is kept, and an error of the
+    source surfaces after the batches read before it, which are stored. When the caller stops
+    (an error storing, an interrupt), the reading stops at the next batch."""
+    ready: queue.Queue[object] = queue.Queue(maxsize=AHEAD)
+    stop = threading.Event()
+
+    def hand_over(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for batch in batches:
+                if not hand_over(batch):
+                    return
+            hand_over(_END)
+        except BaseException as exc:  # handed to the caller, raised there
+            hand_over(exc)
+        finally:
+            close = getattr(batches, "close", None)
+            if close is not None:
+                close()
+
+    reader = threading.Thread(target=read, name="sync-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield cast(Batch, item)
+    finally:
+        stop.set()
+        reader.join(timeout=5)
+
+
 def sync_source(
     store: Store,
     source: SyncSource,
@@ -92,28 +146,29 @@ def sync_source(
     ctx = ReportContext(report, progress)
     current: dict[str, Any] = dict(state or {})
     try:
-        for batch in connector.pull(source, client, current, ctx):
-            report.pages += batch.pages
-            moved = batch.state != current
-            if not batch.records and not moved:
-                continue  # nothing to write: the store is not touched
-            with store.session() as session:
-                if batch.records:
-                    before = (report.imported, report.updated)
-                    row = _source_row(session, source, connector)
-                    writer.write(session, row, batch.records, report)
-                    if (report.imported, report.updated) != before:
-                        row.imported_at = datetime.now(UTC)
-                if moved:
-                    cursor = session.get(SyncCursor, source.name)
-                    if cursor is None:
-                        cursor = SyncCursor(name=source.name, kind=source.kind)
-                        session.add(cursor)
-                    cursor.state = dict(batch.state)
-                    cursor.synced_at = datetime.now(UTC)
-            current = dict(batch.state)
-            if progress and batch.records:
-                progress(len(batch.records), None)
+        with closing(prefetched(connector.pull(source, client, current, ctx))) as batches:
+            for batch in batches:
+                report.pages += batch.pages
+                moved = batch.state != current
+                if not batch.records and not moved:
+                    continue  # nothing to write: the store is not touched
+                with store.session() as session:
+                    if batch.records:
+                        before = (report.imported, report.updated)
+                        row = _source_row(session, source, connector)
+                        writer.write(session, row, batch.records, report)
+                        if (report.imported, report.updated) != before:
+                            row.imported_at = datetime.now(UTC)
+                    if moved:
+                        cursor = session.get(SyncCursor, source.name)
+                        if cursor is None:
+                            cursor = SyncCursor(name=source.name, kind=source.kind)
+                            session.add(cursor)
+                        cursor.state = dict(batch.state)
+                        cursor.synced_at = datetime.now(UTC)
+                current = dict(batch.state)
+                if progress and batch.records:
+                    progress(len(batch.records), None)
     finally:
         report.requests, report.waited_s = client.requests, client.waited_s
         if http is None:

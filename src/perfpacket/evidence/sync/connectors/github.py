@@ -1,10 +1,16 @@
-"""``github``: pull requests with their reviews, from the REST API (github.com or an
-Enterprise server), as the ``github-prs`` importer reads them from an export.
+"""``github``: pull requests with their reviews, and issues, from the REST API (github.com or
+an Enterprise server), as the ``github-prs`` and ``github-issues`` importers read them from an
+export.
 
 Pull requests are listed by last update, newest first; the listing stops at the first one not
 updated since the last sync, and its first page is asked for with the ETag of the last sync's,
 so a repository where nothing changed costs one 304 (which GitHub does not count against the
 rate limit).
+
+Issues (with ``include = ["pulls", "issues"]``) are listed oldest update first from the last
+sync's newest update (``since``, which GitHub reads as "at or after"), so each page is stored
+with the cursor that holds after it; the pull requests GitHub lists among them are left to the
+pull request listing.
 """
 
 from __future__ import annotations
@@ -14,7 +20,8 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 
-from perfpacket.evidence.importers.github import GitHubPullsImporter
+from perfpacket.errors import InputError
+from perfpacket.evidence.importers.github import GitHubIssuesImporter, GitHubPullsImporter, is_pull
 from perfpacket.evidence.records import Record
 from perfpacket.evidence.sync.config import SyncSource
 from perfpacket.evidence.sync.connector import BaseConnector, Batch, Plan, SyncContext
@@ -24,25 +31,43 @@ PER_PAGE = 100
 # Review requests in flight at once: well under GitHub's advice against many concurrent
 # requests (its secondary rate limits), and enough to overlap the round trips.
 CONCURRENCY = 4
+INCLUDE = ("pulls", "issues")
 
 
 class GitHubConnector(BaseConnector):
     name = "github"
-    description = "GitHub pull requests and their reviews (github.com or GitHub Enterprise)"
-    scope_keys: ClassVar[Mapping[str, str]] = {"repos": 'the repositories, as "OWNER/REPO"'}
+    description = (
+        "GitHub pull requests with their reviews, and issues (github.com or GitHub Enterprise)"
+    )
+    scope_keys: ClassVar[Mapping[str, str]] = {
+        "repos": 'the repositories, as "OWNER/REPO"',
+        "include": 'what to sync of each: "pulls" (pull requests with their reviews) and '
+        '"issues" (default: ["pulls"])',
+    }
     required = ("repos",)
     default_url = "https://api.github.com"
     token_env = "GITHUB_TOKEN"
     token_scopes = (
         "read access to pull requests (a fine-grained token with Pull requests: read and "
         "Metadata: read on the repositories, or a classic token with repo, or public_repo "
-        "for public ones)"
+        "for public ones); with issues, Issues: read as well"
     )
     scope_hint = "check repos in [[sync]] '{name}' (OWNER/REPO)"
-    writes = ("change", "review")
+    writes = ("change", "review", "ticket")
 
     def __init__(self) -> None:
         self._records = GitHubPullsImporter()
+        self._issues = GitHubIssuesImporter()
+
+    def include(self, source: SyncSource) -> list[str]:
+        given = source.items("include") or ["pulls"]
+        wrong = [g for g in given if g not in INCLUDE]
+        if wrong or not given:
+            raise InputError(
+                f"{source.place}.include: {wrong[0]!r} is not something a github source syncs",
+                hint='write include = ["pulls"], ["issues"] or ["pulls", "issues"]',
+            )
+        return given
 
     def auth(self, token: str | None) -> dict[str, str]:
         headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
@@ -50,13 +75,22 @@ class GitHubConnector(BaseConnector):
 
     def plan(self, source: SyncSource, state: Mapping[str, Any]) -> Plan:
         fetch = []
+        include = self.include(source)
         for repo in source.items("repos"):
-            since = (state.get("repos") or {}).get(repo, {}).get("since")
-            fetch.append(
-                f"pull requests and reviews of {repo} updated after {since}"
-                if since
-                else f"every pull request and review of {repo} (first sync)"
-            )
+            known = (state.get("repos") or {}).get(repo, {})
+            since, issues_since = known.get("since"), known.get("issues_since")
+            if "pulls" in include:
+                fetch.append(
+                    f"pull requests and reviews of {repo} updated after {since}"
+                    if since
+                    else f"every pull request and review of {repo} (first sync)"
+                )
+            if "issues" in include:
+                fetch.append(
+                    f"issues of {repo} updated after {issues_since}"
+                    if issues_since
+                    else f"every issue of {repo} (first sync)"
+                )
         return Plan(hosts=[source.host], fetch=fetch)
 
     def pull(
@@ -71,7 +105,11 @@ class GitHubConnector(BaseConnector):
                     f"{source.place}.repos: '{repo}' is not OWNER/REPO",
                     hint='write each repository as "OWNER/REPO"',
                 )
-            yield from self._repo(source, http, repo, repos, ctx)
+            include = self.include(source)
+            if "pulls" in include:
+                yield from self._repo(source, http, repo, repos, ctx)
+            if "issues" in include:
+                yield from self._repo_issues(source, http, repo, repos)
 
     def _repo(
         self,
@@ -114,8 +152,45 @@ class GitHubConnector(BaseConnector):
             yield Batch(records, {"repos": copy.deepcopy(repos)})
             if done:
                 break
-        repos[repo] = {k: v for k, v in (("since", newest), ("etag", etag)) if v}
+        kept = {k: v for k, v in repos.get(repo, {}).items() if k.startswith("issues_")}
+        repos[repo] = {**{k: v for k, v in (("since", newest), ("etag", etag)) if v}, **kept}
         yield Batch([], {"repos": copy.deepcopy(repos)}, pages=0)
+
+    def _repo_issues(
+        self, source: SyncSource, http: Http, repo: str, repos: dict[str, dict[str, Any]]
+    ) -> Iterator[Batch]:
+        known = repos.setdefault(repo, {})
+        stored_since, stored_ids = known.get("issues_since"), set(known.get("issues_at") or [])
+        since, ids = stored_since, set(stored_ids)
+        url = f"{source.url}/repos/{repo}/issues"
+        params: dict[str, Any] = {
+            "state": "all",
+            "sort": "updated",
+            "direction": "asc",
+            "per_page": PER_PAGE,
+        }
+        if stored_since:
+            params["since"] = stored_since.replace("+00:00", "Z")
+        for page in http.pages(url, params):
+            records: list[Record] = []
+            for i, item in enumerate(_objects(page.data, page.url)):
+                if is_pull(item):
+                    continue  # the pull request listing has it, with its reviews
+                record = self._issues.issue_record(page.url, item, f"[{i}]")
+                updated = str(record.version)
+                if stored_since and (
+                    updated < stored_since
+                    or (updated == stored_since and item["number"] in stored_ids)
+                ):
+                    continue  # stored by an earlier sync, unchanged since
+                records.append(record)
+                if since is None or updated > since:
+                    since, ids = updated, {item["number"]}
+                else:
+                    ids.add(item["number"])
+            if since:
+                known.update(issues_since=since, issues_at=sorted(ids))
+            yield Batch(records, {"repos": copy.deepcopy(repos)})
 
     def _reviews(
         self, source: SyncSource, http: Http, repo: str, pr: dict[str, Any]

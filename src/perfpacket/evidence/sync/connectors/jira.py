@@ -116,23 +116,24 @@ class JiraConnector(BaseConnector):
         self, source: SyncSource, http: Http, state: Mapping[str, Any], ctx: SyncContext
     ) -> Iterator[Batch]:
         since: str | None = state.get("updated")
-        at_since = set(state.get("ids") or [])
-        cursor = (datetime.fromisoformat(since) if since else None, at_since)
+        stored = datetime.fromisoformat(since) if since else None
+        stored_ids = set(state.get("ids") or [])
+        cursor = (stored, set(stored_ids))
         cloud = self.deployment(source) == "cloud"
         for page, issues in self._pages(source, http, since, cloud):
             records: list[Record] = []
             for i, issue in enumerate(issues):
                 record = self._records.issue_record(page, issue, f"issues[{i}]")
                 updated = datetime.fromisoformat(str(record.version))
-                newest, ids = cursor
-                if newest is not None and (
-                    updated < newest or (updated == newest and issue["id"] in ids)
+                if stored is not None and (
+                    updated < stored or (updated == stored and issue["id"] in stored_ids)
                 ):
                     continue  # stored by an earlier sync, unchanged since
                 if not record.fields["history_complete"]:
                     self._whole_history(source, http, issue, cloud)
                     record = self._records.issue_record(page, issue, f"issues[{i}]")
                 records.append(record)
+                newest, ids = cursor
                 if newest is None or updated > newest:
                     cursor = (updated, {issue["id"]})
                 else:
