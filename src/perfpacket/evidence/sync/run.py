@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import queue
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -85,7 +85,7 @@ AHEAD = 2
 _END = object()
 
 
-def prefetched(batches: Iterator[Batch]) -> Iterator[Batch]:
+def prefetched(batches: Iterator[Batch]) -> Generator[Batch]:
     """``batches``, read in a thread of their own while the caller stores the one before:
     fetching and storing overlap instead of taking turns. Order is kept, and an error of the
     source surfaces after the batches read before it, which are stored. When the caller stops
