@@ -119,6 +119,7 @@ REFUSED = [
         "field results.gsm8k: no sample count",
     ),
     ("inspect_ai/eval_log/log_invalid.txt", "inspect", "is not an Inspect eval log"),
+    ("gitlab/merge_request_note.json", "gitlab-mrs", "no GitLab merge requests found"),
     *(
         (f"octokit_fixtures/{name}/normalized-fixture.json", "github-prs", "is not GitHub pull")
         for name in ("errors", "paginate-issues", "search-issues")

@@ -155,6 +155,7 @@ CHANGE_DEFAULTS: dict[str, Any] = {
     "co_authors": [],
     "reviewers": [],
     "labels": [],
+    "comments": None,
 }
 
 

@@ -194,6 +194,9 @@ class Change(Evidence):
     co_authors: Mapped[list[str]] = mapped_column(Json, default=list)
     reviewers: Mapped[list[str]] = mapped_column(Json, default=list)
     labels: Mapped[list[str]] = mapped_column(Json, default=list)
+    # Comments on a pull or merge request (issue and review comments, GitLab's user notes);
+    # None where the source does not say (a commit, a GitHub pulls listing).
+    comments: Mapped[int | None] = mapped_column(Integer)
 
 
 class Review(Evidence):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from perfpacket.evidence.importers.feedback import FeedbackImporter
 from perfpacket.evidence.importers.git import GitImporter
 from perfpacket.evidence.importers.github import GitHubIssuesImporter, GitHubPullsImporter
+from perfpacket.evidence.importers.gitlab import GitLabMergeRequestsImporter
 from perfpacket.evidence.importers.inspect_logs import InspectImporter
 from perfpacket.evidence.importers.jira import JiraIssuesImporter
 from perfpacket.evidence.importers.lm_eval import LmEvalImporter
@@ -31,6 +32,7 @@ BUILTIN_IMPORTERS: tuple[Importer, ...] = (
     GitImporter(),
     GitHubPullsImporter(),
     GitHubIssuesImporter(),
+    GitLabMergeRequestsImporter(),
     PromptfooImporter(),
     LmEvalImporter(),
     InspectImporter(),

@@ -41,6 +41,15 @@ def _objects(docs: list[Any]) -> Iterator[dict[str, Any]]:
             yield doc
 
 
+def _comments(pr: dict[str, Any]) -> int | None:
+    """Issue comments and review comments, when the object says (a single pull request does;
+    a listing does not)."""
+    counts = [pr.get("comments"), pr.get("review_comments")]
+    if all(isinstance(c, int) and not isinstance(c, bool) for c in counts):
+        return sum(int(c) for c in counts if c is not None)
+    return None
+
+
 class GitHubPullsImporter(BaseImporter):
     name = "github-prs"
     description = (
@@ -140,6 +149,7 @@ class GitHubPullsImporter(BaseImporter):
                 labels=sorted(
                     str(lb.get("name")) for lb in pr.get("labels") or [] if isinstance(lb, dict)
                 ),
+                comments=_comments(pr),
             ),
             identities=[("github", login)] if login else [],
             version=str(pr.get("updated_at") or pr.get("closed_at") or pr.get("created_at")),

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from perfpacket.evidence.sync.connector import Connector
 from perfpacket.evidence.sync.connectors.github import GitHubConnector
+from perfpacket.evidence.sync.connectors.gitlab import GitLabConnector
 from perfpacket.evidence.sync.connectors.jira import JiraConnector
 from perfpacket.evidence.sync.connectors.mlflow import MlflowConnector
 from perfpacket.evidence.sync.connectors.pagerduty import PagerDutyConnector
@@ -13,6 +14,7 @@ from perfpacket.plugins import hookimpl
 
 BUILTIN_CONNECTORS: tuple[Connector, ...] = (
     GitHubConnector(),
+    GitLabConnector(),
     PagerDutyConnector(),
     MlflowConnector(),
     JiraConnector(),

@@ -1,4 +1,5 @@
-"""tickets: issues and epics from an issue tracker (Jira, Linear) with their status history
+"""tickets: issues and epics from an issue tracker (Jira, GitHub) with their status history;
+a change's comment count
 
 Revision ID: 0012
 Revises: 0011
@@ -41,7 +42,11 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ticket")),
     )
+    with op.batch_alter_table("change", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("comments", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("change", schema=None) as batch_op:
+        batch_op.drop_column("comments")
     op.drop_table("ticket")

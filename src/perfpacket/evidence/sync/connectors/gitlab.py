@@ -1,0 +1,128 @@
+"""``gitlab``: merge requests with their approvals, from the REST API (v4) of gitlab.com or a
+self-managed GitLab, as the ``gitlab-mrs`` importer reads them from an export.
+
+Merge requests are listed oldest update first from the last sync's newest update
+(``updated_after``, which GitLab reads as "at or after"), following the ``Link`` headers, so each
+page is stored with the cursor that holds after it. Each changed merge request's notes are read
+for its approvals (GitLab records them as system notes, with their time); four requests are in
+flight at a time.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+from perfpacket.evidence.importers.gitlab import GitLabMergeRequestsImporter, approval
+from perfpacket.evidence.records import Record
+from perfpacket.evidence.sync.config import SyncSource
+from perfpacket.evidence.sync.connector import BaseConnector, Batch, Plan, SyncContext
+from perfpacket.evidence.sync.http import Http, SyncError
+
+PER_PAGE = 100
+CONCURRENCY = 4
+
+
+class GitLabConnector(BaseConnector):
+    name = "gitlab"
+    description = "GitLab merge requests and their approvals (gitlab.com or self-managed)"
+    scope_keys: ClassVar[Mapping[str, str]] = {
+        "projects": 'the projects, as their paths: "GROUP/PROJECT" (subgroups too)'
+    }
+    required = ("projects",)
+    default_url = "https://gitlab.com"
+    token_env = "GITLAB_TOKEN"
+    token_scopes = "read_api (a personal, project or group access token)"
+    scope_hint = "check projects in [[sync]] '{name}' (GROUP/PROJECT paths)"
+    writes = ("change", "review")
+
+    def __init__(self) -> None:
+        self._records = GitLabMergeRequestsImporter()
+
+    def auth(self, token: str | None) -> dict[str, str]:
+        return {"PRIVATE-TOKEN": token} if token else {}
+
+    def plan(self, source: SyncSource, state: Mapping[str, Any]) -> Plan:
+        fetch = []
+        for project in source.items("projects"):
+            since = (state.get("projects") or {}).get(project, {}).get("updated")
+            fetch.append(
+                f"merge requests of {project} updated after {since}, with their approvals"
+                if since
+                else f"every merge request of {project}, with their approvals (first sync)"
+            )
+        return Plan(hosts=[source.host], fetch=fetch)
+
+    def pull(
+        self, source: SyncSource, http: Http, state: Mapping[str, Any], ctx: SyncContext
+    ) -> Iterator[Batch]:
+        projects: dict[str, dict[str, Any]] = copy.deepcopy(dict(state.get("projects") or {}))
+        for project in source.items("projects"):
+            if "/" not in project or not all(project.split("/")):
+                raise SyncError(
+                    f"{source.place}.projects: '{project}' is not a GROUP/PROJECT path",
+                    hint='write each project as its path, e.g. "acme/ai-platform"',
+                )
+            yield from self._project(source, http, project, projects)
+
+    def _project(
+        self, source: SyncSource, http: Http, project: str, projects: dict[str, dict[str, Any]]
+    ) -> Iterator[Batch]:
+        known = projects.setdefault(project, {})
+        stored, stored_ids = known.get("updated"), set(known.get("ids") or [])
+        newest, ids = stored, set(stored_ids)
+        base = f"{source.url}/api/v4/projects/{quote(project, safe='')}"
+        params: dict[str, Any] = {
+            "state": "all",
+            "order_by": "updated_at",
+            "sort": "asc",
+            "per_page": PER_PAGE,
+        }
+        if stored:
+            params["updated_after"] = stored.replace("+00:00", "Z")
+        for page in http.pages(f"{base}/merge_requests", params):
+            changed: list[tuple[Record, dict[str, Any]]] = []
+            for i, mr in enumerate(_objects(page.data, page.url)):
+                record = self._records.merge_request_record(page.url, mr, f"[{i}]")
+                updated = str(record.version)
+                if stored and (updated < stored or (updated == stored and mr["iid"] in stored_ids)):
+                    continue  # stored by an earlier sync, unchanged since
+                changed.append((record, mr))
+                if newest is None or updated > newest:
+                    newest, ids = updated, {mr["iid"]}
+                else:
+                    ids.add(mr["iid"])
+            with ThreadPoolExecutor(CONCURRENCY) as pool:
+                approvals = list(
+                    pool.map(lambda pair: self._approvals(http, base, pair[0], pair[1]), changed)
+                )
+            records: list[Record] = []
+            for (record, _), reviews in zip(changed, approvals, strict=True):
+                records.append(record)
+                records.extend(reviews)
+            if newest:
+                known.update(updated=newest, ids=sorted(ids))
+            yield Batch(records, {"projects": copy.deepcopy(projects)})
+
+    def _approvals(self, http: Http, base: str, record: Record, mr: dict[str, Any]) -> list[Record]:
+        url = f"{base}/merge_requests/{mr['iid']}/notes"
+        repo = str(record.fields["repo"])
+        return [
+            self._records.approval_record(page.url, note, repo, mr, f"[{j}]")
+            for page in http.pages(url, {"per_page": PER_PAGE, "sort": "asc"})
+            for j, note in enumerate(_objects(page.data, page.url))
+            if approval(note) is not None
+        ]
+
+
+def _objects(data: Any, url: str) -> list[dict[str, Any]]:
+    if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
+        raise SyncError(
+            f"the page {url} is not a list of objects",
+            hint="the url should be the GitLab server's (https://gitlab.com, or your "
+            "self-managed address, without /api/v4)",
+        )
+    return data
