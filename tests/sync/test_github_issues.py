@@ -91,10 +91,10 @@ def test_issues_follow_the_link_pages_and_match_the_file_import(
     state = cursor(workspace, "issues")
     assert state is not None
     newest = max(i["updated_at"] for i in listed).replace("Z", "+00:00")
-    assert state["repos"][FIXTURE_REPO]["issues_since"] == newest
+    assert state["repos"][FIXTURE_REPO]["issues"]["updated"] == newest
     # Every issue was updated at that same instant: all are the cursor's, so none is fetched
     # into the store again.
-    assert len(state["repos"][FIXTURE_REPO]["issues_at"]) == 13
+    assert len(state["repos"][FIXTURE_REPO]["issues"]["ids"]) == 13
     monkeypatch.chdir(workspace)
     with serve(_octokit_replay()) as base:
         point_at(workspace, base)

@@ -68,6 +68,16 @@ def load_json(path: Path) -> Any:
         raise _json_error(path, exc) from None
 
 
+def json_objects(docs: list[Any]) -> Iterator[dict[str, Any]]:
+    """The objects of JSON documents that are objects or lists of them (an API's pages saved
+    one after another), in order; anything else is passed over."""
+    for doc in docs:
+        if isinstance(doc, list):
+            yield from (d for d in doc if isinstance(d, dict))
+        elif isinstance(doc, dict):
+            yield doc
+
+
 def load_json_documents(path: Path) -> list[Any]:
     """Every top-level JSON value in the file, as `gh api --paginate` concatenates them."""
     text = read_text(path)

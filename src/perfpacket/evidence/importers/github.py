@@ -17,6 +17,7 @@ from perfpacket.evidence.importers._common import (
     Place,
     as_dict,
     head_is_json,
+    json_objects,
     load_json_documents,
     optional_time,
     parse_time,
@@ -31,14 +32,6 @@ from perfpacket.evidence.records import (
     change_fields,
 )
 from perfpacket.vocab import TicketState, Tracker
-
-
-def _objects(docs: list[Any]) -> Iterator[dict[str, Any]]:
-    for doc in docs:
-        if isinstance(doc, list):
-            yield from (d for d in doc if isinstance(d, dict))
-        elif isinstance(doc, dict):
-            yield doc
 
 
 def _comments(pr: dict[str, Any]) -> int | None:
@@ -75,7 +68,7 @@ class GitHubPullsImporter(BaseImporter):
 
     def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
         found = False
-        for obj in _objects(load_json_documents(path)):
+        for obj in json_objects(load_json_documents(path)):
             repo_from_payload = (
                 (obj.get("repository") or {}).get("full_name")
                 if isinstance(obj.get("repository"), dict)
@@ -210,7 +203,7 @@ class GitHubIssuesImporter(BaseImporter):
 
     def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
         issues = pulls = 0
-        for i, obj in enumerate(_objects(load_json_documents(path))):
+        for i, obj in enumerate(json_objects(load_json_documents(path))):
             if "number" not in obj or "/issues/" not in str(obj.get("url") or ""):
                 if "merged_at" in obj or "head" in obj:
                     pulls += 1  # a pull request object, as the pulls listing gives it

@@ -21,6 +21,7 @@ from perfpacket.evidence.importers._common import (
     Place,
     as_dict,
     head_is_json,
+    json_objects,
     load_json_documents,
     optional_time,
     parse_time,
@@ -40,14 +41,6 @@ APPROVAL_NOTES = {
     "approved this merge request": "approved",
     "unapproved this merge request": "unapproved",
 }
-
-
-def _objects(docs: list[Any]) -> Iterator[dict[str, Any]]:
-    for doc in docs:
-        if isinstance(doc, list):
-            yield from (d for d in doc if isinstance(d, dict))
-        elif isinstance(doc, dict):
-            yield doc
 
 
 def project_path(mr: dict[str, Any], path: Place, place: str) -> str:
@@ -92,7 +85,7 @@ class GitLabMergeRequestsImporter(BaseImporter):
         return sha256_file(path)
 
     def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
-        objects = list(_objects(load_json_documents(path)))
+        objects = list(json_objects(load_json_documents(path)))
         mrs = [o for o in objects if "iid" in o and "target_branch" in o]
         notes = [o for o in objects if o.get("noteable_type") == "MergeRequest"]
         if not mrs:

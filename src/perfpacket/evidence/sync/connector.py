@@ -118,3 +118,39 @@ class BaseConnector:
             scope_hint=self.scope_hint.format(name=source.name),
             token_scopes=self.token_scopes,
         )
+
+
+@dataclass
+class SinceCursor:
+    """An "updated since" cursor: the newest update time stored (UTC ISO text, as records carry
+    their version) and the ids of the items updated at that very instant.
+
+    A listing asked "updated at or after" the stored time returns those items again: they are
+    not new unless their time moved. Items read are new when updated after the stored time, or
+    at it but not among its ids; ``saw`` moves the cursor, so that its :meth:`state` is the one
+    to store with the page that held them."""
+
+    stored: str | None = None
+    stored_ids: frozenset[Any] = frozenset()
+    newest: str | None = None
+    ids: set[Any] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, updated: str | None, ids: Any) -> SinceCursor:
+        known = frozenset(ids or ())
+        return cls(updated, known, updated, set(known))
+
+    def is_new(self, updated: str, ident: Any) -> bool:
+        if self.stored is None:
+            return True
+        return updated > self.stored or (updated == self.stored and ident not in self.stored_ids)
+
+    def saw(self, updated: str, ident: Any) -> None:
+        if self.newest is None or updated > self.newest:
+            self.newest, self.ids = updated, {ident}
+        elif updated == self.newest:
+            self.ids.add(ident)
+
+    def state(self) -> dict[str, Any]:
+        """``{"updated": ..., "ids": [...]}``, or nothing before anything was seen."""
+        return {"updated": self.newest, "ids": sorted(self.ids)} if self.newest else {}

@@ -24,7 +24,13 @@ from perfpacket.errors import InputError
 from perfpacket.evidence.importers.github import GitHubIssuesImporter, GitHubPullsImporter, is_pull
 from perfpacket.evidence.records import Record
 from perfpacket.evidence.sync.config import SyncSource
-from perfpacket.evidence.sync.connector import BaseConnector, Batch, Plan, SyncContext
+from perfpacket.evidence.sync.connector import (
+    BaseConnector,
+    Batch,
+    Plan,
+    SinceCursor,
+    SyncContext,
+)
 from perfpacket.evidence.sync.http import Http, SyncError
 
 PER_PAGE = 100
@@ -78,7 +84,7 @@ class GitHubConnector(BaseConnector):
         include = self.include(source)
         for repo in source.items("repos"):
             known = (state.get("repos") or {}).get(repo, {})
-            since, issues_since = known.get("since"), known.get("issues_since")
+            since, issues_since = known.get("since"), (known.get("issues") or {}).get("updated")
             if "pulls" in include:
                 fetch.append(
                     f"pull requests and reviews of {repo} updated after {since}"
@@ -152,7 +158,7 @@ class GitHubConnector(BaseConnector):
             yield Batch(records, {"repos": copy.deepcopy(repos)})
             if done:
                 break
-        kept = {k: v for k, v in repos.get(repo, {}).items() if k.startswith("issues_")}
+        kept = {k: v for k, v in repos.get(repo, {}).items() if k == "issues"}
         repos[repo] = {**{k: v for k, v in (("since", newest), ("etag", etag)) if v}, **kept}
         yield Batch([], {"repos": copy.deepcopy(repos)}, pages=0)
 
@@ -160,8 +166,8 @@ class GitHubConnector(BaseConnector):
         self, source: SyncSource, http: Http, repo: str, repos: dict[str, dict[str, Any]]
     ) -> Iterator[Batch]:
         known = repos.setdefault(repo, {})
-        stored_since, stored_ids = known.get("issues_since"), set(known.get("issues_at") or [])
-        since, ids = stored_since, set(stored_ids)
+        stored = known.get("issues") or {}
+        cursor = SinceCursor.of(stored.get("updated"), stored.get("ids"))
         url = f"{source.url}/repos/{repo}/issues"
         params: dict[str, Any] = {
             "state": "all",
@@ -169,27 +175,20 @@ class GitHubConnector(BaseConnector):
             "direction": "asc",
             "per_page": PER_PAGE,
         }
-        if stored_since:
-            params["since"] = stored_since.replace("+00:00", "Z")
+        if cursor.stored:
+            params["since"] = cursor.stored.replace("+00:00", "Z")
         for page in http.pages(url, params):
             records: list[Record] = []
             for i, item in enumerate(_objects(page.data, page.url)):
                 if is_pull(item):
                     continue  # the pull request listing has it, with its reviews
                 record = self._issues.issue_record(page.url, item, f"[{i}]")
-                updated = str(record.version)
-                if stored_since and (
-                    updated < stored_since
-                    or (updated == stored_since and item["number"] in stored_ids)
-                ):
+                if not cursor.is_new(str(record.version), item["number"]):
                     continue  # stored by an earlier sync, unchanged since
                 records.append(record)
-                if since is None or updated > since:
-                    since, ids = updated, {item["number"]}
-                else:
-                    ids.add(item["number"])
-            if since:
-                known.update(issues_since=since, issues_at=sorted(ids))
+                cursor.saw(str(record.version), item["number"])
+            if cursor.newest:
+                known["issues"] = cursor.state()
             yield Batch(records, {"repos": copy.deepcopy(repos)})
 
     def _reviews(

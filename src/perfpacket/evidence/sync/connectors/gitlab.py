@@ -19,7 +19,13 @@ from urllib.parse import quote
 from perfpacket.evidence.importers.gitlab import GitLabMergeRequestsImporter, approval
 from perfpacket.evidence.records import Record
 from perfpacket.evidence.sync.config import SyncSource
-from perfpacket.evidence.sync.connector import BaseConnector, Batch, Plan, SyncContext
+from perfpacket.evidence.sync.connector import (
+    BaseConnector,
+    Batch,
+    Plan,
+    SinceCursor,
+    SyncContext,
+)
 from perfpacket.evidence.sync.http import Http, SyncError
 
 PER_PAGE = 100
@@ -71,9 +77,8 @@ class GitLabConnector(BaseConnector):
     def _project(
         self, source: SyncSource, http: Http, project: str, projects: dict[str, dict[str, Any]]
     ) -> Iterator[Batch]:
-        known = projects.setdefault(project, {})
-        stored, stored_ids = known.get("updated"), set(known.get("ids") or [])
-        newest, ids = stored, set(stored_ids)
+        known = projects.get(project) or {}
+        cursor = SinceCursor.of(known.get("updated"), known.get("ids"))
         base = f"{source.url}/api/v4/projects/{quote(project, safe='')}"
         params: dict[str, Any] = {
             "state": "all",
@@ -81,20 +86,16 @@ class GitLabConnector(BaseConnector):
             "sort": "asc",
             "per_page": PER_PAGE,
         }
-        if stored:
-            params["updated_after"] = stored.replace("+00:00", "Z")
+        if cursor.stored:
+            params["updated_after"] = cursor.stored.replace("+00:00", "Z")
         for page in http.pages(f"{base}/merge_requests", params):
             changed: list[tuple[Record, dict[str, Any]]] = []
             for i, mr in enumerate(_objects(page.data, page.url)):
                 record = self._records.merge_request_record(page.url, mr, f"[{i}]")
-                updated = str(record.version)
-                if stored and (updated < stored or (updated == stored and mr["iid"] in stored_ids)):
+                if not cursor.is_new(str(record.version), mr["iid"]):
                     continue  # stored by an earlier sync, unchanged since
                 changed.append((record, mr))
-                if newest is None or updated > newest:
-                    newest, ids = updated, {mr["iid"]}
-                else:
-                    ids.add(mr["iid"])
+                cursor.saw(str(record.version), mr["iid"])
             with ThreadPoolExecutor(CONCURRENCY) as pool:
                 approvals = list(
                     pool.map(lambda pair: self._approvals(http, base, pair[0], pair[1]), changed)
@@ -103,8 +104,8 @@ class GitLabConnector(BaseConnector):
             for (record, _), reviews in zip(changed, approvals, strict=True):
                 records.append(record)
                 records.extend(reviews)
-            if newest:
-                known.update(updated=newest, ids=sorted(ids))
+            if cursor.newest:
+                projects[project] = cursor.state()
             yield Batch(records, {"projects": copy.deepcopy(projects)})
 
     def _approvals(self, http: Http, base: str, record: Record, mr: dict[str, Any]) -> list[Record]:

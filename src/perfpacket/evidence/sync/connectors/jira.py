@@ -16,6 +16,7 @@ whole.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
@@ -25,7 +26,13 @@ from perfpacket.errors import InputError
 from perfpacket.evidence.importers.jira import FIELDS, JiraIssuesImporter
 from perfpacket.evidence.records import Record
 from perfpacket.evidence.sync.config import SyncSource
-from perfpacket.evidence.sync.connector import BaseConnector, Batch, Plan, SyncContext
+from perfpacket.evidence.sync.connector import (
+    BaseConnector,
+    Batch,
+    Plan,
+    SinceCursor,
+    SyncContext,
+)
 from perfpacket.evidence.sync.http import Http, SyncError
 
 PAGE = 100
@@ -69,10 +76,6 @@ class JiraConnector(BaseConnector):
         return str(given)
 
     def http(self, source: SyncSource) -> Http:
-        import base64
-
-        from perfpacket.evidence.sync.http import Http
-
         token = source.token()
         user = source.scope.get("user")
         if self.deployment(source) == "cloud":
@@ -116,33 +119,21 @@ class JiraConnector(BaseConnector):
         self, source: SyncSource, http: Http, state: Mapping[str, Any], ctx: SyncContext
     ) -> Iterator[Batch]:
         since: str | None = state.get("updated")
-        stored = datetime.fromisoformat(since) if since else None
-        stored_ids = set(state.get("ids") or [])
-        cursor = (stored, set(stored_ids))
+        cursor = SinceCursor.of(since, state.get("ids"))
         cloud = self.deployment(source) == "cloud"
         for page, issues in self._pages(source, http, since, cloud):
             records: list[Record] = []
             for i, issue in enumerate(issues):
                 record = self._records.issue_record(page, issue, f"issues[{i}]")
-                updated = datetime.fromisoformat(str(record.version))
-                if stored is not None and (
-                    updated < stored or (updated == stored and issue["id"] in stored_ids)
-                ):
+                updated = str(record.version)
+                if not cursor.is_new(updated, issue["id"]):
                     continue  # stored by an earlier sync, unchanged since
                 if not record.fields["history_complete"]:
                     self._whole_history(source, http, issue, cloud)
                     record = self._records.issue_record(page, issue, f"issues[{i}]")
                 records.append(record)
-                newest, ids = cursor
-                if newest is None or updated > newest:
-                    cursor = (updated, {issue["id"]})
-                else:
-                    ids.add(issue["id"])
-            newest, ids = cursor
-            yield Batch(
-                records,
-                {"updated": newest.isoformat(), "ids": sorted(ids)} if newest else {},
-            )
+                cursor.saw(updated, issue["id"])
+            yield Batch(records, cursor.state())
 
     def _pages(
         self, source: SyncSource, http: Http, since: str | None, cloud: bool

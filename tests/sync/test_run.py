@@ -1,5 +1,6 @@
-"""Batches are read ahead of storing (fetching and storing overlap), without changing what a
-sync stores or when it stops."""
+"""How a sync runs: batches are read ahead of storing (fetching and storing overlap) without
+changing what a sync stores or when it stops, and the "updated since" cursor the connectors
+share tells new items from stored ones."""
 
 from __future__ import annotations
 
@@ -58,3 +59,21 @@ def test_a_caller_that_stops_stops_the_reading() -> None:
             raise RuntimeError("the store failed")
     assert read[-1] == -1  # the source was closed
     assert len(read) - 1 <= AHEAD + 2
+
+
+def test_a_since_cursor_keeps_what_was_stored_at_its_instant_out_and_the_rest_in() -> None:
+    """A listing asked "updated at or after T" returns the items stored at T again: they are
+    not new. An item updated at T that was not stored (the page broke between two items of
+    the same instant) is new, and so is anything later."""
+    from perfpacket.evidence.sync.connector import SinceCursor
+
+    t, later = "2026-01-01T00:00:00+00:00", "2026-01-02T00:00:00+00:00"
+    cursor = SinceCursor.of(t, [1, 2])
+    assert not cursor.is_new(t, 1) and not cursor.is_new("2025-12-31T00:00:00+00:00", 9)
+    assert cursor.is_new(t, 3) and cursor.is_new(later, 1)
+    cursor.saw(t, 3)
+    assert cursor.state() == {"updated": t, "ids": [1, 2, 3]}
+    cursor.saw(later, 1)
+    cursor.saw(t, 4)  # an older item read after a newer one does not move the cursor back
+    assert cursor.state() == {"updated": later, "ids": [1]}
+    assert SinceCursor.of(None, None).state() == {} and SinceCursor.of(None, None).is_new(t, 1)
