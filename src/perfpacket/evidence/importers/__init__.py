@@ -10,6 +10,7 @@ from perfpacket.evidence.importers.github import GitHubIssuesImporter, GitHubPul
 from perfpacket.evidence.importers.gitlab import GitLabMergeRequestsImporter
 from perfpacket.evidence.importers.inspect_logs import InspectImporter
 from perfpacket.evidence.importers.jira import JiraIssuesImporter
+from perfpacket.evidence.importers.linear import LinearIssuesImporter
 from perfpacket.evidence.importers.lm_eval import LmEvalImporter
 from perfpacket.evidence.importers.mlflow_runs import MlflowImporter
 from perfpacket.evidence.importers.openai_evals import OpenAIEvalsImporter
@@ -40,6 +41,7 @@ BUILTIN_IMPORTERS: tuple[Importer, ...] = (
     OpenAIEvalsImporter(),
     PagerDutyImporter(),
     JiraIssuesImporter(),
+    LinearIssuesImporter(),
     IncidentsCsvImporter(),
     ExperimentsCsvImporter(),
     GuardEventsImporter(),

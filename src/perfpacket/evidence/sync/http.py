@@ -96,8 +96,24 @@ class Http:
         return self._send("GET", url, params=params, headers=extra)
 
     def post(self, url: str, body: Any, headers: Mapping[str, str] | None = None) -> Page:
-        """A POST whose answer is read like a page (GraphQL)."""
+        """A POST whose answer is read like a page."""
         return self._send("POST", url, json_body=body, headers=dict(headers or {}))
+
+    def graphql(self, url: str, query: str, variables: Mapping[str, Any]) -> dict[str, Any]:
+        """The ``data`` of a GraphQL answer. An answer with ``errors`` (a bad filter, a refused
+        token, whether sent as 200 or 400) is refused with the server's own messages; a rate
+        limit (an error coded ``RATELIMITED``) is waited out like any other."""
+        page = self._send(
+            "POST", url, json_body={"query": query, "variables": dict(variables)}, graphql=True
+        )
+        data = page.data.get("data") if isinstance(page.data, dict) else None
+        if not isinstance(data, dict):
+            raise SyncError(
+                f"{self.source.place}: the answer of {_short(page.url)} holds no GraphQL data "
+                f"(it begins {json.dumps(page.data)[:40]!r})",
+                hint=f"the url should be the API's address ({self.source.url})",
+            )
+        return data
 
     def pages(
         self,
@@ -121,6 +137,7 @@ class Http:
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
+        graphql: bool = False,
     ) -> Page:
         failures = 0
         while True:
@@ -141,7 +158,7 @@ class Http:
                     ) from None
                 self._wait(BACKOFF_S * 2 ** (failures - 1), f"{type(exc).__name__}, retrying")
                 continue
-            wait = self._rate_limit_wait(response)
+            wait = self._rate_limit_wait(response, graphql)
             if wait is not None:
                 self._wait(wait, "rate limit")
                 continue
@@ -156,11 +173,16 @@ class Http:
                     )
                 self._wait(BACKOFF_S * 2 ** (failures - 1), f"{response.status_code}, retrying")
                 continue
-            return self._page(response)
+            return self._graphql_page(response) if graphql else self._page(response)
 
-    def _rate_limit_wait(self, response: httpx.Response) -> float | None:
+    def _rate_limit_wait(self, response: httpx.Response, graphql: bool = False) -> float | None:
         """Seconds to wait before asking again, when the answer is a rate limit; else None."""
         status = response.status_code
+        if graphql and "RATELIMITED" in _graphql_codes(response):
+            # Linear's limit: an error coded RATELIMITED, the reset in epoch milliseconds.
+            reset_ms = response.headers.get("x-ratelimit-requests-reset")
+            seconds = max(float(reset_ms) / 1000 - time.time(), 0.0) + 1.0 if reset_ms else 60.0
+            return self._capped(seconds)
         if status not in (403, 429, 503):
             return None
         headers = response.headers
@@ -183,6 +205,10 @@ class Http:
         else:
             # GitHub's advice for a secondary limit without Retry-After: wait a minute.
             seconds = 60.0
+        return self._capped(seconds)
+
+    def _capped(self, seconds: float) -> float:
+        """``seconds``, or a stop when the limit resets too far ahead to wait for."""
         if seconds > self.max_wait_s:
             until = datetime.fromtimestamp(time.time() + seconds, tz=UTC)
             raise SyncError(
@@ -225,20 +251,47 @@ class Http:
         next_link = response.links.get("next", {}).get("url")
         return Page(url, data, response.headers, next_link, response.headers.get("etag"))
 
-    def _refused(self, response: httpx.Response) -> SyncError:
-        status = response.status_code
+    def _graphql_page(self, response: httpx.Response) -> Page:
+        """A GraphQL answer: its ``errors``, in a 200 or a 400, refuse it with their messages."""
+        if response.status_code in (200, 400):
+            try:
+                body = response.json()
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                body = None
+            errors = body.get("errors") if isinstance(body, dict) else None
+            if isinstance(errors, list) and errors:
+                codes = _graphql_codes(response)
+                said = "; ".join(str(e.get("message")) for e in errors[:3] if isinstance(e, dict))
+                place, host = self.source.place, self.source.host
+                if codes & {"AUTHENTICATION_ERROR", "UNAUTHENTICATED"}:
+                    error = self._refused(response, said, 401)
+                elif codes & {"FORBIDDEN"}:
+                    error = self._refused(response, said, 403)
+                else:
+                    error = SyncError(
+                        f"{place}: {host} refused the query ({said})",
+                        hint=self.scope_hint or "check the source's keys in perfpacket.toml",
+                    )
+                raise error
+        return self._page(response)
+
+    def _refused(
+        self, response: httpx.Response, said: str | None = None, status: int | None = None
+    ) -> SyncError:
+        status = status or response.status_code
+        message = said or _message(response)
         place, host = self.source.place, self.source.host
         token = f"the token in ${self.source.token_env}" if self.source.token_env else "no token"
         url = _short(str(response.request.url))
         if status == 401:
             return SyncError(
-                f"{place}: {host} refused {token} (401 {_message(response)})",
+                f"{place}: {host} refused {token} (401 {message})",
                 hint=f"check that {self.source.token_env or 'the token variable'} holds a valid, "
                 f"unexpired token{'; it needs ' + self.token_scopes if self.token_scopes else ''}",
             )
         if status == 403:
             return SyncError(
-                f"{place}: {host} forbids {url} to {token} (403 {_message(response)})",
+                f"{place}: {host} forbids {url} to {token} (403 {message})",
                 hint=f"the token needs {self.token_scopes or 'read access to this scope'}",
             )
         return SyncError(
@@ -255,14 +308,30 @@ def _short(url: str) -> str:
     return url if len(url) <= 120 else url[:60] + "..." + url[-57:]
 
 
+def _graphql_codes(response: httpx.Response) -> set[str]:
+    """The ``extensions.code`` of each error in a GraphQL answer (none in other answers)."""
+    if response.status_code not in (200, 400, 429):
+        return set()
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return set()
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if not isinstance(errors, list):
+        return set()
+    codes = ((e.get("extensions") or {}).get("code") for e in errors if isinstance(e, dict))
+    return {str(c) for c in codes if c}
+
+
 def _message(response: httpx.Response) -> str:
     try:
         body = response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
         return response.reason_phrase or "no message"
     if isinstance(body, dict):
-        for key in ("message", "error", "errorMessages", "detail"):
+        for key in ("message", "error", "errorMessages", "detail", "errors"):
             if body.get(key):
                 value = body[key]
-                return str(value[0] if isinstance(value, list) else value)
+                value = value[0] if isinstance(value, list) else value
+                return str(value.get("message", value) if isinstance(value, dict) else value)
     return response.reason_phrase or "no message"
