@@ -131,7 +131,11 @@ def register(app: typer.Typer) -> None:
                         client = connector_for(source).http(source)
                         client.on_wait = waiting
                         try:
-                            reports.append(sync_source(store, source, rules, client, advance))
+                            reports.append(
+                                sync_source(
+                                    store, source, rules, client, advance, ws.import_options()
+                                )
+                            )
                         finally:
                             client.close()
                     except PerfpacketError as exc:
@@ -157,6 +161,8 @@ def register(app: typer.Typer) -> None:
                 )
                 if r.skipped:
                     state += f", {r.skipped} of others skipped"
+                if r.rows:
+                    state += f", {r.rows} telemetry rows added or changed"
                 say(
                     f"{r.source} ({r.kind}): {state} ({r.pages} pages, {r.requests} requests"
                     + (f", waited {r.waited_s:.0f} s" if r.waited_s else "")

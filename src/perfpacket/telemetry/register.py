@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,7 +27,13 @@ from perfpacket.telemetry.presets import (
     require_layout,
 )
 from perfpacket.telemetry.status import ERROR_STATUS, MAX_STATUS_VALUES, error_rule
-from perfpacket.telemetry.tables import LOGICAL_COLUMNS, fetch_rows, open_table, status_column
+from perfpacket.telemetry.tables import (
+    LOGICAL_COLUMNS,
+    fetch_rows,
+    open_table,
+    status_column,
+    stored_uri,
+)
 
 URL_FORMAT = "ibis"
 
@@ -124,6 +131,35 @@ def register_table(
     session.add(entry)
     session.flush()
     return entry, existing is None
+
+
+def record_file_source(
+    session: Session,
+    name: str,
+    path: Path,
+    fmt: str,
+    columns: dict[str, str],
+    row_count: int,
+    sha256: str,
+    workspace_root: Path | None,
+) -> tuple[TelemetrySource, bool, str | None]:
+    """Register (or update) the file at ``path`` as telemetry source ``name``: stored relative
+    to the workspace when it is inside it. Returns the source, whether it is new, and a
+    warning for a file outside the workspace."""
+    existing = session.scalars(select(TelemetrySource).where(TelemetrySource.name == name)).first()
+    entry = existing or TelemetrySource(name=name)
+    stored, inside = stored_uri(path, workspace_root)
+    warning = None
+    if workspace_root and not inside:
+        warning = (
+            f"telemetry source '{name}' is outside the workspace and is stored by its "
+            f"absolute path ({stored}); a copied workspace will read that file"
+        )
+    entry.uri, entry.format, entry.columns = stored, fmt, columns
+    entry.row_count, entry.sha256 = row_count, sha256
+    entry.registered_at = datetime.now(UTC)
+    session.add(entry)
+    return entry, existing is None, warning
 
 
 def list_sources(session: Session) -> list[dict[str, Any]]:

@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from perfpacket.errors import InputError
@@ -33,16 +32,21 @@ from perfpacket.evidence.records import (
     ImportReport,
     Record,
 )
-from perfpacket.store.models import Source, TelemetrySource
+from perfpacket.store.models import Source
 from perfpacket.telemetry.presets import error_values
-from perfpacket.telemetry.register import checked_columns, require_columns, with_preset
+from perfpacket.telemetry.register import (
+    checked_columns,
+    record_file_source,
+    require_columns,
+    with_preset,
+)
 from perfpacket.telemetry.status import (
     ERROR_STATUS,
     MAX_STATUS_VALUES,
     error_rule,
     parse_error_values,
 )
-from perfpacket.telemetry.tables import status_column, stored_uri
+from perfpacket.telemetry.tables import status_column
 
 # A span is a GenAI operation when it names one of these; spans that merely carry propagated
 # context (gen_ai.conversation.id on an HTTP call) are not.
@@ -308,24 +312,14 @@ class TelemetryImporter(BaseImporter):
         if values is not None:
             # Refuse a status vocabulary nobody can read now, not when a claim needs it.
             error_rule(f"'{path}' column '{status}'", values, error_values(columns))
-        existing = session.scalars(
-            select(TelemetrySource).where(TelemetrySource.name == name)
-        ).first()
-        entry = existing or TelemetrySource(name=name)
-        root = options.workspace_root
-        stored, inside = stored_uri(Path(uri), root)
-        if root and not inside:
-            report.warnings.append(
-                f"telemetry source '{name}' is outside the workspace and is stored by its "
-                f"absolute path ({stored}); a copied workspace will read that file"
-            )
-        entry.uri, entry.format, entry.columns = stored, fmt, columns
-        entry.row_count, entry.sha256 = row_count, source.sha256
-        entry.registered_at = datetime.now(UTC)
-        session.add(entry)
-        if existing:
-            report.updated += 1
-        else:
+        _, new, warning = record_file_source(
+            session, name, Path(uri), fmt, columns, row_count, source.sha256, options.workspace_root
+        )
+        if warning:
+            report.warnings.append(warning)
+        if new:
             report.imported += 1
+        else:
+            report.updated += 1
         if row_count == 0:
             report.warnings.append(f"telemetry source '{name}' has no rows")

@@ -7,9 +7,25 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from perfpacket.evidence.records import Record
     from perfpacket.evidence.sync.config import SyncSource
     from perfpacket.evidence.sync.http import Http
+
+
+@dataclass
+class TelemetryRows:
+    """Request-level rows a connector pulled (LLM generations with their usage, cost and
+    latency), for the workspace's telemetry table ``name``: upserted by ``key``, with
+    ``schema``'s columns, and registered as a telemetry source read through ``columns`` (the
+    logical names claims use, as ``perfpacket import telemetry --map`` gives them)."""
+
+    name: str
+    rows: list[dict[str, Any]]
+    key: str
+    schema: pa.Schema
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -22,6 +38,8 @@ class Batch:
     state: dict[str, Any]
     # Pages read for it, for the report.
     pages: int = 1
+    # Rows for a telemetry table, stored with the batch (see perfpacket.telemetry.synced).
+    telemetry: TelemetryRows | None = None
 
 
 @dataclass

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from perfpacket import plugins
 from perfpacket.evidence.load import RecordWriter, ReportContext
-from perfpacket.evidence.records import ImportReport
+from perfpacket.evidence.records import ImportOptions, ImportReport
 from perfpacket.evidence.rules import AttributionRule
 from perfpacket.evidence.sync.config import SyncSource
-from perfpacket.evidence.sync.connector import Batch, Connector, Plan
-from perfpacket.evidence.sync.http import Http
+from perfpacket.evidence.sync.connector import Batch, Connector, Plan, TelemetryRows
+from perfpacket.evidence.sync.http import Http, SyncError
 from perfpacket.store import Store
 from perfpacket.store.models import Source, SyncCursor
 
@@ -32,10 +32,13 @@ class SyncReport(ImportReport):
     waited_s: float = 0.0
     first: bool = False
     unchanged: bool = False
+    # Telemetry rows added or changed (a connector that pulls request-level rows).
+    rows: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             **super().to_dict(),
+            "telemetry_rows": self.rows,
             "pages": self.pages,
             "requests": self.requests,
             "waited_s": round(self.waited_s, 1),
@@ -136,8 +139,10 @@ def sync_source(
     rules: Sequence[AttributionRule] = (),
     http: Http | None = None,
     progress: Callable[[int, int | None], None] | None = None,
+    options: ImportOptions | None = None,
 ) -> SyncReport:
-    """Pull what changed in ``source`` since its cursor and store it, batch by batch."""
+    """Pull what changed in ``source`` since its cursor and store it, batch by batch.
+    ``options`` says where telemetry tables go (the workspace's telemetry folder)."""
     connector = connector_for(source)
     state = cursor_state(store, source.name)
     report = SyncReport(source=source.name, kind=source.kind, first=state is None)
@@ -150,9 +155,11 @@ def sync_source(
             for batch in batches:
                 report.pages += batch.pages
                 moved = batch.state != current
-                if not batch.records and not moved:
+                if not batch.records and not moved and not batch.telemetry:
                     continue  # nothing to write: the store is not touched
                 with store.session() as session:
+                    if batch.telemetry is not None:
+                        report.rows += _store_telemetry(session, batch.telemetry, options)
                     if batch.records:
                         before = (report.imported, report.updated)
                         row = _source_row(session, source, connector)
@@ -167,12 +174,24 @@ def sync_source(
                         cursor.state = dict(batch.state)
                         cursor.synced_at = datetime.now(UTC)
                 current = dict(batch.state)
-                if progress and batch.records:
-                    progress(len(batch.records), None)
+                done = len(batch.records) + (len(batch.telemetry.rows) if batch.telemetry else 0)
+                if progress and done:
+                    progress(done, None)
     finally:
         report.requests, report.waited_s = client.requests, client.waited_s
         if http is None:
             client.close()
     writer.report(report)
-    report.unchanged = not (report.imported or report.updated)
+    report.unchanged = not (report.imported or report.updated or report.rows)
     return report
+
+
+def _store_telemetry(session: Session, rows: TelemetryRows, options: ImportOptions | None) -> int:
+    from perfpacket.telemetry.synced import store_rows
+
+    if options is None or options.telemetry_dir is None:
+        raise SyncError(
+            f"telemetry table '{rows.name}': no workspace folder to keep it in",
+            hint="run `perfpacket sync` inside a workspace",
+        )
+    return store_rows(session, rows, options.telemetry_dir, options.workspace_root)

@@ -8,6 +8,7 @@ from perfpacket.evidence.sync.connector import Connector
 from perfpacket.evidence.sync.connectors.github import GitHubConnector
 from perfpacket.evidence.sync.connectors.gitlab import GitLabConnector
 from perfpacket.evidence.sync.connectors.jira import JiraConnector
+from perfpacket.evidence.sync.connectors.langfuse import LangfuseConnector
 from perfpacket.evidence.sync.connectors.linear import LinearConnector
 from perfpacket.evidence.sync.connectors.mlflow import MlflowConnector
 from perfpacket.evidence.sync.connectors.pagerduty import PagerDutyConnector
@@ -20,6 +21,7 @@ BUILTIN_CONNECTORS: tuple[Connector, ...] = (
     MlflowConnector(),
     JiraConnector(),
     LinearConnector(),
+    LangfuseConnector(),
 )
 
 

@@ -1,0 +1,406 @@
+"""``langfuse``: LLM generations from Langfuse as a telemetry table, and Langfuse experiments
+with their scores as eval runs, through Langfuse's public API (v4: ``/api/public/v2/observations``,
+``/api/public/experiments``, ``/api/public/experiment-items``).
+
+**Generations** (observations of type ``GENERATION``) become rows of a Parquet table in the
+workspace, registered as a telemetry source like an OTLP import: start time, trace and
+observation ids, model, environment, prompt name and version, input, output and cached
+tokens, cost in USD, latency, and status (``error`` for Langfuse's ERROR level). Rows are
+upserted by observation id, so a generation that ended or was priced after a sync read it is
+updated by the next. A re-sync asks from a day before the newest start time stored, because a
+generation is listed by its start but may end, and be priced, later.
+
+**Experiments** (dataset runs) become ``eval_run`` records: the suite is the dataset's name
+(``langfuse/NAME``), ``n`` the experiment's items, a metric per numeric or boolean item score
+(its mean over the items that have it), ``passed`` the items a lone boolean score passed when
+every item has it, and the per-item values (keyed by dataset item, so that two experiments on
+one dataset pair up) when the experiment has one score. ``model`` and ``prompt`` in the
+experiment's metadata become the run's model and prompt version. An experiment is read again
+when its end moves (a new item), and at each sync for a week after it ended, since judges and
+annotators score items after the run. Langfuse does not say who ran
+an experiment: it is attributed by the [[sync]] table's ``person`` or the attribution rules.
+
+The order of the pages is not promised, so each stream's cursor moves only when its last page
+is stored; an experiment is stored with its own entry of the cursor.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from perfpacket.errors import InputError
+from perfpacket.evidence.importers._common import as_dict, parse_time
+from perfpacket.evidence.importers._evals import eval_run
+from perfpacket.evidence.records import Record
+from perfpacket.evidence.sync.config import SyncSource
+from perfpacket.evidence.sync.connector import (
+    BaseConnector,
+    Batch,
+    Plan,
+    SyncContext,
+    TelemetryRows,
+)
+from perfpacket.evidence.sync.http import Http, Page, SyncError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+GENERATIONS = "generations"
+EXPERIMENTS = "experiments"
+STREAMS = (GENERATIONS, EXPERIMENTS)
+OBSERVATIONS_PAGE = 1000  # the API's maximum
+EXPERIMENTS_PAGE = 100
+# A generation is listed by its start; it may end (and be priced) later.
+MARGIN = timedelta(days=1)
+# Judges and annotators score an experiment's items after it ends, which does not move its end:
+# an experiment that ended this recently is read again at each sync.
+RESCORE = timedelta(days=7)
+OBSERVATION_FIELDS = "core,basic,time,model,usage,prompt"
+CACHED = ("input_cached_tokens", "cache_read_input_tokens", "input_cache_read")
+
+
+def generation_schema() -> pa.Schema:
+    """The telemetry table's columns: the logical names claims read (ts, cost_usd, latency_ms,
+    status, input_tokens, output_tokens, cached_tokens, model) and Langfuse's own ids."""
+    import pyarrow as pa
+
+    when = pa.timestamp("us", tz="UTC")
+    return pa.schema(
+        [
+            ("span_id", pa.string()),
+            ("trace_id", pa.string()),
+            ("ts", when),
+            ("name", pa.string()),
+            ("model", pa.string()),
+            ("environment", pa.string()),
+            ("prompt_name", pa.string()),
+            ("prompt_version", pa.int64()),
+            ("input_tokens", pa.int64()),
+            ("output_tokens", pa.int64()),
+            ("cached_tokens", pa.int64()),
+            ("cost_usd", pa.float64()),
+            ("latency_ms", pa.float64()),
+            ("status", pa.string()),
+            ("level", pa.string()),
+            ("updated_at", when),
+        ]
+    )
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def generation_row(obs: Any, place: str) -> dict[str, Any]:
+    """One telemetry row from an observation of ``/api/public/v2/observations``."""
+    if not isinstance(obs, dict) or not obs.get("id"):
+        raise InputError(f"{place}: expected an observation with an id")
+    start = parse_time(obs.get("startTime"), place, None, "startTime")
+    end_text = obs.get("endTime")
+    end = parse_time(end_text, place, None, "endTime") if end_text else None
+    usage = as_dict(obs.get("usageDetails"))
+    cost = obs.get("totalCost")
+    if cost is None:
+        cost = as_dict(obs.get("costDetails")).get("total")
+    latency = (end - start).total_seconds() * 1000 if end else None
+    if latency is None and isinstance(obs.get("latency"), int | float):
+        latency = float(obs["latency"]) * 1000  # seconds, in the metrics field group
+    level = str(obs.get("level") or "DEFAULT")
+    updated = obs.get("updatedAt")
+    return {
+        "span_id": str(obs["id"]),
+        "trace_id": obs.get("traceId"),
+        "ts": start.astimezone(UTC),
+        "name": obs.get("name"),
+        "model": obs.get("providedModelName") or obs.get("model"),
+        "environment": obs.get("environment"),
+        "prompt_name": obs.get("promptName"),
+        "prompt_version": _int(obs.get("promptVersion")),
+        "input_tokens": _int(usage.get("input")),
+        "output_tokens": _int(usage.get("output")),
+        "cached_tokens": next((_int(usage[k]) for k in CACHED if k in usage), None),
+        "cost_usd": float(cost) if isinstance(cost, int | float) else None,
+        "latency_ms": latency,
+        "status": "error" if level == "ERROR" else "ok",
+        "level": level,
+        "updated_at": parse_time(updated, place, None, "updatedAt").astimezone(UTC)
+        if updated
+        else None,
+    }
+
+
+def _score_value(score: dict[str, Any]) -> float | None:
+    """A numeric score's value, a boolean's as 1 or 0; None for categorical and text."""
+    kind, value = score.get("dataType"), score.get("value")
+    if kind == "NUMERIC" and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if kind == "BOOLEAN":
+        if isinstance(value, bool):
+            return 1.0 if value else 0.0
+        if isinstance(value, int | float):  # older answers give booleans as 1 and 0
+            return float(value)
+    return None
+
+
+def experiment_record(
+    host: str, experiment: dict[str, Any], items: list[Any], dataset: str | None
+) -> Record:
+    """One eval run from an experiment and its items with their scores."""
+    place = f"experiment {experiment.get('id')}"
+    started = parse_time(experiment.get("startTime"), place, None, "startTime")
+    ended = experiment.get("endTime") or experiment.get("startTime")
+    version = parse_time(ended, place, None, "endTime").astimezone(UTC).isoformat()
+    per_item: dict[str, dict[str, tuple[str, float]]] = {}
+    kinds: dict[str, set[str]] = {}
+    meta: dict[str, Any] = {}
+    for item in items:
+        item = as_dict(item)
+        meta = meta or as_dict(item.get("experimentMetadata"))
+        scores = per_item.setdefault(str(item.get("experimentItemId") or item.get("id")), {})
+        for score in item.get("scores") or []:
+            score = as_dict(score)
+            value = _score_value(score)
+            if value is None or not score.get("name"):
+                continue
+            name, at = str(score["name"]), str(score.get("timestamp") or "")
+            kinds.setdefault(name, set()).add(str(score.get("dataType")))
+            if name not in scores or at >= scores[name][0]:  # a re-score: the latest counts
+                scores[name] = (at, value)
+            updated = str(score.get("updatedAt") or "")
+            if updated:
+                stamp = parse_time(updated, place, None, "scores.updatedAt").astimezone(UTC)
+                version = max(version, stamp.isoformat())
+    names = sorted(kinds)
+    metrics: dict[str, Any] = {}
+    for name in names:
+        values = [s[name][1] for s in per_item.values() if name in s]
+        metrics[name] = sum(values) / len(values)
+    booleans = [n for n in names if kinds[n] == {"BOOLEAN"}]
+    passed = None
+    if len(booleans) == 1 and all(booleans[0] in s for s in per_item.values()) and per_item:
+        passed = int(sum(s[booleans[0]][1] for s in per_item.values()))
+    values_of = None
+    if len(names) == 1 and len(per_item) == len(items):
+        values_of = {k: s[names[0]][1] for k, s in per_item.items() if names[0] in s}
+    suite = f"langfuse/{dataset or experiment.get('name')}"
+    model, prompt = meta.get("model"), meta.get("prompt")
+    record = eval_run(
+        suite,
+        str(model) if model else None,
+        started,
+        len(items),
+        passed,
+        metrics,
+        values_of,
+        f"langfuse:{host}:{experiment['id']}",
+        prompt=str(prompt) if prompt else None,
+    )
+    record.version = version
+    return record
+
+
+class LangfuseConnector(BaseConnector):
+    name = "langfuse"
+    description = (
+        "Langfuse generations (usage, cost, latency) as a telemetry table, and experiments "
+        "with their scores as eval runs"
+    )
+    scope_keys: ClassVar[Mapping[str, str]] = {
+        "public_key": "the project's public key (pk-lf-...); the secret key is read from the "
+        "variable token_env names",
+        "include": 'what to pull: ["generations", "experiments"] (default: both)',
+        "telemetry": "the name of the telemetry table the generations go to (default: the "
+        "source's name)",
+        "environments": "only these Langfuse environments (default: all)",
+    }
+    required = ("public_key",)
+    default_url = "https://cloud.langfuse.com"
+    token_env = "LANGFUSE_SECRET_KEY"
+    token_scopes = (
+        "a Langfuse project API key: the public key in public_key, the secret key in the variable"
+    )
+    scope_hint = (
+        "check url (the region: cloud.langfuse.com, us.cloud.langfuse.com, or your host) and "
+        "public_key in [[sync]] '{name}'"
+    )
+    writes = ("eval_run", "a telemetry table")
+
+    def streams(self, source: SyncSource) -> list[str]:
+        chosen = source.items("include") or list(STREAMS)
+        unknown = [s for s in chosen if s not in STREAMS]
+        if unknown:
+            raise InputError(
+                f"{source.place}.include: {unknown[0]!r} is not something Langfuse gives",
+                hint='include = ["generations", "experiments"], or one of them',
+            )
+        return chosen
+
+    def table(self, source: SyncSource) -> str:
+        return str(source.scope.get("telemetry") or source.name)
+
+    def http(self, source: SyncSource) -> Http:
+        secret = source.token() or ""
+        basic = base64.b64encode(f"{source.scope['public_key']}:{secret}".encode()).decode()
+        return Http(
+            source,
+            auth={"Authorization": f"Basic {basic}"},
+            scope_hint=self.scope_hint.format(name=source.name),
+            token_scopes=self.token_scopes,
+        )
+
+    def plan(self, source: SyncSource, state: Mapping[str, Any]) -> Plan:
+        fetch = []
+        streams = self.streams(source)
+        if GENERATIONS in streams:
+            since = as_dict(state.get(GENERATIONS)).get("start")
+            table = self.table(source)
+            fetch.append(
+                f"generations that started from a day before {since}, into telemetry table "
+                f"'{table}'"
+                if since
+                else f"every generation, into telemetry table '{table}' (first sync)"
+            )
+        if EXPERIMENTS in streams:
+            known = len(as_dict(state.get(EXPERIMENTS)))
+            fetch.append(
+                f"the list of experiments, and the items and scores of those new or changed "
+                f"since the last sync ({known} known)"
+            )
+        return Plan(hosts=[source.host], fetch=fetch)
+
+    def pull(
+        self, source: SyncSource, http: Http, state: Mapping[str, Any], ctx: SyncContext
+    ) -> Iterator[Batch]:
+        current = dict(state)
+        streams = self.streams(source)
+        if GENERATIONS in streams:
+            for batch in self._generations(source, http, current):
+                current = dict(batch.state)
+                yield batch
+        if EXPERIMENTS in streams:
+            yield from self._experiments(source, http, current)
+
+    def _generations(
+        self, source: SyncSource, http: Http, state: dict[str, Any]
+    ) -> Iterator[Batch]:
+        since = as_dict(state.get(GENERATIONS)).get("start")
+        params: dict[str, Any] = {
+            "type": "GENERATION",
+            "fields": OBSERVATION_FIELDS,
+            "limit": OBSERVATIONS_PAGE,
+        }
+        if since:
+            start = datetime.fromisoformat(since) - MARGIN
+            params["fromStartTime"] = start.isoformat().replace("+00:00", "Z")
+        environments = source.items("environments")
+        if environments:
+            params["environment"] = environments
+        newest = since
+        url = f"{source.url}/api/public/v2/observations"
+        schema = generation_schema()
+        while True:
+            page = http.get(url, params)
+            data = _data(page, source)
+            rows = [generation_row(o, f"{page.url} data[{i}]") for i, o in enumerate(data)]
+            for row in rows:
+                stamp = row["ts"].isoformat()
+                newest = stamp if newest is None or stamp > newest else newest
+            cursor = as_dict(page.data.get("meta")).get("cursor")
+            last = not cursor or not data
+            after = {**state, GENERATIONS: {"start": newest}} if last and newest else state
+            table = TelemetryRows(self.table(source), rows, "span_id", schema, {"timestamp": "ts"})
+            yield Batch([], dict(after), telemetry=table if rows else None)
+            if last:
+                return
+            params = {**params, "cursor": cursor}
+
+    def _experiments(
+        self, source: SyncSource, http: Http, state: dict[str, Any]
+    ) -> Iterator[Batch]:
+        known: dict[str, str] = dict(as_dict(state.get(EXPERIMENTS)))
+        datasets: dict[str, str] | None = None
+        recent = (datetime.now(UTC) - RESCORE).isoformat()
+        for experiment in self._list(source, http):
+            ident, ended = str(experiment["id"]), str(experiment.get("endTime") or "")
+            if known.get(ident) == ended and _utc(ended) < recent:
+                continue  # stored by an earlier sync, no item or score since
+            if experiment.get("datasetId") and datasets is None:
+                datasets = self._datasets(source, http)
+            items = self._items(source, http, ident)
+            dataset = (datasets or {}).get(str(experiment.get("datasetId") or ""))
+            record = experiment_record(source.host, experiment, items, dataset)
+            known[ident] = ended
+            yield Batch([record], {**state, EXPERIMENTS: dict(known)})
+
+    def _list(self, source: SyncSource, http: Http) -> Iterator[dict[str, Any]]:
+        url = f"{source.url}/api/public/experiments"
+        params: dict[str, Any] = {"limit": EXPERIMENTS_PAGE, "fields": "core"}
+        while True:
+            page = http.get(url, params)
+            data = _data(page, source)
+            for experiment in data:
+                if not isinstance(experiment, dict) or not experiment.get("id"):
+                    raise SyncError(
+                        f"{source.place}: the page {page.url} lists an experiment without an id",
+                        hint=f"the url should be the Langfuse host ({source.url})",
+                    )
+                yield experiment
+            cursor = as_dict(page.data.get("meta")).get("cursor")
+            if not cursor or not data:
+                return
+            params = {**params, "cursor": cursor}
+
+    def _items(self, source: SyncSource, http: Http, experiment: str) -> list[Any]:
+        url = f"{source.url}/api/public/experiment-items"
+        params: dict[str, Any] = {
+            "experimentId": experiment,
+            "fields": "core,dataset,experimentMetadata,scores",
+            "limit": EXPERIMENTS_PAGE,
+        }
+        items: list[Any] = []
+        while True:
+            page = http.get(url, params)
+            data = _data(page, source)
+            items.extend(data)
+            cursor = as_dict(page.data.get("meta")).get("cursor")
+            if not cursor or not data:
+                return items
+            params = {**params, "cursor": cursor}
+
+    def _datasets(self, source: SyncSource, http: Http) -> dict[str, str]:
+        """Dataset names by id (experiments name only the id)."""
+        names: dict[str, str] = {}
+        page_number = 1
+        while True:
+            page = http.get(
+                f"{source.url}/api/public/v2/datasets", {"page": page_number, "limit": 100}
+            )
+            for dataset in _data(page, source):
+                dataset = as_dict(dataset)
+                if dataset.get("id") and dataset.get("name"):
+                    names[str(dataset["id"])] = str(dataset["name"])
+            total = as_dict(page.data.get("meta")).get("totalPages")
+            if not isinstance(total, int) or page_number >= total:
+                return names
+            page_number += 1
+
+
+def _utc(stamp: str) -> str:
+    """An ISO time as UTC text, comparable as text; an unreadable one sorts last."""
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(UTC).isoformat()
+    except ValueError:
+        return "~"
+
+
+def _data(page: Page, source: SyncSource) -> list[Any]:
+    data = page.data.get("data") if isinstance(page.data, dict) else None
+    if not isinstance(data, list):
+        raise SyncError(
+            f"{source.place}: the page {page.url} has no data list",
+            hint=f"the url should be the Langfuse host, e.g. {LangfuseConnector.default_url}",
+        )
+    return data
