@@ -180,3 +180,63 @@ def test_errors_name_the_source_and_the_fix_and_store_nothing(
         assert TOKEN not in result.stdout
         assert counts(workspace) == {"sources": 0}
         assert cursor(workspace, "pygithub") is None
+
+
+def test_details_read_each_pull_requests_own_page_for_its_counts_and_size(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With include = ["pulls", "details"], each pull request's own page is read: the listing
+    has no comment counts, lines or files. PyGithub recorded the own pages of #538, #39 and
+    #31 (not #32), so the second listing page is the recorded one without #32."""
+    detail_31 = exchanges("PullRequest.setUp")[1]
+    detail_39 = exchanges("PullRequest.testMergeWithCommitMessage")[0]
+    assert detail_31.path.endswith("/pulls/31") and detail_39.path.endswith("/pulls/39")
+    listing = exchanges("Repository.testGetPullsWithArguments")[0]
+    without_32 = [pr for pr in listing.json() if pr["number"] != 32]
+    replay = _replay()
+    replay.add(f"/repos/{REPO}/pulls", Answer.of(listing, body=json.dumps(without_32)), page="2")
+    single_538 = exchanges("PullRequestReview.testDoesNotModifyPullRequest")[0]
+    for number, exchange in ((538, single_538), (39, detail_39), (31, detail_31)):
+        replay.add(f"/repos/{REPO}/pulls/{number}", Answer.of(exchange))
+    with serve(replay) as base:
+        _setup(workspace, base, monkeypatch)
+        path = workspace / "perfpacket.toml"
+        path.write_text(path.read_text() + 'include = ["pulls", "details"]\n')
+        report = sync()["sources"][0]
+    assert report["imported"] == 3 + 5
+    asked = [t.split("?")[0] for _, t, _ in replay.requests]
+    assert sorted(a for a in asked if a.rsplit("/", 1)[-1].isdigit()) == [
+        f"/repos/{REPO}/pulls/{n}" for n in (31, 39, 538)
+    ]
+    by_number = {f["number"]: f for kind, _, f, _ in stored(workspace) if kind == "change"}
+    pages = {n: e.json() for n, e in ((538, single_538), (39, detail_39), (31, detail_31))}
+    for number, page in pages.items():
+        pr = by_number[number]
+        assert pr["comments"] == page["comments"] + page["review_comments"]
+        assert (pr["additions"], pr["deletions"], pr["files_changed"]) == (
+            page["additions"],
+            page["deletions"],
+            page["changed_files"],
+        )
+    assert (by_number[31]["comments"], by_number[31]["additions"]) == (3, 511)
+    # The same own pages, saved and imported as files, give the same records.
+    reviews = exchanges("PullRequestReview.testAttributes")[0].json()
+    export = tmp_path / "export.json"
+    export.write_text(
+        "\n".join(json.dumps(doc) for doc in (list(pages.values()), reviews)), encoding="utf-8"
+    )
+    other = imported_elsewhere(tmp_path, monkeypatch, ("import", "github-prs", str(export)))
+    assert comparable(workspace) == comparable(other)
+
+
+def test_details_without_pulls_are_refused(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _setup(workspace, "https://api.github.com", monkeypatch)
+    path = workspace / "perfpacket.toml"
+    path.write_text(path.read_text() + 'include = ["details"]\n')
+    result = run("sync", "--dry-run")
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert '"details" are the pull requests\' own pages' in said
+    assert 'include = ["pulls", "details"]' in said

@@ -530,13 +530,17 @@ def test_a_table_name_another_file_holds_is_refused(
     assert _source(workspace, "gateway").format == "parquet"
 
 
-def test_include_and_dry_run(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_include_telemetry_and_dry_run(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _setup(workspace, "https://cloud.langfuse.com", monkeypatch, include=["traces"])
     result = run("sync", "--dry-run")
     assert result.exit_code == 2
     assert "'traces' is not something Langfuse gives" in " ".join(result.output.split())
     path = workspace / "perfpacket.toml"
-    path.write_text(path.read_text().replace('include = ["traces"]', 'include = ["generations"]'))
+    path.write_text(path.read_text().replace('include = ["traces"]', 'telemetry = "../../x"'))
+    result = run("sync", "--dry-run")
+    assert result.exit_code == 2
+    assert "telemetry: '../../x' is not a table name" in " ".join(result.output.split())
+    path.write_text(path.read_text().replace('telemetry = "../../x"', 'include = ["generations"]'))
     result = run("sync", "--dry-run")
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())

@@ -7,6 +7,10 @@ updated since the last sync, and its first page is asked for with the ETag of th
 so a repository where nothing changed costs one 304 (which GitHub does not count against the
 rate limit).
 
+With ``"details"`` in ``include``, each changed pull request's own page is read as well
+(``/pulls/{number}``): it holds the comment and review-comment counts and the lines and files
+changed, which a listing leaves out.
+
 Issues (with ``include = ["pulls", "issues"]``) are listed oldest update first from the last
 sync's newest update (``since``, which GitHub reads as "at or after"), so each page is stored
 with the cursor that holds after it; the pull requests GitHub lists among them are left to the
@@ -37,7 +41,7 @@ PER_PAGE = 100
 # Review requests in flight at once: well under GitHub's advice against many concurrent
 # requests (its secondary rate limits), and enough to overlap the round trips.
 CONCURRENCY = 4
-INCLUDE = ("pulls", "issues")
+INCLUDE = ("pulls", "issues", "details")
 
 
 class GitHubConnector(BaseConnector):
@@ -47,8 +51,10 @@ class GitHubConnector(BaseConnector):
     )
     scope_keys: ClassVar[Mapping[str, str]] = {
         "repos": 'the repositories, as "OWNER/REPO"',
-        "include": 'what to sync of each: "pulls" (pull requests with their reviews) and '
-        '"issues" (default: ["pulls"])',
+        "include": 'what to sync of each: "pulls" (pull requests with their reviews), '
+        '"issues", and "details" (each pull request\'s own page: comment and review-comment '
+        "counts, lines added and deleted, files changed; one more request a pull request) "
+        '(default: ["pulls"])',
     }
     required = ("repos",)
     default_url = "https://api.github.com"
@@ -71,7 +77,13 @@ class GitHubConnector(BaseConnector):
         if wrong or not given:
             raise InputError(
                 f"{source.place}.include: {wrong[0]!r} is not something a github source syncs",
-                hint='write include = ["pulls"], ["issues"] or ["pulls", "issues"]',
+                hint='write include = ["pulls"], ["issues"] or ["pulls", "issues"], with '
+                '"details" for comment counts and sizes',
+            )
+        if "details" in given and "pulls" not in given:
+            raise InputError(
+                f'{source.place}.include: "details" are the pull requests\' own pages',
+                hint='write include = ["pulls", "details"]',
             )
         return given
 
@@ -86,10 +98,13 @@ class GitHubConnector(BaseConnector):
             known = (state.get("repos") or {}).get(repo, {})
             since, issues_since = known.get("since"), (known.get("issues") or {}).get("updated")
             if "pulls" in include:
+                what = "pull requests" + (" with their details" if "details" in include else "")
                 fetch.append(
-                    f"pull requests and reviews of {repo} updated after {since}"
+                    f"{what} and reviews of {repo} updated after {since}"
                     if since
-                    else f"every pull request and review of {repo} (first sync)"
+                    else f"every pull request and review of {repo}"
+                    + (", with their details" if "details" in include else "")
+                    + " (first sync)"
                 )
             if "issues" in include:
                 fetch.append(
@@ -113,7 +128,7 @@ class GitHubConnector(BaseConnector):
                 )
             include = self.include(source)
             if "pulls" in include:
-                yield from self._repo(source, http, repo, repos, ctx)
+                yield from self._repo(source, http, repo, repos, ctx, "details" in include)
             if "issues" in include:
                 yield from self._repo_issues(source, http, repo, repos)
 
@@ -124,6 +139,7 @@ class GitHubConnector(BaseConnector):
         repo: str,
         repos: dict[str, dict[str, str]],
         ctx: SyncContext,
+        details: bool = False,
     ) -> Iterator[Batch]:
         known = repos.get(repo, {})
         since, newest, etag = known.get("since"), known.get("since"), None
@@ -149,9 +165,15 @@ class GitHubConnector(BaseConnector):
             # a page of 100 does not wait out 100 round trips one after the other.
             with ThreadPoolExecutor(CONCURRENCY) as pool:
                 reviewed = list(pool.map(lambda pr: self._reviews(source, http, repo, pr), changed))
+                # Its own page holds what a listing leaves out: comment counts and size.
+                read = (
+                    list(pool.map(lambda pr: self._detail(source, http, repo, pr), changed))
+                    if details
+                    else [(page.url, pr) for pr in changed]
+                )
             records: list[Record] = []
-            for pr, reviews in zip(changed, reviewed, strict=True):
-                records.append(self._records.pull_record(page.url, pr, repo))
+            for (where, pr), reviews in zip(read, reviewed, strict=True):
+                records.append(self._records.pull_record(where, pr, repo))
                 records.extend(reviews)
             # The cursor moves only once the whole listing is stored: it is newest first, so
             # an interrupted sync must list again from the top.
@@ -190,6 +212,18 @@ class GitHubConnector(BaseConnector):
             if cursor.newest:
                 known["issues"] = cursor.state()
             yield Batch(records, {"repos": copy.deepcopy(repos)})
+
+    def _detail(
+        self, source: SyncSource, http: Http, repo: str, pr: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]]:
+        page = http.get(f"{source.url}/repos/{repo}/pulls/{pr.get('number')}")
+        if not isinstance(page.data, dict) or page.data.get("number") != pr.get("number"):
+            raise SyncError(
+                f"the page {page.url} is not pull request #{pr.get('number')}",
+                hint="the url should be the GitHub API's (https://api.github.com, or "
+                "https://HOST/api/v3 for GitHub Enterprise)",
+            )
+        return page.url, page.data
 
     def _reviews(
         self, source: SyncSource, http: Http, repo: str, pr: dict[str, Any]

@@ -35,7 +35,7 @@ from perfpacket.errors import InputError
 from perfpacket.evidence.importers._common import as_dict, parse_time
 from perfpacket.evidence.importers._evals import eval_run
 from perfpacket.evidence.records import Record
-from perfpacket.evidence.sync.config import SyncSource
+from perfpacket.evidence.sync.config import NAME, SyncSource
 from perfpacket.evidence.sync.connector import (
     BaseConnector,
     Batch,
@@ -239,7 +239,14 @@ class LangfuseConnector(BaseConnector):
         return chosen
 
     def table(self, source: SyncSource) -> str:
-        return str(source.scope.get("telemetry") or source.name)
+        """The telemetry table's name, which is also its file's name in the workspace."""
+        name = str(source.scope.get("telemetry") or source.name)
+        if not NAME.match(name):
+            raise InputError(
+                f"{source.place}.telemetry: {name!r} is not a table name",
+                hint="use lowercase letters, digits, '.', '_' and '-'",
+            )
+        return name
 
     def http(self, source: SyncSource) -> Http:
         secret = source.token() or ""
