@@ -67,9 +67,9 @@ def test_migrations_create_every_model_table_and_reach_head(db_url: str) -> None
         assert {"app_user", "web_session", "candidacy", "rating", "audit_event"} <= tables
         assert "alembic_version" in tables
         assert "login_attempt" not in tables  # replaced by the atomic login_limit counters
-        assert store.current_revision() == "0012"
+        assert store.current_revision() == "0013"
         store.upgrade()  # a second upgrade is a no-op
-        assert store.current_revision() == "0012"
+        assert store.current_revision() == "0013"
         # A cycle written without a quorum (as before 0007) needs two committee ratings.
         with store.session() as s:
             s.execute(
@@ -352,3 +352,69 @@ def test_an_old_store_is_still_upgraded_when_opened(tmp_path: Path) -> None:
         assert store.current_revision() == schema_head()
     finally:
         store.close()
+
+
+def test_a_listed_requests_size_becomes_unknown_and_a_commits_stays(db_url: str) -> None:
+    """0013: a pull request stored from a listing got 0 lines and 0 files for what the listing
+    did not say; after the upgrade its size is unknown. A commit's 0 (a merge) is a count and
+    stays, and so does a pull request whose size was read."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+    from sqlalchemy import text as sql
+
+    from perfpacket.store import normalise_url
+    from perfpacket.store.db import MIGRATIONS
+
+    engine = create_engine(normalise_url(db_url))
+    cfg = Config(stdout=sys.stdout)
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    command.upgrade(cfg, "0012")
+    rows = [  # (id, number, sha, additions, deletions, files_changed)
+        (1, 7, None, 0, 0, 0),  # a pull request from a listing
+        (2, 8, None, 120, 4, 3),  # one read from its own page
+        (3, None, "abc123", 0, 0, 0),  # a merge commit
+    ]
+    with engine.begin() as conn:
+        conn.execute(
+            sql(
+                "INSERT INTO source (id, kind, location, sha256, importer, importer_version, "
+                "imported_at) VALUES (1, 'x', 'x', 'h', 'x', '1', '2026-01-01T00:00:00+00:00')"
+            )
+        )
+        for ident, number, sha, added, deleted, files in rows:
+            conn.execute(
+                sql(
+                    "INSERT INTO evidence (id, kind, natural_key, source_id, occurred_at) "
+                    "VALUES (:i, 'change', :k, 1, '2026-01-01T00:00:00+00:00')"
+                ),
+                {"i": ident, "k": f"c{ident}"},
+            )
+            conn.execute(
+                sql(
+                    "INSERT INTO change (id, repo, sha, number, title, authored_at, is_merge, "
+                    "additions, deletions, files_changed, files, co_authors, reviewers, labels) "
+                    "VALUES (:i, 'acme/x', :sha, :n, '', '2026-01-01T00:00:00+00:00', :m, :a, "
+                    ":d, :f, '[]', '[]', '[]', '[]')"
+                ),
+                {
+                    "i": ident,
+                    "sha": sha,
+                    "n": number,
+                    "m": sha is not None,
+                    "a": added,
+                    "d": deleted,
+                    "f": files,
+                },
+            )
+    engine.dispose()
+    store = open_store(db_url)  # upgrades to head
+    try:
+        with store.session() as s:
+            sizes = {
+                c.id: (c.additions, c.deletions, c.files_changed) for c in s.scalars(select(Change))
+            }
+    finally:
+        store.close()
+    assert sizes == {1: (None, None, None), 2: (120, 4, 3), 3: (0, 0, 0)}

@@ -187,9 +187,11 @@ class Change(Evidence):
     merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     is_merge: Mapped[bool] = mapped_column(Boolean, default=False)
-    additions: Mapped[int] = mapped_column(Integer, default=0)
-    deletions: Mapped[int] = mapped_column(Integer, default=0)
-    files_changed: Mapped[int] = mapped_column(Integer, default=0)
+    # Lines added and deleted and files changed; None where the source does not say (a pull or
+    # merge request read from a listing).
+    additions: Mapped[int | None] = mapped_column(Integer)
+    deletions: Mapped[int | None] = mapped_column(Integer)
+    files_changed: Mapped[int | None] = mapped_column(Integer)
     files: Mapped[list[str]] = mapped_column(Json, default=list)
     co_authors: Mapped[list[str]] = mapped_column(Json, default=list)
     reviewers: Mapped[list[str]] = mapped_column(Json, default=list)

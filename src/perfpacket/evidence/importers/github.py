@@ -43,6 +43,12 @@ def _comments(pr: dict[str, Any]) -> int | None:
     return None
 
 
+def _count(pr: dict[str, Any], key: str) -> int | None:
+    """A size a single pull request object gives (a listing does not: unknown, not 0)."""
+    value = pr.get(key)
+    return int(value) if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 class GitHubPullsImporter(BaseImporter):
     name = "github-prs"
     description = (
@@ -131,9 +137,9 @@ class GitHubPullsImporter(BaseImporter):
                 authored_at=created,
                 merged_at=merged,
                 closed_at=optional_time(pr.get("closed_at"), path, None, "closed_at"),
-                additions=int(pr.get("additions") or 0),
-                deletions=int(pr.get("deletions") or 0),
-                files_changed=int(pr.get("changed_files") or 0),
+                additions=_count(pr, "additions"),
+                deletions=_count(pr, "deletions"),
+                files_changed=_count(pr, "changed_files"),
                 reviewers=sorted(
                     str(r.get("login"))
                     for r in pr.get("requested_reviewers") or []
