@@ -619,3 +619,22 @@ def test_a_query_linear_does_not_know_is_refused(monkeypatch: pytest.MonkeyPatch
                 http.graphql(f"{base}/graphql", "{ notAQuery }", {})
         finally:
             http.close()
+
+
+def test_a_file_without_issues_is_refused_with_how_to_save_one(
+    workspace: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.json"
+    empty.write_text(json.dumps({"data": {"issues": {"nodes": [], "pageInfo": {}}}}))
+    result = run("import", "linear-issues", str(empty))
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "no Linear issues found" in said and "GraphQL issues query" in said
+    assert counts(workspace) == {"sources": 0}
+    # Something else altogether is not taken for a Linear answer.
+    nothing = tmp_path / "nothing.json"
+    nothing.write_text(json.dumps({"data": {"viewer": {"id": "u1"}}}))
+    result = run("import", "linear-issues", str(nothing))
+    assert result.exit_code == 2
+    assert "is not Linear issues as JSON" in " ".join(result.output.split())
+    assert counts(workspace) == {"sources": 0}

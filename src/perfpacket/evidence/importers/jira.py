@@ -30,6 +30,7 @@ from perfpacket.evidence.importers._common import (
     require,
     sha256_file,
 )
+from perfpacket.evidence.importers._tickets import read_tickets
 from perfpacket.evidence.records import BaseImporter, ImportContext, ImportOptions, Record
 from perfpacket.vocab import TicketState, Tracker
 
@@ -133,25 +134,18 @@ class JiraIssuesImporter(BaseImporter):
         return sha256_file(path)
 
     def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
-        found = partial = 0
-        for i, issue in enumerate(_issues(load_json_documents(path))):
-            record = self.issue_record(path, issue, f"issues[{i}]")
-            found += 1
-            partial += not record.fields["history_complete"]
-            yield record
-        if not found:
-            raise InputError(
-                f"'{path}': no Jira issues found",
-                hint="save the answer of /rest/api/3/search/jql?jql=...&expand=changelog "
-                "(or /rest/api/2/search on Data Center)",
-            )
-        if partial:
-            ctx.warn(
-                f"'{path}': {partial} of {found} issues hold only part of their status history "
-                "or none (a search page holds at most the latest changes); their tickets are "
-                "marked incomplete. Export with expand=changelog, or use `perfpacket sync`, "
-                "which fetches each whole changelog"
-            )
+        return read_tickets(
+            path,
+            _issues(load_json_documents(path)),
+            self.issue_record,
+            "issues[{}]",
+            ctx,
+            tracker="Jira",
+            save="save the answer of /rest/api/3/search/jql?jql=...&expand=changelog "
+            "(or /rest/api/2/search on Data Center)",
+            whole="A search page holds at most the latest changes: export with "
+            "expand=changelog, or use `perfpacket sync`, which fetches each whole changelog",
+        )
 
     def issue_record(self, path: Place, issue: Any, place: str) -> Record:
         """One issue object of the REST API, from a file or a page a sync read."""

@@ -31,6 +31,7 @@ from perfpacket.evidence.importers._common import (
     require,
     sha256_file,
 )
+from perfpacket.evidence.importers._tickets import read_tickets
 from perfpacket.evidence.records import BaseImporter, ImportContext, ImportOptions, Record
 from perfpacket.vocab import TicketState, Tracker
 
@@ -135,8 +136,10 @@ class LinearIssuesImporter(BaseImporter):
         return (
             path.is_file()
             and head_is_json(head)
-            and b'"identifier"' in head
-            and (b'"issues"' in head or b'"issue"' in head or b'"team"' in head)
+            and (
+                (b'"identifier"' in head and (b'"issue' in head or b'"team"' in head))
+                or (b'"issues"' in head and b'"nodes"' in head)  # an answer that found none
+            )
             and b"/rest/api/" not in head
         )
 
@@ -144,23 +147,17 @@ class LinearIssuesImporter(BaseImporter):
         return sha256_file(path)
 
     def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
-        found = partial = 0
-        for i, issue in enumerate(issue_nodes(load_json_documents(path))):
-            record = self.issue_record(path, issue, f"issues.nodes[{i}]")
-            found += 1
-            partial += not record.fields["history_complete"]
-            yield record
-        if not found:
-            raise InputError(
-                f"'{path}': no Linear issues found",
-                hint="save the answer of Linear's GraphQL issues query (docs/sync.md shows it)",
-            )
-        if partial:
-            ctx.warn(
-                f"'{path}': {partial} of {found} issues hold only part of their status history "
-                "or none; their tickets are marked incomplete. Ask for history with all its "
-                "pages, or use `perfpacket sync`, which fetches each whole history"
-            )
+        return read_tickets(
+            path,
+            issue_nodes(load_json_documents(path)),
+            self.issue_record,
+            "issues.nodes[{}]",
+            ctx,
+            tracker="Linear",
+            save="save the answer of Linear's GraphQL issues query (docs/sync.md shows it)",
+            whole="Ask for history with all its pages, or use `perfpacket sync`, which "
+            "fetches each whole history",
+        )
 
     def issue_record(self, path: Place, issue: Any, place: str) -> Record:
         """One Issue node of the GraphQL API, from a file or a page a sync read."""

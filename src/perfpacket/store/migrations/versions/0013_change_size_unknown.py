@@ -33,8 +33,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute(
-        "UPDATE change SET additions = 0, deletions = 0, files_changed = 0 "
-        "WHERE additions IS NULL"
+        "UPDATE change SET additions = 0, deletions = 0, files_changed = 0 WHERE additions IS NULL"
     )
     with op.batch_alter_table("change", schema=None) as batch_op:
         for column in SIZE:
