@@ -67,9 +67,9 @@ def test_migrations_create_every_model_table_and_reach_head(db_url: str) -> None
         assert {"app_user", "web_session", "candidacy", "rating", "audit_event"} <= tables
         assert "alembic_version" in tables
         assert "login_attempt" not in tables  # replaced by the atomic login_limit counters
-        assert store.current_revision() == "0013"
+        assert store.current_revision() == "0014"
         store.upgrade()  # a second upgrade is a no-op
-        assert store.current_revision() == "0013"
+        assert store.current_revision() == "0014"
         # A cycle written without a quorum (as before 0007) needs two committee ratings.
         with store.session() as s:
             s.execute(

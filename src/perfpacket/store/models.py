@@ -243,8 +243,9 @@ class Release(Evidence):
     version: Mapped[str] = mapped_column(String(300))
     previous_version: Mapped[str | None] = mapped_column(String(300))
     released_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    rolled_back: Mapped[bool] = mapped_column(Boolean, default=False)
-    gated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # None where the source does not say: a release is not "not gated" for want of a column.
+    rolled_back: Mapped[bool | None] = mapped_column(Boolean)
+    gated: Mapped[bool | None] = mapped_column(Boolean)
     qa_hours: Mapped[float | None] = mapped_column(Float)
 
 

@@ -37,7 +37,7 @@ class EvalGateRecipe:
             "perfpacket import releases-csv",
             1,
             lambda ctx: sum(
-                r.artifact == "model" and not r.gated for r in person_records(ctx, Release)
+                r.artifact == "model" and r.gated is False for r in person_records(ctx, Release)
             ),
         ),
         Need(
@@ -45,7 +45,7 @@ class EvalGateRecipe:
             "perfpacket import releases-csv",
             1,
             lambda ctx: sum(
-                r.artifact == "model" and r.gated for r in person_records(ctx, Release)
+                r.artifact == "model" and r.gated is True for r in person_records(ctx, Release)
             ),
         ),
     )
@@ -66,17 +66,24 @@ class EvalGateRecipe:
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
         swaps = [r for r in person_records(ctx, Release) if r.artifact == "model"]
-        before = [r for r in swaps if not r.gated]
-        after = [r for r in swaps if r.gated]
+        # A release whose source does not say whether it was gated is on neither side.
+        before = [r for r in swaps if r.gated is False]
+        after = [r for r in swaps if r.gated is True]
         if not before or not after:
             return []
-        return [self._escape_rate(ctx, before, after), self._qa_cycle(ctx, before, after)]
+        drafts = [self._qa_cycle(ctx, before, after)]
+        # The escape rate counts only releases whose source says whether they were rolled back.
+        known_before = [r for r in before if r.rolled_back is not None]
+        known_after = [r for r in after if r.rolled_back is not None]
+        if known_before and known_after:
+            drafts.insert(0, self._escape_rate(ctx, known_before, known_after))
+        return drafts
 
     def _escape_rate(
         self, ctx: RecipeContext, before: list[Release], after: list[Release]
     ) -> ClaimDraft:
-        x_after = sum(r.rolled_back for r in after)
-        x_before = sum(r.rolled_back for r in before)
+        x_after = sum(bool(r.rolled_back) for r in after)
+        x_before = sum(bool(r.rolled_back) for r in before)
         result = newcombe_diff_interval(
             x_after, len(after), x_before, len(before), direction=Direction.LOWER_IS_BETTER
         )

@@ -48,7 +48,7 @@ class KillSwitchRecipe:
         first_trip = trips[0].at
         # History before the switch existed: how often did a bad release become an incident?
         bad = ctx.session.scalars(
-            select(Release).where(Release.rolled_back, Release.released_at < first_trip)
+            select(Release).where(Release.rolled_back.is_(True), Release.released_at < first_trip)
         ).all()
         incidents = ctx.session.scalars(
             select(Incident).where(

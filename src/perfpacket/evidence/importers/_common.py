@@ -173,6 +173,13 @@ def parse_bool(value: Any, path: Path, line: int | None, field: str) -> bool:
     raise InputError(f"{where(path, line, field)}: '{value}' is not true or false")
 
 
+def parse_optional_bool(value: Any, path: Path, line: int | None, field: str) -> bool | None:
+    """A yes or no the source may leave out: empty or missing is None (not said), not false."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_bool(value, path, line, field)
+
+
 def require(
     obj: Any, key: str, path: Place, line: int | None, expected: type | tuple[type, ...]
 ) -> Any:

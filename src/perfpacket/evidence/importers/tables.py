@@ -15,8 +15,8 @@ from perfpacket.errors import InputError
 from perfpacket.evidence.importers._common import (
     csv_header,
     optional_time,
-    parse_bool,
     parse_number,
+    parse_optional_bool,
     parse_time,
     read_csv,
     read_jsonl,
@@ -56,7 +56,8 @@ class ReleasesCsvImporter(_CsvImporter):
     name = "releases-csv"
     description = (
         "a releases CSV (columns version, released_at; optional artifact, previous_version, "
-        "rolled_back, gated, qa_hours, owner)"
+        "rolled_back, gated, qa_hours, owner; an empty or missing rolled_back or gated is not "
+        "known, not false)"
     )
     required = ("version", "released_at")
 
@@ -75,8 +76,10 @@ class ReleasesCsvImporter(_CsvImporter):
                     "version": row["version"],
                     "previous_version": row.get("previous_version") or None,
                     "released_at": when,
-                    "rolled_back": parse_bool(row.get("rolled_back"), path, line, "rolled_back"),
-                    "gated": parse_bool(row.get("gated"), path, line, "gated"),
+                    "rolled_back": parse_optional_bool(
+                        row.get("rolled_back"), path, line, "rolled_back"
+                    ),
+                    "gated": parse_optional_bool(row.get("gated"), path, line, "gated"),
                     "qa_hours": parse_number(row.get("qa_hours"), path, line, "qa_hours"),
                 },
                 identities=_owner(row),
@@ -347,7 +350,7 @@ class IncidentsCsvImporter(_CsvImporter):
                     "cause": row.get("cause") or None,
                     "release_version": row.get("release_version") or None,
                     "diagnosed_at": diagnosed,
-                    "traced": parse_bool(traced, path, line, "traced") if traced else None,
+                    "traced": parse_optional_bool(traced, path, line, "traced"),
                 },
                 identities=[("email", r) if "@" in r else ("handle", r) for r in responders[:1]],
             )
