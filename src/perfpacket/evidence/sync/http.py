@@ -158,7 +158,9 @@ class Http:
                     ) from None
                 self._wait(BACKOFF_S * 2 ** (failures - 1), f"{type(exc).__name__}, retrying")
                 continue
-            wait = self._rate_limit_wait(response, graphql)
+            # A GraphQL answer is read once: its errors say a rate limit or a refusal.
+            body = _graphql_body(response) if graphql else None
+            wait = self._rate_limit_wait(response, _codes(body))
             if wait is not None:
                 self._wait(wait, "rate limit")
                 continue
@@ -173,12 +175,15 @@ class Http:
                     )
                 self._wait(BACKOFF_S * 2 ** (failures - 1), f"{response.status_code}, retrying")
                 continue
-            return self._graphql_page(response) if graphql else self._page(response)
+            return self._graphql_page(response, body) if graphql else self._page(response)
 
-    def _rate_limit_wait(self, response: httpx.Response, graphql: bool = False) -> float | None:
-        """Seconds to wait before asking again, when the answer is a rate limit; else None."""
+    def _rate_limit_wait(
+        self, response: httpx.Response, codes: frozenset[str] = frozenset()
+    ) -> float | None:
+        """Seconds to wait before asking again, when the answer is a rate limit; else None.
+        ``codes`` are a GraphQL answer's error codes."""
         status = response.status_code
-        if graphql and "RATELIMITED" in _graphql_codes(response):
+        if "RATELIMITED" in codes:
             # Linear's limit: an error coded RATELIMITED, the reset in epoch milliseconds.
             reset_ms = response.headers.get("x-ratelimit-requests-reset")
             seconds = max(float(reset_ms) / 1000 - time.time(), 0.0) + 1.0 if reset_ms else 60.0
@@ -251,16 +256,13 @@ class Http:
         next_link = response.links.get("next", {}).get("url")
         return Page(url, data, response.headers, next_link, response.headers.get("etag"))
 
-    def _graphql_page(self, response: httpx.Response) -> Page:
-        """A GraphQL answer: its ``errors``, in a 200 or a 400, refuse it with their messages."""
+    def _graphql_page(self, response: httpx.Response, body: Any) -> Page:
+        """A GraphQL answer (``body``, read once): its ``errors``, in a 200 or a 400, refuse it
+        with their messages."""
         if response.status_code in (200, 400):
-            try:
-                body = response.json()
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                body = None
             errors = body.get("errors") if isinstance(body, dict) else None
             if isinstance(errors, list) and errors:
-                codes = _graphql_codes(response)
+                codes = _codes(body)
                 said = "; ".join(str(e.get("message")) for e in errors[:3] if isinstance(e, dict))
                 place, host = self.source.place, self.source.host
                 if codes & {"AUTHENTICATION_ERROR", "UNAUTHENTICATED"}:
@@ -273,6 +275,9 @@ class Http:
                         hint=self.scope_hint or "check the source's keys in perfpacket.toml",
                     )
                 raise error
+            if response.status_code == 200 and isinstance(body, dict):
+                url = str(response.request.url)
+                return Page(url, body, response.headers, None, response.headers.get("etag"))
         return self._page(response)
 
     def _refused(
@@ -308,19 +313,23 @@ def _short(url: str) -> str:
     return url if len(url) <= 120 else url[:60] + "..." + url[-57:]
 
 
-def _graphql_codes(response: httpx.Response) -> set[str]:
-    """The ``extensions.code`` of each error in a GraphQL answer (none in other answers)."""
+def _graphql_body(response: httpx.Response) -> Any:
+    """A GraphQL answer's JSON, in the statuses that carry one (200, 400, 429); else None."""
     if response.status_code not in (200, 400, 429):
-        return set()
+        return None
     try:
-        body = response.json()
+        return response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
-        return set()
+        return None
+
+
+def _codes(body: Any) -> frozenset[str]:
+    """The ``extensions.code`` of each error in a GraphQL answer (none in other answers)."""
     errors = body.get("errors") if isinstance(body, dict) else None
     if not isinstance(errors, list):
-        return set()
+        return frozenset()
     codes = ((e.get("extensions") or {}).get("code") for e in errors if isinstance(e, dict))
-    return {str(c) for c in codes if c}
+    return frozenset(str(c) for c in codes if c)
 
 
 def _message(response: httpx.Response) -> str:
