@@ -155,6 +155,21 @@ class ArtifactKind(StrEnum):
         return self in (ArtifactKind.RFC, ArtifactKind.DESIGN_DOC, ArtifactKind.LIBRARY)
 
 
+class ReleaseArtifact(StrEnum):
+    """What a release put into production, as the recipes read it: a model swap (the eval
+    gate), a prompt, a gateway or cache change (cost and latency shares), a schema (structured
+    output), trace capture (the flight recorder), a deprecation, or upkeep (sustain)."""
+
+    MODEL = "model"
+    PROMPT = "prompt"
+    GATEWAY = "gateway"
+    CACHE = "cache"
+    SCHEMA = "schema"
+    TRACING = "tracing"
+    DEPRECATION = "deprecation"
+    SUSTAIN = "sustain"
+
+
 class Recommendation(StrEnum):
     """An interviewer's overall recommendation on a scorecard, in the vocabulary applicant
     tracking systems share (Greenhouse's ``overall_recommendation``; unified ATS APIs write it in

@@ -74,6 +74,12 @@ def register(app: typer.Typer) -> None:
             help="telemetry: a platform's table layout (litellm, langfuse, helicone, "
             "otel-clickhouse), read as it is.",
         ),
+        artifact: str | None = typer.Option(
+            None,
+            "--artifact",
+            help="github-releases, gitlab-releases: what the releases put into production "
+            "(model, prompt, gateway, cache, schema, tracing, deprecation, sustain).",
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
         """Import evidence; each path is one transaction, and re-importing changes nothing."""
@@ -90,6 +96,7 @@ def register(app: typer.Typer) -> None:
             name=name,
             columns=parse_mapping(mapping),
             preset=preset,
+            artifact=artifact,
         )
         rules = load_rules(ws.config, str(ws.root / "perfpacket.toml"))
         # A folder stands for every file of the kind inside it; each file is its own

@@ -67,6 +67,7 @@ class ImportOptions:
     name: str | None = None  # the repository's or telemetry source's name
     columns: Mapping[str, str] = field(default_factory=dict)  # telemetry: --map NAME=COLUMN
     preset: str | None = None  # telemetry: --preset, a platform's table layout
+    artifact: str | None = None  # releases: what they put into production (--artifact)
     telemetry_dir: Path | None = None  # where converted telemetry is written
     workspace_root: Path | None = None
 

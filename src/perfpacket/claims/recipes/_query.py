@@ -13,6 +13,7 @@ from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.slugs import slugify
 from perfpacket.store.models import EvalRun, Evidence, Release, TelemetrySource
 from perfpacket.telemetry.metrics import has_column
+from perfpacket.vocab import ReleaseArtifact
 
 E = TypeVar("E", bound=Evidence)
 
@@ -29,7 +30,9 @@ def person_records(ctx: RecipeContext, model: type[E]) -> Sequence[E]:
     return ctx.session.scalars(stmt).all()
 
 
-def gateway_change(ctx: RecipeContext, artifacts: Sequence[str] = ("gateway",)) -> Release | None:
+def gateway_change(
+    ctx: RecipeContext, artifacts: Sequence[str] = (ReleaseArtifact.GATEWAY,)
+) -> Release | None:
     """The person's latest release of one of ``artifacts`` (by default a gateway release:
     routing, caching): it splits telemetry in two."""
     changes = [r for r in person_records(ctx, Release) if r.artifact in artifacts]
@@ -37,7 +40,7 @@ def gateway_change(ctx: RecipeContext, artifacts: Sequence[str] = ("gateway",)) 
 
 
 def gateway_telemetry(
-    ctx: RecipeContext, *columns: str, artifacts: Sequence[str] = ("gateway",)
+    ctx: RecipeContext, *columns: str, artifacts: Sequence[str] = (ReleaseArtifact.GATEWAY,)
 ) -> Iterator[tuple[Release, TelemetrySource]]:
     """(change, telemetry source) pairs to compare before and after, for the sources that have
     every one of ``columns``; nothing when the person made no such release."""
@@ -65,7 +68,9 @@ def before_after_assumption(change_at: datetime) -> str:
     )
 
 
-def gateway_releases(ctx: RecipeContext, artifacts: Sequence[str] = ("gateway",)) -> int:
+def gateway_releases(
+    ctx: RecipeContext, artifacts: Sequence[str] = (ReleaseArtifact.GATEWAY,)
+) -> int:
     return sum(1 for r in person_records(ctx, Release) if r.artifact in artifacts)
 
 
@@ -76,7 +81,9 @@ def sources_with(*columns: str) -> Callable[[RecipeContext], int]:
     return count
 
 
-def telemetry_needs(*columns: str, artifacts: Sequence[str] = ("gateway",)) -> tuple[Need, ...]:
+def telemetry_needs(
+    *columns: str, artifacts: Sequence[str] = (ReleaseArtifact.GATEWAY,)
+) -> tuple[Need, ...]:
     """What a recipe that compares telemetry before and after a release needs."""
     kinds = " or ".join(f"'{a}'" for a in artifacts)
     names = " and ".join(f"'{c}'" for c in columns)

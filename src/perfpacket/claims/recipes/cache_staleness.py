@@ -7,6 +7,7 @@ from __future__ import annotations
 from perfpacket.claims.recipes._incidents import CauseTag
 from perfpacket.claims.recipes._shares import ShareAndIncidentsRecipe
 from perfpacket.telemetry.metrics import Condition
+from perfpacket.vocab import ReleaseArtifact
 
 
 class CacheStalenessRecipe(ShareAndIncidentsRecipe):
@@ -15,7 +16,7 @@ class CacheStalenessRecipe(ShareAndIncidentsRecipe):
     dimensions: tuple[str, ...] = ("ai-system-design", "mlops-operations")
     condition = Condition.STALE  # cache_age_s > cache_ttl_s, of cache-served answers
     # A TTL or invalidation change ships as a cache release, or inside a gateway release.
-    artifacts = ("cache", "gateway")
+    artifacts = (ReleaseArtifact.CACHE, ReleaseArtifact.GATEWAY)
     cause = CauseTag.STALE_DATA
     share_slug = "stale-cache-answers"
     share_title = "Answers served from a cache older than its TTL"

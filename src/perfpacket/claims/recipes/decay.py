@@ -12,7 +12,7 @@ from perfpacket.claims.value import priced
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, change_points, segmented_regression
 from perfpacket.store.models import Claim, EvalRun, Release
-from perfpacket.vocab import ClaimRole, Comparison, Outcome
+from perfpacket.vocab import ClaimRole, Comparison, Outcome, ReleaseArtifact
 
 WEEK_SECONDS = 7 * 24 * 3600
 MIN_RUNS = 12
@@ -27,7 +27,9 @@ class DecayPreventionRecipe:
             "sustain releases (artifact 'sustain') marking the upkeep work",
             "perfpacket import releases-csv",
             1,
-            lambda ctx: sum(r.artifact == "sustain" for r in person_records(ctx, Release)),
+            lambda ctx: sum(
+                r.artifact == ReleaseArtifact.SUSTAIN for r in person_records(ctx, Release)
+            ),
         ),
         Need(
             "runs of one eval suite with pass counts (the longest series)",
@@ -53,7 +55,7 @@ class DecayPreventionRecipe:
         )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
-        sustain = [r for r in person_records(ctx, Release) if r.artifact == "sustain"]
+        sustain = [r for r in person_records(ctx, Release) if r.artifact == ReleaseArtifact.SUSTAIN]
         if not sustain:
             return []
         series: dict[str, list[EvalRun]] = defaultdict(list)

@@ -43,9 +43,9 @@ from perfpacket.stats import (
 )
 from perfpacket.store.models import Claim, EvalRun, Incident, Release, TelemetrySource
 from perfpacket.telemetry.metrics import has_column, model_last_seen, model_share
-from perfpacket.vocab import ClaimRole, Comparison
+from perfpacket.vocab import ClaimRole, Comparison, ReleaseArtifact
 
-ARTIFACT = "deprecation"
+ARTIFACT = ReleaseArtifact.DEPRECATION
 WINDOW = timedelta(days=30)
 
 

@@ -16,7 +16,7 @@ from perfpacket.stats import (
     wilson_interval,
 )
 from perfpacket.store.models import Claim, Release
-from perfpacket.vocab import ClaimRole, Comparison, Outcome
+from perfpacket.vocab import ClaimRole, Comparison, Outcome, ReleaseArtifact
 
 DIMENSIONS = ("applied-ml-evaluation", "mlops-operations")
 
@@ -37,7 +37,8 @@ class EvalGateRecipe:
             "perfpacket import releases-csv",
             1,
             lambda ctx: sum(
-                r.artifact == "model" and r.gated is False for r in person_records(ctx, Release)
+                r.artifact == ReleaseArtifact.MODEL and r.gated is False
+                for r in person_records(ctx, Release)
             ),
         ),
         Need(
@@ -45,7 +46,8 @@ class EvalGateRecipe:
             "perfpacket import releases-csv",
             1,
             lambda ctx: sum(
-                r.artifact == "model" and r.gated is True for r in person_records(ctx, Release)
+                r.artifact == ReleaseArtifact.MODEL and r.gated is True
+                for r in person_records(ctx, Release)
             ),
         ),
     )
@@ -65,7 +67,7 @@ class EvalGateRecipe:
         )
 
     def propose(self, ctx: RecipeContext) -> list[ClaimDraft]:
-        swaps = [r for r in person_records(ctx, Release) if r.artifact == "model"]
+        swaps = [r for r in person_records(ctx, Release) if r.artifact == ReleaseArtifact.MODEL]
         # A release whose source does not say whether it was gated is on neither side.
         before = [r for r in swaps if r.gated is False]
         after = [r for r in swaps if r.gated is True]

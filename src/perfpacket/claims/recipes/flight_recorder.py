@@ -24,9 +24,9 @@ from perfpacket.claims.recipes._query import person_records
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, quantile_diff_interval
 from perfpacket.store.models import Claim, Incident, Release
-from perfpacket.vocab import ClaimRole, Comparison
+from perfpacket.vocab import ClaimRole, Comparison, ReleaseArtifact
 
-ARTIFACT = "tracing"  # a release of trace capture: the flight recorder shipped
+ARTIFACT = ReleaseArtifact.TRACING  # a release of trace capture: the flight recorder shipped
 
 
 def _recorders(ctx: RecipeContext) -> list[Release]:

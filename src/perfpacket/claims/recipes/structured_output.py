@@ -7,6 +7,7 @@ from __future__ import annotations
 from perfpacket.claims.recipes._incidents import CauseTag
 from perfpacket.claims.recipes._shares import ShareAndIncidentsRecipe
 from perfpacket.telemetry.metrics import Condition
+from perfpacket.vocab import ReleaseArtifact
 
 
 class StructuredOutputRecipe(ShareAndIncidentsRecipe):
@@ -17,7 +18,7 @@ class StructuredOutputRecipe(ShareAndIncidentsRecipe):
     # Typed boundaries ship as a release of their own (artifact 'schema': a schema in the
     # prompt, its parser, or validation and retry at the gateway). Not any prompt or gateway
     # release: the latest of those need not be the one that put a type on the boundary.
-    artifacts = ("schema",)
+    artifacts = (ReleaseArtifact.SCHEMA,)
     cause = CauseTag.MALFORMED_OUTPUT
     share_slug = "invalid-output-rate"
     share_title = "Model outputs failing their schema"

@@ -6,8 +6,15 @@ from collections.abc import Callable
 
 from perfpacket.evidence.importers.feedback import FeedbackImporter
 from perfpacket.evidence.importers.git import GitImporter
-from perfpacket.evidence.importers.github import GitHubIssuesImporter, GitHubPullsImporter
-from perfpacket.evidence.importers.gitlab import GitLabMergeRequestsImporter
+from perfpacket.evidence.importers.github import (
+    GitHubIssuesImporter,
+    GitHubPullsImporter,
+    GitHubReleasesImporter,
+)
+from perfpacket.evidence.importers.gitlab import (
+    GitLabMergeRequestsImporter,
+    GitLabReleasesImporter,
+)
 from perfpacket.evidence.importers.inspect_logs import InspectImporter
 from perfpacket.evidence.importers.jira import JiraIssuesImporter
 from perfpacket.evidence.importers.linear import LinearIssuesImporter
@@ -34,6 +41,8 @@ BUILTIN_IMPORTERS: tuple[Importer, ...] = (
     GitHubPullsImporter(),
     GitHubIssuesImporter(),
     GitLabMergeRequestsImporter(),
+    GitHubReleasesImporter(),
+    GitLabReleasesImporter(),
     PromptfooImporter(),
     LmEvalImporter(),
     InspectImporter(),

@@ -24,6 +24,7 @@ from perfpacket.evidence.importers._common import (
     require,
     sha256_file,
 )
+from perfpacket.evidence.importers._releases import Releases, ReleasesImporter, github_releases
 from perfpacket.evidence.records import (
     BaseImporter,
     ImportContext,
@@ -296,3 +297,18 @@ class GitHubIssuesImporter(BaseImporter):
             display_name=assignee,
             version=updated.astimezone(UTC).isoformat(),
         )
+
+
+class GitHubReleasesImporter(ReleasesImporter):
+    name = "github-releases"
+    description = (
+        "GitHub releases as JSON (REST API, gh api --paginate), with --artifact saying what "
+        "they put into production; drafts and prereleases are passed over, and whether a "
+        "release was gated or rolled back stays unknown"
+    )
+    forge = "github"
+    markers = (b'"published_at"',)
+    saved = "`gh api repos/OWNER/REPO/releases --paginate`"
+
+    def releases(self, objects: list[tuple[str, dict[str, Any]]], path: Path) -> Releases:
+        return github_releases(objects, path)

@@ -28,6 +28,7 @@ from perfpacket.evidence.importers._common import (
     require,
     sha256_file,
 )
+from perfpacket.evidence.importers._releases import Releases, ReleasesImporter, gitlab_releases
 from perfpacket.evidence.records import (
     BaseImporter,
     ImportContext,
@@ -177,3 +178,18 @@ class GitLabMergeRequestsImporter(BaseImporter):
             identities=[("gitlab", who)] if who else [],
             version=at.astimezone(UTC).isoformat(),
         )
+
+
+class GitLabReleasesImporter(ReleasesImporter):
+    name = "gitlab-releases"
+    description = (
+        "GitLab releases as JSON (REST API v4), with --artifact saying what they put into "
+        "production; upcoming releases are passed over, and whether a release was gated or "
+        "rolled back stays unknown"
+    )
+    forge = "gitlab"
+    markers = (b'"released_at"',)
+    saved = "`glab api projects/ID/releases --paginate`"
+
+    def releases(self, objects: list[tuple[str, dict[str, Any]]], path: Path) -> Releases:
+        return gitlab_releases(objects, path)

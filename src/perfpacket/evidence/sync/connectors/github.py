@@ -11,6 +11,11 @@ With ``"details"`` in ``include``, each changed pull request's own page is read 
 (``/pulls/{number}``): it holds the comment and review-comment counts and the lines and files
 changed, which a listing leaves out.
 
+Releases (with ``"releases"`` in ``include`` and ``release_artifact`` saying what they put into
+production) are listed whole, the first page with the last sync's ETag: a repository whose
+releases did not change costs one 304. Drafts and prereleases are passed over; whether a release
+was gated or rolled back stays unknown.
+
 Issues (with ``include = ["pulls", "issues"]``) are listed oldest update first from the last
 sync's newest update (``since``, which GitHub reads as "at or after"), so each page is stored
 with the cursor that holds after it; the pull requests GitHub lists among them are left to the
@@ -25,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 
 from perfpacket.errors import InputError
+from perfpacket.evidence.importers._releases import Releases, github_releases
 from perfpacket.evidence.importers.github import GitHubIssuesImporter, GitHubPullsImporter, is_pull
 from perfpacket.evidence.records import Record
 from perfpacket.evidence.sync.config import SyncSource
@@ -36,25 +42,30 @@ from perfpacket.evidence.sync.connector import (
     SyncContext,
 )
 from perfpacket.evidence.sync.http import Http, SyncError
+from perfpacket.evidence.sync.releases import SCOPE_HELP as RELEASES_HELP
+from perfpacket.evidence.sync.releases import SCOPE_KEY as RELEASES_KEY
+from perfpacket.evidence.sync.releases import artifact_of, planned, sync_releases
 
 PER_PAGE = 100
 # Review requests in flight at once: well under GitHub's advice against many concurrent
 # requests (its secondary rate limits), and enough to overlap the round trips.
 CONCURRENCY = 4
-INCLUDE = ("pulls", "issues", "details")
+INCLUDE = ("pulls", "issues", "details", "releases")
 
 
 class GitHubConnector(BaseConnector):
     name = "github"
     description = (
-        "GitHub pull requests with their reviews, and issues (github.com or GitHub Enterprise)"
+        "GitHub pull requests with their reviews, issues and releases (github.com or GitHub "
+        "Enterprise)"
     )
     scope_keys: ClassVar[Mapping[str, str]] = {
         "repos": 'the repositories, as "OWNER/REPO"',
         "include": 'what to sync of each: "pulls" (pull requests with their reviews), '
         '"issues", and "details" (each pull request\'s own page: comment and review-comment '
         "counts, lines added and deleted, files changed; one more request a pull request) "
-        '(default: ["pulls"])',
+        'and "releases" (default: ["pulls"])',
+        RELEASES_KEY: RELEASES_HELP,
     }
     required = ("repos",)
     default_url = "https://api.github.com"
@@ -62,10 +73,10 @@ class GitHubConnector(BaseConnector):
     token_scopes = (
         "read access to pull requests (a fine-grained token with Pull requests: read and "
         "Metadata: read on the repositories, or a classic token with repo, or public_repo "
-        "for public ones); with issues, Issues: read as well"
+        "for public ones); with issues, Issues: read as well; with releases, Contents: read"
     )
     scope_hint = "check repos in [[sync]] '{name}' (OWNER/REPO)"
-    writes = ("change", "review", "ticket")
+    writes = ("change", "review", "ticket", "release")
 
     def __init__(self) -> None:
         self._records = GitHubPullsImporter()
@@ -77,7 +88,7 @@ class GitHubConnector(BaseConnector):
         if wrong or not given:
             raise InputError(
                 f"{source.place}.include: {wrong[0]!r} is not something a github source syncs",
-                hint='write include = ["pulls"], ["issues"] or ["pulls", "issues"], with '
+                hint='write include = ["pulls"], ["issues"], ["releases"] or several, with '
                 '"details" for comment counts and sizes',
             )
         if "details" in given and "pulls" not in given:
@@ -85,6 +96,8 @@ class GitHubConnector(BaseConnector):
                 f'{source.place}.include: "details" are the pull requests\' own pages',
                 hint='write include = ["pulls", "details"]',
             )
+        if "releases" in given:
+            artifact_of(source)
         return given
 
     def auth(self, token: str | None) -> dict[str, str]:
@@ -112,6 +125,8 @@ class GitHubConnector(BaseConnector):
                     if issues_since
                     else f"every issue of {repo} (first sync)"
                 )
+            if "releases" in include:
+                fetch.append(planned(source, repo, known.get("releases")))
         return Plan(hosts=[source.host], fetch=fetch)
 
     def pull(
@@ -131,6 +146,8 @@ class GitHubConnector(BaseConnector):
                 yield from self._repo(source, http, repo, repos, ctx, "details" in include)
             if "issues" in include:
                 yield from self._repo_issues(source, http, repo, repos)
+            if "releases" in include:
+                yield from self._repo_releases(source, http, repo, repos, ctx)
 
     def _repo(
         self,
@@ -180,7 +197,7 @@ class GitHubConnector(BaseConnector):
             yield Batch(records, {"repos": copy.deepcopy(repos)})
             if done:
                 break
-        kept = {k: v for k, v in repos.get(repo, {}).items() if k == "issues"}
+        kept = {k: v for k, v in repos.get(repo, {}).items() if k in ("issues", "releases")}
         repos[repo] = {**{k: v for k, v in (("since", newest), ("etag", etag)) if v}, **kept}
         yield Batch([], {"repos": copy.deepcopy(repos)}, pages=0)
 
@@ -212,6 +229,36 @@ class GitHubConnector(BaseConnector):
             if cursor.newest:
                 known["issues"] = cursor.state()
             yield Batch(records, {"repos": copy.deepcopy(repos)})
+
+    def _repo_releases(
+        self,
+        source: SyncSource,
+        http: Http,
+        repo: str,
+        repos: dict[str, dict[str, Any]],
+        ctx: SyncContext,
+    ) -> Iterator[Batch]:
+        known = repos.setdefault(repo, {})
+
+        def read(data: Any, url: str) -> Releases:
+            listed = enumerate(_objects(data, url))
+            return github_releases([(f"[{i}]", r) for i, r in listed], url, repo)
+
+        url = f"{source.url}/repos/{repo}/releases"
+        synced = sync_releases(
+            source,
+            http,
+            url,
+            {"per_page": PER_PAGE},
+            known.get("releases"),
+            read,
+            "github",
+            repo,
+            ctx,
+        )
+        if synced is not None:
+            known["releases"] = synced.state
+            yield Batch(synced.records, {"repos": copy.deepcopy(repos)}, pages=synced.pages)
 
     def _detail(
         self, source: SyncSource, http: Http, repo: str, pr: dict[str, Any]

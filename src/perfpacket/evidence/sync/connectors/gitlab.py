@@ -6,6 +6,10 @@ Merge requests are listed oldest update first from the last sync's newest update
 page is stored with the cursor that holds after it. Each changed merge request's notes are read
 for its approvals (GitLab records them as system notes, with their time); four requests are in
 flight at a time.
+
+Releases (with ``include = ["merge_requests", "releases"]`` and ``release_artifact`` saying what
+they put into production) are listed whole, newest first, each sync; an upcoming release (dated
+in the future) is passed over, and whether a release was gated or rolled back stays unknown.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 from urllib.parse import quote
 
+from perfpacket.errors import InputError
+from perfpacket.evidence.importers._releases import Releases, gitlab_releases
 from perfpacket.evidence.importers.gitlab import GitLabMergeRequestsImporter, approval
 from perfpacket.evidence.records import Record
 from perfpacket.evidence.sync.config import SyncSource
@@ -27,23 +33,32 @@ from perfpacket.evidence.sync.connector import (
     SyncContext,
 )
 from perfpacket.evidence.sync.http import Http, SyncError
+from perfpacket.evidence.sync.releases import SCOPE_HELP as RELEASES_HELP
+from perfpacket.evidence.sync.releases import SCOPE_KEY as RELEASES_KEY
+from perfpacket.evidence.sync.releases import artifact_of, planned, sync_releases
 
 PER_PAGE = 100
 CONCURRENCY = 4
+INCLUDE = ("merge_requests", "releases")
 
 
 class GitLabConnector(BaseConnector):
     name = "gitlab"
-    description = "GitLab merge requests and their approvals (gitlab.com or self-managed)"
+    description = (
+        "GitLab merge requests and their approvals, and releases (gitlab.com or self-managed)"
+    )
     scope_keys: ClassVar[Mapping[str, str]] = {
-        "projects": 'the projects, as their paths: "GROUP/PROJECT" (subgroups too)'
+        "projects": 'the projects, as their paths: "GROUP/PROJECT" (subgroups too)',
+        "include": 'what to sync of each: "merge_requests" (with their approvals) and '
+        '"releases" (default: ["merge_requests"])',
+        RELEASES_KEY: RELEASES_HELP,
     }
     required = ("projects",)
     default_url = "https://gitlab.com"
     token_env = "GITLAB_TOKEN"
     token_scopes = "read_api (a personal, project or group access token)"
     scope_hint = "check projects in [[sync]] '{name}' (GROUP/PROJECT paths)"
-    writes = ("change", "review")
+    writes = ("change", "review", "release")
 
     def __init__(self) -> None:
         self._records = GitLabMergeRequestsImporter()
@@ -51,15 +66,32 @@ class GitLabConnector(BaseConnector):
     def auth(self, token: str | None) -> dict[str, str]:
         return {"PRIVATE-TOKEN": token} if token else {}
 
+    def include(self, source: SyncSource) -> list[str]:
+        given = source.items("include") or ["merge_requests"]
+        wrong = [g for g in given if g not in INCLUDE]
+        if wrong:
+            raise InputError(
+                f"{source.place}.include: {wrong[0]!r} is not something a gitlab source syncs",
+                hint='write include = ["merge_requests"], ["releases"] or both',
+            )
+        if "releases" in given:
+            artifact_of(source)
+        return given
+
     def plan(self, source: SyncSource, state: Mapping[str, Any]) -> Plan:
         fetch = []
+        include = self.include(source)
         for project in source.items("projects"):
-            since = (state.get("projects") or {}).get(project, {}).get("updated")
-            fetch.append(
-                f"merge requests of {project} updated after {since}, with their approvals"
-                if since
-                else f"every merge request of {project}, with their approvals (first sync)"
-            )
+            known = (state.get("projects") or {}).get(project, {})
+            since = known.get("updated")
+            if "merge_requests" in include:
+                fetch.append(
+                    f"merge requests of {project} updated after {since}, with their approvals"
+                    if since
+                    else f"every merge request of {project}, with their approvals (first sync)"
+                )
+            if "releases" in include:
+                fetch.append(planned(source, project, known.get("releases")))
         return Plan(hosts=[source.host], fetch=fetch)
 
     def pull(
@@ -72,7 +104,11 @@ class GitLabConnector(BaseConnector):
                     f"{source.place}.projects: '{project}' is not a GROUP/PROJECT path",
                     hint='write each project as its path, e.g. "acme/ai-platform"',
                 )
-            yield from self._project(source, http, project, projects)
+            include = self.include(source)
+            if "merge_requests" in include:
+                yield from self._project(source, http, project, projects)
+            if "releases" in include:
+                yield from self._releases(source, http, project, projects, ctx)
 
     def _project(
         self, source: SyncSource, http: Http, project: str, projects: dict[str, dict[str, Any]]
@@ -105,8 +141,32 @@ class GitLabConnector(BaseConnector):
                 records.append(record)
                 records.extend(reviews)
             if cursor.newest:
-                projects[project] = cursor.state()
+                kept = {k: v for k, v in projects.get(project, {}).items() if k == "releases"}
+                projects[project] = {**cursor.state(), **kept}
             yield Batch(records, {"projects": copy.deepcopy(projects)})
+
+    def _releases(
+        self,
+        source: SyncSource,
+        http: Http,
+        project: str,
+        projects: dict[str, dict[str, Any]],
+        ctx: SyncContext,
+    ) -> Iterator[Batch]:
+        known = projects.setdefault(project, {})
+
+        def read(data: Any, url: str) -> Releases:
+            listed = enumerate(_objects(data, url))
+            return gitlab_releases([(f"[{i}]", r) for i, r in listed], url, project)
+
+        url = f"{source.url}/api/v4/projects/{quote(project, safe='')}/releases"
+        params = {"order_by": "released_at", "sort": "desc", "per_page": PER_PAGE}
+        synced = sync_releases(
+            source, http, url, params, known.get("releases"), read, "gitlab", project, ctx
+        )
+        if synced is not None:
+            known["releases"] = synced.state
+            yield Batch(synced.records, {"projects": copy.deepcopy(projects)}, pages=synced.pages)
 
     def _approvals(self, http: Http, base: str, record: Record, mr: dict[str, Any]) -> list[Record]:
         url = f"{base}/merge_requests/{mr['iid']}/notes"
