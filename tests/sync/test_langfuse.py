@@ -223,6 +223,54 @@ def _items(
     return out
 
 
+def _v3(
+    n: int,
+    subject: dict[str, Any],
+    value: Any,
+    at: str,
+    source: str = "EVAL",
+    kind: str = "BOOLEAN",
+) -> dict[str, Any]:
+    """A score as ``GET /api/public/v3/scores?fields=subject`` gives it."""
+    return {
+        "id": f"sc-{n:03d}",
+        "projectId": PROJECT,
+        "name": "helpful",
+        "value": value,
+        "dataType": kind,
+        "source": source,
+        "timestamp": at,
+        "environment": "production",
+        "createdAt": at,
+        "updatedAt": at,
+        "subject": subject,
+    }
+
+
+def production_scores() -> list[dict[str, Any]]:
+    """An LLM judge's 'helpful' on production traces, a person's on two of them, a re-score,
+    an observation's score, one a person gave alone, and a session's."""
+    trace = [{"kind": "trace", "id": f"trace-{n:04d}"} for n in range(9)]
+    return [
+        _v3(1, trace[1], True, "2026-03-02T09:10:00.000Z"),
+        _v3(2, trace[2], False, "2026-03-02T09:15:00.000Z"),
+        _v3(3, trace[3], False, "2026-03-02T10:05:00.000Z"),
+        _v3(4, trace[4], True, "2026-03-03T08:05:00.000Z"),
+        # The judge scored trace 2 again after a fix of its prompt: the latest counts.
+        _v3(5, trace[2], True, "2026-03-03T12:00:00.000Z"),
+        _v3(
+            6,
+            {"kind": "observation", "id": "obs-0005", "traceId": "trace-0005"},
+            True,
+            "2026-03-03T09:00:00.000Z",
+        ),
+        _v3(7, trace[1], True, "2026-03-04T10:00:00.000Z", source="ANNOTATION"),
+        _v3(8, trace[3], True, "2026-03-04T10:05:00.000Z", source="ANNOTATION"),
+        _v3(9, trace[6], False, "2026-03-04T10:10:00.000Z", source="ANNOTATION"),
+        _v3(10, {"kind": "session", "id": "sess-1"}, True, "2026-03-04T11:00:00.000Z"),
+    ]
+
+
 class Langfuse:
     """A Langfuse project holding ``observations`` and two experiments on one dataset."""
 
@@ -246,6 +294,7 @@ class Langfuse:
                 {"model": "gpt-4.1-mini", "prompt": "support-answer@3"},
             ),
         }
+        self.scores = production_scores()
         self.broken_after: int | None = None  # observation pages after this offset answer 502
         self.invalid: list[str] = []
 
@@ -327,8 +376,31 @@ class Langfuse:
         meta = {"page": 1, "limit": 100, "totalItems": 1, "totalPages": 1}
         return self._answer("/api/public/v2/datasets", query, {"data": [dataset], "meta": meta})
 
+    def scores_v3(self, headers: dict[str, str], query: dict[str, str]) -> Answer:
+        if not self._authorised(headers):
+            return self._refused()
+        rows = [
+            s
+            for s in self.scores
+            if s["name"] == query.get("name", s["name"])
+            and s["timestamp"] >= query.get("fromTimestamp", "")
+            and (
+                "traceId" not in query
+                or (
+                    (s["subject"].get("traceId") or s["subject"]["id"])
+                    in query["traceId"].split(",")
+                    and s["subject"]["kind"] in ("trace", "observation")
+                )
+            )
+        ]
+        rows.sort(key=lambda r: r["timestamp"], reverse=True)
+        page, meta, _ = self._cursor_page(rows, query, 3)
+        meta["limit"] = int(query.get("limit", 50))
+        return self._answer("/api/public/v3/scores", query, {"data": page, "meta": meta})
+
     def replay(self) -> Replay:
         replay = Replay()
+        replay.add("/api/public/v3/scores", self.scores_v3)
         replay.add("/api/public/v2/observations", self.observations_v2)
         replay.add("/api/public/experiments", self.experiments_list)
         replay.add("/api/public/experiment-items", self.experiment_items)
@@ -560,3 +632,122 @@ def test_experiments_alone_need_no_telemetry_folder(
         assert report["imported"] == 2 and report["telemetry_rows"] == 0
     assert counts(workspace) == {"eval_run": 2, "sources": 1}
     assert not (workspace / ".perfpacket" / "telemetry").exists()
+
+
+def _grades(root: Path) -> dict[str, tuple[bool, bool | None]]:
+    return {
+        f["item"]: (f["judge_pass"], f["human_pass"])
+        for kind, _, f, _ in stored(root)
+        if kind == "grade"
+    }
+
+
+def test_scores_of_production_outputs_become_grades_the_slo_recipe_reads(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    langfuse = Langfuse()
+    replay = langfuse.replay()
+    with serve(replay) as base:
+        _setup(workspace, base, monkeypatch, include=["scores"], grade_score="helpful")
+        report = sync()["sources"][0]
+    assert langfuse.invalid == []
+    # Judged: traces 1-4 and observation 5; trace 2 by its re-score; people agreed on trace 1
+    # and overruled the judge on trace 3; trace 6 only a person graded.
+    assert _grades(workspace) == {
+        "trace-0001": (True, True),
+        "trace-0002": (True, None),
+        "trace-0003": (False, True),
+        "trace-0004": (True, None),
+        "obs-0005": (True, None),
+    }
+    assert report["imported"] == 5
+    said = " ".join(report["notes"])
+    assert "1 outputs a person graded but no judge did" in said
+    assert "1 scores of sessions or experiments left out" in said
+    state = cursor(workspace, "langfuse")
+    assert state is not None and state["scores"] == {"timestamp": "2026-03-04T11:00:00+00:00"}
+    asked = [t for _, t, _ in replay.requests if t.startswith("/api/public/v3/scores")]
+    assert all("name=helpful" in t for t in asked)
+    # The graded-output SLO reads them: its sample is the five outputs the judge graded.
+    done = run("claims", "suggest", "--person", "ana@example.com", "--json")
+    assert done.exit_code == 0, done.output
+    claims = {c["slug"]: c for c in json.loads(run("claims", "list", "--json").stdout)}
+    burn = next(c for slug, c in claims.items() if slug.startswith("graded-error-budget-burn"))
+    assert burn["sample_sizes"]["n"] == 5
+
+
+def test_a_later_annotation_pairs_with_its_earlier_judge_score(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    langfuse = Langfuse()
+    replay = langfuse.replay()
+    with serve(replay) as base:
+        _setup(workspace, base, monkeypatch, include=["scores"], grade_score="helpful")
+        sync()
+        again = sync()["sources"][0]
+        assert again["unchanged"] is True
+        # A week later a person grades trace 4, which the judge scored in the first sync.
+        langfuse.scores.append(
+            _v3(
+                11,
+                {"kind": "trace", "id": "trace-0004"},
+                False,
+                "2026-03-11T09:00:00.000Z",
+                source="ANNOTATION",
+            )
+        )
+        later = sync()["sources"][0]
+    assert later["updated"] == 1 and later["imported"] == 0
+    assert _grades(workspace)["trace-0004"] == (True, False)
+    last = [t for _, t, _ in replay.requests if "fromTimestamp" in t][-1]
+    assert "fromTimestamp=2026-03-04T11%3A00%3A00Z" in last
+
+
+@pytest.mark.parametrize(
+    ("keys", "says"),
+    [
+        ({}, "grade_score: missing"),
+        ({"grade_score": "helpful", "judge_source": "USER"}, "judge_source: 'USER' is not"),
+        ({"grade_score": "helpful", "grade_pass_at": "high"}, "grade_pass_at: 'high' is not a"),
+    ],
+)
+def test_scores_without_a_usable_grading_are_refused_before_any_request(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, keys: dict[str, Any], says: str
+) -> None:
+    langfuse = Langfuse()
+    replay = langfuse.replay()
+    with serve(replay) as base:
+        _setup(workspace, base, monkeypatch, include=["scores"], **keys)
+        done = run("sync", "--dry-run")
+    assert done.exit_code == 2 and says in " ".join(done.output.split())
+    assert replay.requests == []
+
+
+def test_a_numeric_score_grades_at_the_value_said_to_pass(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    langfuse = Langfuse()
+    langfuse.scores = [
+        _v3(
+            n,
+            {"kind": "trace", "id": f"trace-{n:04d}"},
+            value,
+            f"2026-03-0{n}T10:00:00.000Z",
+            kind="NUMERIC",
+        )
+        for n, value in ((1, 0.9), (2, 0.5), (3, 0.2))
+    ]
+    with serve(langfuse.replay()) as base:
+        _setup(workspace, base, monkeypatch, include=["scores"], grade_score="helpful")
+        done = run("sync", "--json")
+        assert done.exit_code == 2
+        assert "grade_pass_at" in " ".join(done.output.split())
+        assert counts(workspace) == {"sources": 0}
+        path = workspace / "perfpacket.toml"
+        path.write_text(path.read_text() + "grade_pass_at = 0.5\n", encoding="utf-8")
+        sync()
+    assert _grades(workspace) == {
+        "trace-0001": (True, None),
+        "trace-0002": (True, None),
+        "trace-0003": (False, None),
+    }

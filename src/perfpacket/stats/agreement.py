@@ -41,10 +41,14 @@ def cohens_kappa_interval(table: list[list[int]], level: float = 0.95) -> StatRe
     # Chance agreement of 1: both raters gave one label to every item, and kappa is 0/0.
     if sum(r * c for r, c in zip(rows, cols, strict=True)) == n * n:
         return degenerate(KAPPA, Code.ZERO_VARIANCE, level, sizes)
+    import numpy as np
     from scipy.stats import norm
     from statsmodels.stats.inter_rater import cohens_kappa
 
-    res = cohens_kappa(table)
+    # statsmodels also computes a z-test under "kappa = 0", whose variance is 0 when one rater
+    # gave one label throughout; that test is not used here, so its 0/0 is not a warning.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        res = cohens_kappa(table)
     kappa, half = float(res["kappa"]), float(norm.isf((1 - level) / 2) * res["std_kappa"])
     return StatResult(
         method=KAPPA,

@@ -163,7 +163,7 @@ def load_sources(config: dict[str, Any], where: str = "perfpacket.toml") -> list
                     hint=f"{key}: {connector.scope_keys[key]}",
                 )
         for key, value in scope.items():
-            ok = isinstance(value, str | int) and not isinstance(value, bool)
+            ok = isinstance(value, str | int | float) and not isinstance(value, bool)
             ok = ok or (isinstance(value, list) and all(isinstance(v, str) for v in value))
             if not ok:
                 raise InputError(f"{place}.{key}: expected text, a number or a list of text")

@@ -20,6 +20,16 @@ when its end moves (a new item), and at each sync for a week after it ended, sin
 annotators score items after the run. Langfuse does not say who ran
 an experiment: it is attributed by the [[sync]] table's ``person`` or the attribution rules.
 
+**Scores** of production outputs (with ``"scores"`` in ``include``) become ``grade`` records,
+the evidence of the graded-output SLO: ``grade_score`` names the score that grades an output
+(a BOOLEAN one, or a NUMERIC one that passes at ``grade_pass_at``); the judge's score of a trace
+or an observation (source ``EVAL``, Langfuse's evaluators, or ``API`` with ``judge_source``)
+is its judge grade, and a person's score of the same name on it (source ``ANNOTATION``) its
+human grade. Scores are listed from the newest score time stored; each trace a new score
+touched is read again whole (``traceId``), so an annotation added weeks after its judge score
+still pairs with it, and a re-score replaces the grade it changes. An annotation with no judge
+score is not a grade (the SLO is the judge's) and is counted, not stored.
+
 The order of the pages is not promised, so each stream's cursor moves only when its last page
 is stored; an experiment is stored with its own entry of the cursor.
 """
@@ -28,6 +38,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -50,7 +61,14 @@ if TYPE_CHECKING:
 
 GENERATIONS = "generations"
 EXPERIMENTS = "experiments"
-STREAMS = (GENERATIONS, EXPERIMENTS)
+SCORES = "scores"
+STREAMS = (GENERATIONS, EXPERIMENTS, SCORES)
+DEFAULT_STREAMS = (GENERATIONS, EXPERIMENTS)
+SCORES_PAGE = 100  # the API's maximum
+# Traces read again at once (one request, their ids comma-separated).
+TRACES_AT_ONCE = 50
+JUDGE_SOURCES = ("EVAL", "API")
+HUMAN_SOURCE = "ANNOTATION"
 OBSERVATIONS_PAGE = 1000  # the API's maximum
 EXPERIMENTS_PAGE = 100
 # A generation is listed by its start; it may end (and be priced) later.
@@ -202,6 +220,81 @@ def experiment_record(
     return record
 
 
+@dataclass(frozen=True)
+class Grading:
+    """How a source's scores grade outputs: the score's name, whose scores are the judge's,
+    and for a numeric score the value at or above which an output passes."""
+
+    name: str
+    judge: str = "EVAL"
+    pass_at: float | None = None
+
+    def passes(self, score: dict[str, Any], place: str) -> bool:
+        kind = score.get("dataType")
+        value = _score_value(score)
+        if kind == "BOOLEAN" and value is not None:
+            return value == 1.0
+        if kind == "NUMERIC" and value is not None:
+            if self.pass_at is None:
+                raise SyncError(
+                    f"{place}: the score '{self.name}' is NUMERIC, and no value is said to pass",
+                    hint="set grade_pass_at in the [[sync]] table (e.g. grade_pass_at = 0.5)",
+                )
+            return value >= self.pass_at
+        raise SyncError(
+            f"{place}: the score '{self.name}' is {kind}, not pass or fail",
+            hint="grade with a BOOLEAN score, or a NUMERIC one and grade_pass_at",
+        )
+
+
+def grade_records(
+    host: str, grading: Grading, scores: list[Any], place: str
+) -> tuple[list[Record], int]:
+    """A grade per output the judge scored, with a person's grade where one scored it too; and
+    how many outputs only a person graded."""
+    judged: dict[tuple[str, str], dict[str, Any]] = {}
+    human: dict[tuple[str, str], dict[str, Any]] = {}
+    for score in scores:
+        score = as_dict(score)
+        subject = as_dict(score.get("subject"))
+        if score.get("name") != grading.name or subject.get("kind") not in ("trace", "observation"):
+            continue
+        key = (str(subject["kind"]), str(subject.get("id")))
+        source = str(score.get("source") or "").upper()
+        into = judged if source == grading.judge else human if source == HUMAN_SOURCE else None
+        if into is None:
+            continue
+        # A re-score replaces the earlier one: the latest time counts.
+        if key not in into or _utc(str(score.get("timestamp"))) >= _utc(
+            str(into[key].get("timestamp"))
+        ):
+            into[key] = score
+    records = []
+    for key, judge in sorted(judged.items()):
+        where = f"{place} score {judge.get('id')}"
+        person = human.get(key)
+        at = parse_time(judge.get("timestamp"), where, None, "timestamp").astimezone(UTC)
+        stamps = [str(s.get("updatedAt") or s.get("timestamp")) for s in (judge, person) if s]
+        records.append(
+            Record(
+                kind="grade",
+                natural_key=f"langfuse:{host}:{grading.name}:{key[0]}:{key[1]}",
+                occurred_at=at,
+                fields={
+                    "item": key[1],
+                    "service": None,
+                    "graded_at": at,
+                    "judge_pass": grading.passes(judge, where),
+                    "human_pass": grading.passes(person, f"{place} score {person.get('id')}")
+                    if person
+                    else None,
+                },
+                version=max(_utc(s) for s in stamps),
+            )
+        )
+    return records, sum(1 for key in human if key not in judged)
+
+
 class LangfuseConnector(BaseConnector):
     name = "langfuse"
     description = (
@@ -211,7 +304,14 @@ class LangfuseConnector(BaseConnector):
     scope_keys: ClassVar[Mapping[str, str]] = {
         "public_key": "the project's public key (pk-lf-...); the secret key is read from the "
         "variable token_env names",
-        "include": 'what to pull: ["generations", "experiments"] (default: both)',
+        "include": 'what to pull: "generations", "experiments" and "scores" (default: '
+        '["generations", "experiments"])',
+        "grade_score": "with scores: the name of the score that grades production outputs "
+        "pass or fail (BOOLEAN, or NUMERIC with grade_pass_at)",
+        "grade_pass_at": "with a NUMERIC grade_score: the value at or above which an output passes",
+        "judge_source": "with scores: whose scores are the judge's: \"EVAL\" (Langfuse's "
+        'evaluators, the default) or "API" (scores your code sends); a person\'s are '
+        "ANNOTATION scores",
         "telemetry": "the name of the telemetry table the generations go to (default: the "
         "source's name)",
         "environments": "only these Langfuse environments (default: all)",
@@ -226,17 +326,45 @@ class LangfuseConnector(BaseConnector):
         "check url (the region: cloud.langfuse.com, us.cloud.langfuse.com, or your host) and "
         "public_key in [[sync]] '{name}'"
     )
-    writes = ("eval_run", "a telemetry table")
+    writes = ("eval_run", "grade", "a telemetry table")
 
     def streams(self, source: SyncSource) -> list[str]:
-        chosen = source.items("include") or list(STREAMS)
+        chosen = source.items("include") or list(DEFAULT_STREAMS)
         unknown = [s for s in chosen if s not in STREAMS]
         if unknown:
             raise InputError(
                 f"{source.place}.include: {unknown[0]!r} is not something Langfuse gives",
-                hint='include = ["generations", "experiments"], or one of them',
+                hint='include any of "generations", "experiments" and "scores"',
             )
+        if SCORES in chosen:
+            self.grading(source)
         return chosen
+
+    def grading(self, source: SyncSource) -> Grading:
+        """How scores grade outputs, from the scope; an error naming the key that is wrong."""
+        name = source.scope.get("grade_score")
+        if not isinstance(name, str) or not name:
+            raise InputError(
+                f"{source.place}.grade_score: missing",
+                hint="name the Langfuse score that grades production outputs pass or fail, "
+                'e.g. grade_score = "correctness"',
+            )
+        judge = str(source.scope.get("judge_source") or "EVAL").upper()
+        if judge not in JUDGE_SOURCES:
+            raise InputError(
+                f"{source.place}.judge_source: {judge!r} is not a source of judge scores",
+                hint='write "EVAL" (Langfuse\'s evaluators) or "API" (scores your code sends)',
+            )
+        at = source.scope.get("grade_pass_at")
+        try:
+            # `sync add --scope grade_pass_at=0.5` writes it as text.
+            pass_at = None if at is None else float(at)
+        except ValueError:
+            raise InputError(
+                f"{source.place}.grade_pass_at: {at!r} is not a number",
+                hint="the score value at or above which an output passes, e.g. 0.5",
+            ) from None
+        return Grading(name, judge, pass_at)
 
     def table(self, source: SyncSource) -> str:
         """The telemetry table's name, which is also its file's name in the workspace."""
@@ -276,6 +404,15 @@ class LangfuseConnector(BaseConnector):
                 f"the list of experiments, and the items and scores of those new or changed "
                 f"since the last sync ({known} known)"
             )
+        if SCORES in streams:
+            grading = self.grading(source)
+            since = as_dict(state.get(SCORES)).get("timestamp")
+            fetch.append(
+                f"'{grading.name}' scores from {since}, and every '{grading.name}' score of "
+                "the traces they are on, as grades"
+                if since
+                else f"every '{grading.name}' score, as grades (first sync)"
+            )
         return Plan(hosts=[source.host], fetch=fetch)
 
     def pull(
@@ -288,7 +425,11 @@ class LangfuseConnector(BaseConnector):
                 current = dict(batch.state)
                 yield batch
         if EXPERIMENTS in streams:
-            yield from self._experiments(source, http, current)
+            for batch in self._experiments(source, http, current):
+                current = dict(batch.state)
+                yield batch
+        if SCORES in streams:
+            yield from self._scores(source, http, current, ctx)
 
     def _generations(
         self, source: SyncSource, http: Http, state: dict[str, Any]
@@ -342,23 +483,58 @@ class LangfuseConnector(BaseConnector):
             known[ident] = ended
             yield Batch([record], {**state, EXPERIMENTS: dict(known)})
 
+    def _scores(
+        self, source: SyncSource, http: Http, state: dict[str, Any], ctx: SyncContext
+    ) -> Iterator[Batch]:
+        grading = self.grading(source)
+        since = as_dict(state.get(SCORES)).get("timestamp")
+        url = f"{source.url}/api/public/v3/scores"
+        params: dict[str, Any] = {"name": grading.name, "fields": "subject", "limit": SCORES_PAGE}
+        if since:
+            # Inclusive: the boundary is read again, and changes nothing.
+            params["fromTimestamp"] = since.replace("+00:00", "Z")
+        traces: dict[str, None] = {}
+        newest, elsewhere = since, 0
+        for _, score in _paged(source, http, url, params):
+            stamp = _utc(str(as_dict(score).get("timestamp") or ""))
+            newest = stamp if newest is None or stamp > newest else newest
+            trace = _trace_of(score)
+            if trace is None:
+                elsewhere += 1  # a session's or an experiment's score grades no output
+                continue
+            traces[trace] = None
+        if elsewhere:
+            ctx.note(f"'{grading.name}': {elsewhere} scores of sessions or experiments left out")
+        ids, unjudged = list(traces), 0
+        after = {**state, SCORES: {"timestamp": newest}} if newest else state
+        if not ids:
+            yield Batch([], dict(after), pages=0)
+            return
+        for start in range(0, len(ids), TRACES_AT_ONCE):
+            chunk = ids[start : start + TRACES_AT_ONCE]
+            query = {**params, "traceId": ",".join(chunk)}
+            query.pop("fromTimestamp", None)
+            scores = [s for _, s in _paged(source, http, url, query)]
+            records, passed = grade_records(source.host, grading, scores, str(url))
+            unjudged += passed
+            last = start + TRACES_AT_ONCE >= len(ids)
+            yield Batch(records, dict(after if last else state))
+        if unjudged:
+            ctx.note(
+                f"'{grading.name}': {unjudged} outputs a person graded but no judge did, "
+                "left out (the SLO is the judge's grades)"
+            )
+
     def _list(self, source: SyncSource, http: Http) -> Iterator[dict[str, Any]]:
         url = f"{source.url}/api/public/experiments"
         params: dict[str, Any] = {"limit": EXPERIMENTS_PAGE, "fields": "core"}
-        while True:
-            page = http.get(url, params)
-            data = _data(page, source)
-            for experiment in data:
-                if not isinstance(experiment, dict) or not experiment.get("id"):
-                    raise SyncError(
-                        f"{source.place}: the page {page.url} lists an experiment without an id",
-                        hint=f"the url should be the Langfuse host ({source.url})",
-                    )
-                yield experiment
-            cursor = as_dict(page.data.get("meta")).get("cursor")
-            if not cursor or not data:
-                return
-            params = {**params, "cursor": cursor}
+        for where, experiment in _paged(source, http, url, params):
+            if not isinstance(experiment, dict) or not experiment.get("id"):
+                raise SyncError(
+                    f"{source.place}: the page {where} lists an experiment without an id",
+                    hint=f"the url should be the Langfuse host ({source.url})",
+                )
+            yield experiment
 
     def _items(self, source: SyncSource, http: Http, experiment: str) -> list[Any]:
         url = f"{source.url}/api/public/experiment-items"
@@ -367,15 +543,7 @@ class LangfuseConnector(BaseConnector):
             "fields": "core,dataset,experimentMetadata,scores",
             "limit": EXPERIMENTS_PAGE,
         }
-        items: list[Any] = []
-        while True:
-            page = http.get(url, params)
-            data = _data(page, source)
-            items.extend(data)
-            cursor = as_dict(page.data.get("meta")).get("cursor")
-            if not cursor or not data:
-                return items
-            params = {**params, "cursor": cursor}
+        return [item for _, item in _paged(source, http, url, params)]
 
     def _datasets(self, source: SyncSource, http: Http) -> dict[str, str]:
         """Dataset names by id (experiments name only the id)."""
@@ -393,6 +561,33 @@ class LangfuseConnector(BaseConnector):
             if not isinstance(total, int) or page_number >= total:
                 return names
             page_number += 1
+
+
+def _paged(
+    source: SyncSource, http: Http, url: str, params: dict[str, Any]
+) -> Iterator[tuple[str, Any]]:
+    """Every object of a listing paged by an opaque cursor (``meta.cursor``), with the page's
+    address."""
+    while True:
+        page = http.get(url, params)
+        data = _data(page, source)
+        for obj in data:
+            yield page.url, obj
+        cursor = as_dict(page.data.get("meta")).get("cursor")
+        if not cursor or not data:
+            return
+        params = {**params, "cursor": cursor}
+
+
+def _trace_of(score: Any) -> str | None:
+    """The trace a score of an output is on (its own id for a trace's score); None for a
+    session's or an experiment's."""
+    subject = as_dict(as_dict(score).get("subject"))
+    if subject.get("kind") == "trace":
+        return str(subject["id"]) if subject.get("id") else None
+    if subject.get("kind") == "observation":
+        return str(subject["traceId"]) if subject.get("traceId") else None
+    return None
 
 
 def _utc(stamp: str) -> str:
