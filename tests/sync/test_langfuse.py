@@ -663,7 +663,7 @@ def test_scores_of_production_outputs_become_grades_the_slo_recipe_reads(
     assert report["imported"] == 5
     said = " ".join(report["notes"])
     assert "1 outputs a person graded but no judge did" in said
-    assert "1 scores of sessions or experiments left out" in said
+    assert "1 scores not on a trace or an observation of one (sessions, experiments)" in said
     state = cursor(workspace, "langfuse")
     assert state is not None and state["scores"] == {"timestamp": "2026-03-04T11:00:00+00:00"}
     asked = [t for _, t, _ in replay.requests if t.startswith("/api/public/v3/scores")]

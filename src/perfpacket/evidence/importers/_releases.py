@@ -103,6 +103,21 @@ class Releases:
         self.passed.upcoming += other.passed.upcoming
 
 
+def _tag(obj: dict[str, Any], path: Place, place: str) -> str:
+    tag = obj.get("tag_name")
+    if not isinstance(tag, str) or not tag:
+        raise InputError(
+            f"'{path}' field {place}.tag_name: missing", hint="export whole release objects"
+        )
+    return tag
+
+
+def _who(obj: dict[str, Any], field: str) -> str | None:
+    """The publisher's handle on the forge (``author.login``, ``author.username``)."""
+    handle = as_dict(obj.get("author")).get(field)
+    return str(handle) if handle else None
+
+
 def github_releases(
     objects: Iterable[tuple[str, dict[str, Any]]], path: Place, repo: str | None = None
 ) -> Releases:
@@ -117,11 +132,7 @@ def github_releases(
         if obj.get("prerelease") is True:
             out.passed.prereleases += 1
             continue
-        tag = obj.get("tag_name")
-        if not isinstance(tag, str) or not tag:
-            raise InputError(
-                f"'{path}' field {place}.tag_name: missing", hint="export whole release objects"
-            )
+        tag = _tag(obj, path, place)
         owner = repo or _github_repo(obj, path, place)
         when = optional_time(obj.get("published_at"), path, None, f"{place}.published_at")
         if when is None:
@@ -130,16 +141,8 @@ def github_releases(
                 f"'{path}' field {place}.published_at: missing on a release that is not a draft",
                 hint="export whole release objects from the REST API",
             )
-        login = as_dict(obj.get("author")).get("login")
-        out.kept.append(
-            Published(
-                key=f"github:{owner}:release:{obj.get('id') or tag}",
-                repo=owner,
-                tag=tag,
-                at=when,
-                login=str(login) if login else None,
-            )
-        )
+        key = f"github:{owner}:release:{obj.get('id') or tag}"
+        out.kept.append(Published(key, owner, tag, when, _who(obj, "login")))
     return out
 
 
@@ -165,24 +168,12 @@ def gitlab_releases(
         if obj.get("upcoming_release") is True:
             out.passed.upcoming += 1
             continue
-        tag = obj.get("tag_name")
-        if not isinstance(tag, str) or not tag:
-            raise InputError(
-                f"'{path}' field {place}.tag_name: missing", hint="export whole release objects"
-            )
+        tag = _tag(obj, path, place)
         where = project or _gitlab_project(obj, path, place)
         released = obj.get("released_at") or obj.get("created_at")
         when = parse_time(released, path, None, f"{place}.released_at")
-        login = as_dict(obj.get("author")).get("username")
-        out.kept.append(
-            Published(
-                key=f"gitlab:{where}:release:{tag}",
-                repo=where,
-                tag=tag,
-                at=when,
-                login=str(login) if login else None,
-            )
-        )
+        key = f"gitlab:{where}:release:{tag}"
+        out.kept.append(Published(key, where, tag, when, _who(obj, "username")))
     return out
 
 

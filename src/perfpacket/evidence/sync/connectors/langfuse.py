@@ -69,6 +69,7 @@ SCORES_PAGE = 100  # the API's maximum
 TRACES_AT_ONCE = 50
 JUDGE_SOURCES = ("EVAL", "API")
 HUMAN_SOURCE = "ANNOTATION"
+UNREADABLE = "~"  # sorts after every ISO time
 OBSERVATIONS_PAGE = 1000  # the API's maximum
 EXPERIMENTS_PAGE = 100
 # A generation is listed by its start; it may end (and be priced) later.
@@ -497,14 +498,18 @@ class LangfuseConnector(BaseConnector):
         newest, elsewhere = since, 0
         for _, score in _paged(source, http, url, params):
             stamp = _utc(str(as_dict(score).get("timestamp") or ""))
-            newest = stamp if newest is None or stamp > newest else newest
+            if stamp != UNREADABLE:  # the cursor is a time Langfuse can be asked from
+                newest = stamp if newest is None or stamp > newest else newest
             trace = _trace_of(score)
             if trace is None:
                 elsewhere += 1  # a session's or an experiment's score grades no output
                 continue
             traces[trace] = None
         if elsewhere:
-            ctx.note(f"'{grading.name}': {elsewhere} scores of sessions or experiments left out")
+            ctx.note(
+                f"'{grading.name}': {elsewhere} scores not on a trace or an observation of one "
+                "(sessions, experiments) left out"
+            )
         ids, unjudged = list(traces), 0
         after = {**state, SCORES: {"timestamp": newest}} if newest else state
         if not ids:
@@ -595,7 +600,7 @@ def _utc(stamp: str) -> str:
     try:
         return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(UTC).isoformat()
     except ValueError:
-        return "~"
+        return UNREADABLE
 
 
 def _data(page: Page, source: SyncSource) -> list[Any]:
