@@ -15,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy.orm import Session
 
 from perfpacket import plugins
-from perfpacket.evidence.load import RecordWriter, ReportContext
+from perfpacket.evidence.load import RecordWriter, ReportContext, few_collections
 from perfpacket.evidence.records import ImportOptions, ImportReport
 from perfpacket.evidence.rules import AttributionRule
 from perfpacket.evidence.sync.config import SyncSource
@@ -133,6 +133,7 @@ def prefetched(batches: Iterator[Batch]) -> Generator[Batch]:
         reader.join(timeout=5)
 
 
+@few_collections()
 def sync_source(
     store: Store,
     source: SyncSource,
