@@ -33,6 +33,25 @@ from tests.sync.conftest import (
 from tests.sync.replay import Answer, Replay, exchanges, serve
 
 REAL = DATA / "real" / "jira" / "search_expand_changelog.json"
+# A site's field list as jira-cli's tests serve it (real; it has no Epic Link field).
+FIELDS = DATA / "real" / "jira" / "jira-cli" / "fields.json"
+# The Epic Link field of a Data Center site, in the field list's shape (written here: no
+# recorded field list with one could be found). Its id differs from site to site.
+EPIC_FIELD = "customfield_10005"
+EPIC_LINK = {
+    "id": EPIC_FIELD,
+    "name": "Epic Link",
+    "custom": True,
+    "orderable": True,
+    "navigable": True,
+    "searchable": True,
+    "clauseNames": ["cf[10005]", "Epic Link"],
+    "schema": {
+        "type": "any",
+        "custom": "com.pyxis.greenhopper.jira:gh-epic-link",
+        "customId": 10005,
+    },
+}
 PAGE = 10
 USER = "ana@example.com"
 JSON = [("content-type", "application/json")]
@@ -52,6 +71,8 @@ class Jira:
         self.truncate: set[str] = set()
         self.broken_page: int | None = None
         self.jql: list[str] = []
+        self.fields: list[dict[str, Any]] = json.loads(FIELDS.read_text(encoding="utf-8"))
+        self.asked_fields: list[list[str]] = []
 
     def found(self, jql: str) -> list[dict[str, Any]]:
         self.jql.append(jql)
@@ -75,10 +96,14 @@ class Jira:
             return Answer(400, JSON, json.dumps(body))
         return None
 
+    def field_list(self, headers: dict[str, str], query: dict[str, str]) -> Answer:
+        return Answer(200, JSON, json.dumps(self.fields))
+
     def cloud(self, headers: dict[str, str], query: dict[str, str]) -> Answer:
         basic = base64.b64encode(f"{USER}:{TOKEN}".encode()).decode()
         assert headers["authorization"] == f"Basic {basic}"
         assert query["expand"] == "changelog" and "status" in query["fields"].split(",")
+        self.asked_fields.append(query["fields"].split(","))
         bad = self._bad(query["jql"])
         if bad:
             return bad
@@ -94,6 +119,7 @@ class Jira:
 
     def datacenter(self, headers: dict[str, str], query: dict[str, str]) -> Answer:
         assert headers["authorization"] == f"Bearer {TOKEN}"
+        self.asked_fields.append(query["fields"].split(","))
         bad = self._bad(query["jql"])
         if bad:
             return bad
@@ -138,6 +164,7 @@ class Jira:
         replay = Replay()
         replay.add("/rest/api/3/search/jql", self.cloud)
         replay.add("/rest/api/2/search", self.datacenter)
+        replay.add("/rest/api/2/field", self.field_list)
         for issue in self.issues:
             replay.add(f"/rest/api/3/issue/{issue['id']}/changelog", self.changelog(issue["id"]))
             replay.add(f"/rest/api/2/issue/{issue['id']}", self.issue(issue["id"]))
@@ -312,3 +339,59 @@ def test_dry_run_says_what_a_jira_source_would_fetch(
     said = " ".join(result.output.split())
     assert "acme.atlassian.net" in said
     assert "every one of the issues matching 'project = UT ORDER BY created DESC'" in said
+
+
+@pytest.mark.parametrize("deployment", ["cloud", "datacenter"])
+def test_an_issue_linked_to_an_epic_by_the_epic_link_field_has_the_epic_as_parent(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deployment: str
+) -> None:
+    """On Data Center an epic is linked by a custom field whose id the site's field list gives;
+    the sync asks for it and stores the epic as the ticket's parent, as the file importer does
+    with a search answer saved with expand=schema or expand=names."""
+    site = Jira()
+    site.fields.append(EPIC_LINK)
+    linked = {"UT-27", "UT-28", "UT-35"}
+    for issue in site.issues:
+        if issue["key"] in linked:
+            issue["fields"][EPIC_FIELD] = "UT-26"
+    with serve(site.replay()) as base:
+        _setup(workspace, base, monkeypatch, deployment)
+        report = sync()["sources"][0]
+    assert report["imported"] == 25
+    assert all(EPIC_FIELD in asked and "parent" in asked for asked in site.asked_fields)
+    parents = {f["key"]: f["parent"] for kind, _, f, _ in stored(workspace) if kind == "ticket"}
+    assert {k for k, p in parents.items() if p} == linked
+    assert {parents[k] for k in linked} == {"UT-26"}
+    # The same issues saved with expand=schema: the file importer finds the field there.
+    answer = {
+        "expand": "schema",
+        "issues": site.issues,
+        "schema": {EPIC_FIELD: EPIC_LINK["schema"]},
+    }
+    saved = tmp_path / "search.json"
+    saved.write_text(json.dumps(answer), encoding="utf-8")
+    other = imported_elsewhere(tmp_path, monkeypatch, ("import", "jira-issues", str(saved)))
+    assert comparable(workspace) == comparable(other)
+
+
+def test_a_saved_search_names_the_epic_link_field_by_schema_or_by_name(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """A file says which custom field links an epic only when saved with expand=schema or
+    expand=names; without either the field is an opaque custom field, and no parent is made up."""
+    issues = json.loads(REAL.read_text(encoding="utf-8"))["issues"]
+    issues[1]["fields"][EPIC_FIELD] = "UT-26"
+    shapes = {
+        "schema": {"schema": {EPIC_FIELD: EPIC_LINK["schema"]}},
+        "names": {"names": {EPIC_FIELD: "Epic Link", "summary": "Summary"}},
+        "neither": {},
+    }
+    found = {}
+    for shape, extra in shapes.items():
+        path = tmp_path / f"{shape}.json"
+        path.write_text(json.dumps({"issues": issues, **extra}), encoding="utf-8")
+        done = run("import", "jira-issues", str(path), "--json")
+        assert done.exit_code == 0, done.output
+        tickets = {f["key"]: f for kind, _, f, _ in stored(workspace) if kind == "ticket"}
+        found[shape] = tickets[issues[1]["key"]]["parent"]
+    assert found == {"schema": "UT-26", "names": "UT-26", "neither": None}

@@ -6,6 +6,11 @@ concatenated), a list of issues, or one issue, from Jira Cloud or Data Center. A
 page holds only the latest part of a long changelog, the ticket is stored with the history it
 has and marked incomplete, with a warning (``perfpacket sync`` fetches the rest).
 
+An issue's epic is its ``parent`` (Jira Cloud, and any sub-task's parent issue) or, on Data
+Center and older Cloud sites, the value of the "Epic Link" custom field, whose id differs from
+site to site. A file names that field when it was saved with ``expand=schema`` (or
+``expand=names``); a sync finds it in the site's field list.
+
 The natural key is the site and the issue's numeric id, which stays the same when an issue
 moves to another project and changes its key. A ticket belongs to its assignee; an unassigned
 ticket belongs to nobody (its reporter did not do the work).
@@ -43,7 +48,9 @@ CATEGORIES = {
 }
 # Jira's default resolutions that close a ticket without the work being done.
 NOT_DONE = frozenset({"won't do", "won't fix", "duplicate", "cannot reproduce", "declined"})
-# The fields a sync asks for: what a ticket is made of, and no more.
+# The custom field type of Jira Software's "Epic Link" (Data Center, older Cloud sites).
+EPIC_LINK = "com.pyxis.greenhopper.jira:gh-epic-link"
+# The fields a sync asks for: what a ticket is made of, and no more (and the Epic Link field).
 FIELDS = (
     "summary",
     "issuetype",
@@ -69,6 +76,30 @@ def _issues(docs: list[Any]) -> Iterator[Any]:
             yield from doc
         elif isinstance(doc, dict) and "fields" in doc:
             yield doc
+
+
+def epic_link_field(fields: Any) -> str | None:
+    """The id of the Epic Link custom field in a site's field list (``/rest/api/2/field``), or
+    None when the site has none (team-managed Cloud projects use ``parent`` alone)."""
+    for field in fields if isinstance(fields, list) else []:
+        f = as_dict(field)
+        if as_dict(f.get("schema")).get("custom") == EPIC_LINK and f.get("id"):
+            return str(f["id"])
+    return None
+
+
+def _epic_field_of(docs: list[Any]) -> str | None:
+    """The Epic Link field a saved search answer names: by its type in ``schema``
+    (``expand=schema``), else by its English name in ``names`` (``expand=names``)."""
+    for doc in docs:
+        d = as_dict(doc)
+        for key, schema in as_dict(d.get("schema")).items():
+            if as_dict(schema).get("custom") == EPIC_LINK:
+                return str(key)
+        for key, name in as_dict(d.get("names")).items():
+            if name == "Epic Link":
+                return str(key)
+    return None
 
 
 def _user(user: Any) -> tuple[str | None, list[tuple[str, str]]]:
@@ -121,7 +152,7 @@ class JiraIssuesImporter(BaseImporter):
     name = "jira-issues"
     description = (
         "Jira issues as JSON (a /search or /search/jql answer, a list of issues or one issue; "
-        "with expand=changelog for the status history)"
+        "with expand=changelog for the status history, and schema for Data Center's epics)"
     )
     version = "1"
 
@@ -134,21 +165,26 @@ class JiraIssuesImporter(BaseImporter):
         return sha256_file(path)
 
     def read(self, path: Path, options: ImportOptions, ctx: ImportContext) -> Iterator[Record]:
+        docs = load_json_documents(path)
+        epic_field = _epic_field_of(docs)
         return read_tickets(
             path,
-            _issues(load_json_documents(path)),
-            self.issue_record,
+            _issues(docs),
+            lambda where, issue, place: self.issue_record(where, issue, place, epic_field),
             "issues[{}]",
             ctx,
             tracker="Jira",
             save="save the answer of /rest/api/3/search/jql?jql=...&expand=changelog "
-            "(or /rest/api/2/search on Data Center)",
+            "(or /rest/api/2/search?jql=...&expand=changelog,schema on Data Center)",
             whole="A search page holds at most the latest changes: export with "
             "expand=changelog, or use `perfpacket sync`, which fetches each whole changelog",
         )
 
-    def issue_record(self, path: Place, issue: Any, place: str) -> Record:
-        """One issue object of the REST API, from a file or a page a sync read."""
+    def issue_record(
+        self, path: Place, issue: Any, place: str, epic_field: str | None = None
+    ) -> Record:
+        """One issue object of the REST API, from a file or a page a sync read. ``epic_field``
+        is the site's Epic Link custom field, when known."""
         if not isinstance(issue, dict):
             raise InputError(f"'{path}' field {place}: expected an issue object")
         ident = str(require(issue, "id", path, None, (str, int)))
@@ -189,7 +225,7 @@ class JiraIssuesImporter(BaseImporter):
                 "project": as_dict(fields.get("project")).get("key"),
                 "title": str(fields.get("summary") or ""),
                 "issue_type": as_dict(fields.get("issuetype")).get("name"),
-                "parent": as_dict(fields.get("parent")).get("key"),
+                "parent": _parent(fields, epic_field),
                 "status": str(status["name"]),
                 "state": state,
                 "assignee": assignee,
@@ -209,3 +245,12 @@ class JiraIssuesImporter(BaseImporter):
             display_name=assignee,
             version=updated.astimezone(UTC).isoformat(),
         )
+
+
+def _parent(fields: dict[str, Any], epic_field: str | None) -> str | None:
+    """The key of the issue's parent, else of the epic its Epic Link field names."""
+    parent = as_dict(fields.get("parent")).get("key")
+    if parent:
+        return str(parent)
+    epic = fields.get(epic_field) if epic_field else None
+    return epic if isinstance(epic, str) and epic else None

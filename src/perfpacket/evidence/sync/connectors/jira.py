@@ -12,6 +12,10 @@ Jira Cloud pages with ``nextPageToken`` (``/rest/api/3/search/jql``); Data Cente
 ``startAt`` (``/rest/api/2/search``). A search page carries at most the latest part of a long
 changelog; the rest is fetched from the issue's own changelog, so every ticket's history is
 whole.
+
+Before the first page, the site's field list (``/rest/api/2/field``) says which custom field
+is its "Epic Link", if it has one: it is asked for with the rest, and an issue without a
+``parent`` takes the epic it names as its parent, as on Data Center epics are linked only so.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from perfpacket.errors import InputError
-from perfpacket.evidence.importers.jira import FIELDS, JiraIssuesImporter
+from perfpacket.evidence.importers.jira import FIELDS, JiraIssuesImporter, epic_link_field
 from perfpacket.evidence.records import Record
 from perfpacket.evidence.sync.config import SyncSource
 from perfpacket.evidence.sync.connector import (
@@ -109,9 +113,10 @@ class JiraConnector(BaseConnector):
         return Plan(
             hosts=[source.host],
             fetch=[
+                "the site's field list, to find its Epic Link field",
                 f"{what} updated after {since}, with their changelogs"
                 if since
-                else f"every one of the {what}, with their changelogs (first sync)"
+                else f"every one of the {what}, with their changelogs (first sync)",
             ],
         )
 
@@ -121,26 +126,37 @@ class JiraConnector(BaseConnector):
         since: str | None = state.get("updated")
         cursor = SinceCursor.of(since, state.get("ids"))
         cloud = self.deployment(source) == "cloud"
-        for page, issues in self._pages(source, http, since, cloud):
+        epic = self._epic_field(source, http)
+        for page, issues in self._pages(source, http, since, cloud, epic):
             records: list[Record] = []
             for i, issue in enumerate(issues):
-                record = self._records.issue_record(page, issue, f"issues[{i}]")
+                record = self._records.issue_record(page, issue, f"issues[{i}]", epic)
                 updated = str(record.version)
                 if not cursor.is_new(updated, issue["id"]):
                     continue  # stored by an earlier sync, unchanged since
                 if not record.fields["history_complete"]:
                     self._whole_history(source, http, issue, cloud)
-                    record = self._records.issue_record(page, issue, f"issues[{i}]")
+                    record = self._records.issue_record(page, issue, f"issues[{i}]", epic)
                 records.append(record)
                 cursor.saw(updated, issue["id"])
             yield Batch(records, cursor.state())
 
+    def _epic_field(self, source: SyncSource, http: Http) -> str | None:
+        """The site's Epic Link custom field, from its field list (any user may read it)."""
+        page = http.get(f"{source.url}/rest/api/2/field")
+        if not isinstance(page.data, list):
+            raise SyncError(
+                f"{source.place}: the page {page.url} is not Jira's field list",
+                hint=f"the url should be the Jira site's ({source.url})",
+            )
+        return epic_link_field(page.data)
+
     def _pages(
-        self, source: SyncSource, http: Http, since: str | None, cloud: bool
+        self, source: SyncSource, http: Http, since: str | None, cloud: bool, epic: str | None
     ) -> Iterator[tuple[str, list[Any]]]:
         params: dict[str, Any] = {
             "jql": self._jql(source, since),
-            "fields": ",".join(FIELDS),
+            "fields": ",".join((*FIELDS, epic) if epic else FIELDS),
             "expand": "changelog",
             "maxResults": PAGE,
         }
