@@ -395,3 +395,31 @@ def test_a_saved_search_names_the_epic_link_field_by_schema_or_by_name(
         tickets = {f["key"]: f for kind, _, f, _ in stored(workspace) if kind == "ticket"}
         found[shape] = tickets[issues[1]["key"]]["parent"]
     assert found == {"schema": "UT-26", "names": "UT-26", "neither": None}
+
+
+def test_a_cut_changelog_of_the_same_update_does_not_replace_a_whole_one(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search page saved later cuts a long changelog to its latest part. Imported after a
+    sync stored the whole history of the same update, it changes nothing; a ticket updated
+    since, even with a cut history, replaces the stored one (it is the later state)."""
+    site = Jira()
+    with serve(site.replay()) as base:
+        _setup(workspace, base, monkeypatch)
+        sync()
+    whole = {f["key"]: f for kind, _, f, _ in stored(workspace) if kind == "ticket"}["UT-26"]
+    assert whole["history_complete"] and len(whole["history"]) == 3
+    site.truncate = {"10125"}
+    cut = [i for i in site.found("ORDER BY updated ASC") if i["key"] == "UT-26"]
+    saved = tmp_path / "page.json"
+    saved.write_text(json.dumps({"issues": cut}), encoding="utf-8")
+    done = run("import", "jira-issues", str(saved), "--json")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["updated"] == 0
+    kept = {f["key"]: f for kind, _, f, _ in stored(workspace) if kind == "ticket"}["UT-26"]
+    assert kept == whole
+    cut[0]["fields"]["updated"] = "2016-04-05T09:00:00.000-0400"
+    saved.write_text(json.dumps({"issues": cut}), encoding="utf-8")
+    assert run("import", "jira-issues", str(saved)).exit_code == 0
+    later = {f["key"]: f for kind, _, f, _ in stored(workspace) if kind == "ticket"}["UT-26"]
+    assert not later["history_complete"] and later["history"] != whole["history"]
