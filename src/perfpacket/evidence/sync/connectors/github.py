@@ -60,7 +60,10 @@ class GitHubConnector(BaseConnector):
         "Enterprise)"
     )
     scope_keys: ClassVar[Mapping[str, str]] = {
-        "repos": 'the repositories, as "OWNER/REPO"',
+        "repos": 'the repositories, as "OWNER/REPO"; or listed when the sync runs: '
+        '"org:ORG" (every repository of an organisation), "team:ORG/TEAM" (a team\'s, by its '
+        'slug), "user:LOGIN" (a person\'s own) or "user:me" (the token owner\'s own and those '
+        "they collaborate on); forks are passed over",
         "include": 'what to sync of each: "pulls" (pull requests with their reviews), '
         '"issues", and "details" (each pull request\'s own page: comment and review-comment '
         "counts, lines added and deleted, files changed; one more request a pull request) "
@@ -73,9 +76,10 @@ class GitHubConnector(BaseConnector):
     token_scopes = (
         "read access to pull requests (a fine-grained token with Pull requests: read and "
         "Metadata: read on the repositories, or a classic token with repo, or public_repo "
-        "for public ones); with issues, Issues: read as well; with releases, Contents: read"
+        "for public ones); with issues, Issues: read as well; with releases, Contents: read; "
+        "to list a team's repositories, read:org (classic) or Members: read (fine-grained)"
     )
-    scope_hint = "check repos in [[sync]] '{name}' (OWNER/REPO)"
+    scope_hint = "check repos in [[sync]] '{name}' (OWNER/REPO, org:ORG, team:ORG/TEAM, user:LOGIN)"
     writes = ("change", "review", "ticket", "release")
 
     def __init__(self) -> None:
@@ -107,7 +111,12 @@ class GitHubConnector(BaseConnector):
     def plan(self, source: SyncSource, state: Mapping[str, Any]) -> Plan:
         fetch = []
         include = self.include(source)
-        for repo in source.items("repos"):
+        named, listings = _targets(source)
+        for listing in listings:
+            fetch.append(f"the list of the repositories of {listing} (forks passed over)")
+        # Those listed before have cursors; any listed for the first time is read whole.
+        known_repos = list(state.get("repos") or {}) if listings else []
+        for repo in dict.fromkeys([*named, *known_repos]):
             known = (state.get("repos") or {}).get(repo, {})
             since, issues_since = known.get("since"), (known.get("issues") or {}).get("updated")
             if "pulls" in include:
@@ -127,6 +136,8 @@ class GitHubConnector(BaseConnector):
                 )
             if "releases" in include:
                 fetch.append(planned(source, repo, known.get("releases")))
+        if listings:
+            fetch.append("everything of each repository listed for the first time (its first sync)")
         return Plan(hosts=[source.host], fetch=fetch)
 
     def pull(
@@ -135,19 +146,50 @@ class GitHubConnector(BaseConnector):
         repos: dict[str, dict[str, str]] = {
             k: dict(v) for k, v in (state.get("repos") or {}).items()
         }
-        for repo in source.items("repos"):
-            if repo.count("/") != 1 or not all(repo.split("/")):
-                raise SyncError(
-                    f"{source.place}.repos: '{repo}' is not OWNER/REPO",
-                    hint='write each repository as "OWNER/REPO"',
-                )
-            include = self.include(source)
+        include = self.include(source)
+        for repo in self._repositories(source, http, ctx):
             if "pulls" in include:
                 yield from self._repo(source, http, repo, repos, ctx, "details" in include)
             if "issues" in include:
                 yield from self._repo_issues(source, http, repo, repos)
             if "releases" in include:
                 yield from self._repo_releases(source, http, repo, repos, ctx)
+
+    def _repositories(self, source: SyncSource, http: Http, ctx: SyncContext) -> list[str]:
+        """The repositories named in ``repos``, then those its listings hold, each once."""
+        named, listings = _targets(source)
+        found = list(named)
+        for listing in listings:
+            kind, _, value = listing.partition(":")
+            if kind == "org":
+                url, params = f"{source.url}/orgs/{value}/repos", {"type": "all"}
+            elif kind == "team":
+                org, team = value.split("/")
+                url, params = f"{source.url}/orgs/{org}/teams/{team}/repos", {}
+            elif value == "me":
+                url, params = f"{source.url}/user/repos", {"affiliation": "owner,collaborator"}
+            else:
+                url, params = f"{source.url}/users/{value}/repos", {"type": "owner"}
+            forks = 0
+            for page in http.pages(url, {**params, "per_page": PER_PAGE}):
+                for i, item in enumerate(_objects(page.data, page.url)):
+                    name = item.get("full_name")
+                    if not isinstance(name, str) or name.count("/") != 1:
+                        raise SyncError(
+                            f"the page {page.url} is not a list of repositories: item [{i}] "
+                            "has no full_name",
+                            hint=self.scope_hint.format(name=source.name),
+                        )
+                    if item.get("fork") is True:
+                        forks += 1  # its pull requests are the upstream's
+                    elif name not in found:
+                        found.append(name)
+            if forks:
+                ctx.note(
+                    f"{listing}: {forks} forks passed over (pull requests to a project are "
+                    "made in its own repository; name a fork in repos to sync it)"
+                )
+        return found
 
     def _repo(
         self,
@@ -282,6 +324,30 @@ class GitHubConnector(BaseConnector):
             for review in _objects(page.data, page.url)
             if review.get("submitted_at")  # a pending review is not one yet
         ]
+
+
+def _targets(source: SyncSource) -> tuple[list[str], list[str]]:
+    """``repos`` split into the repositories it names and the listings it asks for
+    (``org:ORG``, ``team:ORG/TEAM``, ``user:LOGIN``); anything else is refused."""
+    named: list[str] = []
+    listings: list[str] = []
+    for item in source.items("repos"):
+        kind, colon, value = item.partition(":")
+        pair = value.count("/") == 1 and all(value.split("/"))
+        if not colon and item.count("/") == 1 and all(item.split("/")):
+            named.append(item)
+        elif colon and (
+            (kind == "team" and pair) or (kind in ("org", "user") and value and "/" not in value)
+        ):
+            listings.append(item)
+        else:
+            raise InputError(
+                f"{source.place}.repos: '{item}' is not OWNER/REPO, org:ORG, team:ORG/TEAM or "
+                "user:LOGIN",
+                hint='write each repository as "OWNER/REPO", or list them with "org:ORG", '
+                '"team:ORG/TEAM", "user:LOGIN" or "user:me"',
+            )
+    return named, listings
 
 
 def _objects(data: Any, url: str) -> list[dict[str, Any]]:
