@@ -3,13 +3,6 @@
 The public API is re-exported here; the command line is a thin layer over it.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("perfpacket")
-except PackageNotFoundError:  # running from a source tree without an install
-    __version__ = "0.0.0"
-
 from perfpacket.errors import (
     InputError,
     NotFoundError,
@@ -18,6 +11,22 @@ from perfpacket.errors import (
     WorkspaceError,
 )
 from perfpacket.workspace import Workspace, find_workspace, init_workspace
+
+
+def __getattr__(name: str) -> str:
+    """``__version__``, read from the installed package on first use: reading it loads
+    ``importlib.metadata``, which a command needs only to stamp an output with it."""
+    if name != "__version__":
+        raise AttributeError(f"module 'perfpacket' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        value = version("perfpacket")
+    except PackageNotFoundError:  # running from a source tree without an install
+        value = "0.0.0"
+    globals()["__version__"] = value
+    return value
+
 
 __all__ = [
     "InputError",

@@ -48,6 +48,15 @@ def test_a_command_that_reads_loads_nothing_heavy(demo: Path, args: list[str]) -
     assert _loaded(args, demo) == []
 
 
+def test_listing_claims_loads_no_part_of_the_claims_engine(demo: Path) -> None:
+    """Listing claims reads the store; the recipes, the value model and its YAML, and the
+    statistics are for suggesting and verifying them."""
+    engine = ("perfpacket.claims.service", "perfpacket.claims.value", "yaml", "perfpacket.stats")
+    assert _loaded(["claims", "list"], demo, engine) == []
+    # The probe sees them where they are used: it cannot pass by seeing nothing.
+    assert "perfpacket.claims.service" in _loaded(["claims", "verify", "--json"], demo, engine)
+
+
 def test_the_probe_sees_a_heavy_import(demo: Path) -> None:
     # The same probe on a command that does need statistics: it must report them, or the
     # test above could pass by seeing nothing.

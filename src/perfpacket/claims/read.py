@@ -1,0 +1,125 @@
+"""Reading stored claims: one person's, one by slug, their JSON shape, and whose packet a
+command is about. Kept apart from the claims engine (recipes, statistics, the value model) so
+that listing or showing claims loads none of it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from perfpacket.errors import NotFoundError
+from perfpacket.evidence.people import find_person, records_per_person
+from perfpacket.store.models import Claim, Person
+
+
+def all_claims(session: Session) -> list[Claim]:
+    """Every person's claims: only for checks that cover the whole store (``claims verify``)."""
+    stmt = select(Claim).options(selectinload(Claim.evidence)).order_by(Claim.id)
+    return list(session.scalars(stmt))
+
+
+def load_claims(session: Session, person: Person) -> list[Claim]:
+    """One person's claims. A packet, a list or a lint run is about one person: another
+    person's claim with the same slug must never stand in for theirs."""
+    stmt = (
+        select(Claim)
+        .options(selectinload(Claim.evidence))
+        .where(Claim.person_id == person.id)
+        .order_by(Claim.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def get_claim(session: Session, person: Person, slug: str) -> Claim:
+    claim = session.scalars(
+        select(Claim)
+        .options(selectinload(Claim.evidence))
+        .where(Claim.person_id == person.id, Claim.slug == slug)
+    ).first()
+    if claim is None:
+        mine = select(Claim.slug).where(Claim.person_id == person.id).order_by(Claim.slug)
+        known = ", ".join(session.scalars(mine)) or "none"
+        raise NotFoundError(
+            f"no claim '{slug}' for {person.email}",
+            hint=f"their claims: {known}; see `perfpacket claims list`",
+        )
+    return claim
+
+
+def claim_to_dict(claim: Claim) -> dict[str, Any]:
+    """The stable JSON shape of a claim (``perfpacket claims list --json``)."""
+    return {
+        "slug": claim.slug,
+        "title": claim.title,
+        "recipe": claim.recipe,
+        "metric": claim.metric,
+        "unit": claim.unit,
+        "direction": claim.direction,
+        "comparison": claim.comparison,
+        "estimate": claim.estimate,
+        "ci_low": claim.ci_low,
+        "ci_high": claim.ci_high,
+        "ci_level": claim.ci_level,
+        "method": claim.method,
+        "sample_sizes": claim.sample_sizes,
+        "p_value": claim.p_value,
+        "code": claim.code,
+        "verdict": claim.verdict,
+        "baseline": claim.baseline,
+        "current": claim.current,
+        "value": claim.value,
+        "attribution": claim.attribution,
+        "dimensions": claim.dimensions,
+        "assumptions": claim.assumptions,
+        "details": claim.details,
+        "evidence": [e.id for e in claim.evidence],
+        "fingerprint": claim.fingerprint,
+    }
+
+
+def list_claims(session: Session, person: Person) -> list[dict[str, Any]]:
+    return [claim_to_dict(c) for c in load_claims(session, person)]
+
+
+CANDIDATES = 10  # people named when a command needs --person and was not given it
+
+
+def resolve_person(session: Session, email: str | None, configured: str | None = None) -> Person:
+    """The person a command is about: --person (or a packet's front matter), else the
+    workspace's person, else the only one. Matched case-insensitively on email, any identity
+    (a handle) or the display name."""
+    wanted = (email or configured or "").strip()
+    if wanted:
+        return find_person(session, wanted)
+    people = list(session.scalars(select(Person).order_by(Person.email)))
+    if len(people) == 1:
+        return people[0]
+    if not people:
+        raise NotFoundError("no people in this workspace yet", hint="import evidence first")
+    # The people with the most evidence first: in a team's history those are the likely ones.
+    held = records_per_person(session)
+    people.sort(key=lambda p: (-held.get(p.id, 0), p.email))
+    shown = ", ".join(f"{p.email} ({held.get(p.id, 0)} records)" for p in people[:CANDIDATES])
+    more = len(people) - CANDIDATES
+    raise NotFoundError(
+        f"{len(people)} people in this workspace; say whose",
+        hint="--person EMAIL, or set person = EMAIL under [workspace] in perfpacket.toml; "
+        f"most evidence: {shown}"
+        + (f"; and {more} more (perfpacket people list)" if more > 0 else ""),
+    )
+
+
+def packet_person(
+    session: Session,
+    front_matter: dict[str, Any],
+    explicit: str | None = None,
+    configured: str | None = None,
+) -> Person:
+    """Whose packet this is, resolved in one order everywhere: --person, then the packet's
+    front matter ``person`` (a name or email), then the workspace's person, then the only one."""
+    named = front_matter.get("person")
+    return resolve_person(
+        session, explicit or (str(named) if isinstance(named, str) else None), configured
+    )
