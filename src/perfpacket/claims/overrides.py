@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from perfpacket._yaml import load_yaml
 from perfpacket.claims.model import ClaimDraft
 from perfpacket.errors import InputError
 from perfpacket.quantities import find_quantities
@@ -35,7 +36,7 @@ def load_overrides(root: Path) -> dict[str, dict[str, Any]]:
     if not path.is_file():
         return {}
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         where = f" line {line + 1}" if line is not None else ""

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from perfpacket._yaml import load_yaml
 from perfpacket.errors import InputError
 from perfpacket.vocab import Outcome
 
@@ -165,7 +166,7 @@ class ValueModel:
 
 def _parse(text: str, origin: str) -> ValueModel:
     try:
-        raw = yaml.safe_load(text) or {}
+        raw = load_yaml(text) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"'{origin}' is not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import orjson
 import typer
 from rich.console import Console
 from sqlalchemy.engine import make_url
@@ -31,7 +32,15 @@ def print_error(exc: PerfpacketError) -> None:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    """``data`` as indented JSON on stdout. orjson writes it: the standard encoder is pure
+    Python once indented, a third of listing 2,000 records. A number JSON cannot hold (NaN,
+    an infinity) is written as null; what orjson cannot write (an integer beyond 64 bits) goes
+    to the standard encoder."""
+    try:
+        text = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
+    except orjson.JSONEncodeError:
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    sys.stdout.write(text + "\n")
 
 
 def shown_url(url: str) -> str:

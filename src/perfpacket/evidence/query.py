@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session, with_polymorphic
 
 from perfpacket.errors import InputError
 from perfpacket.evidence.people import find_person
-from perfpacket.store.models import EVIDENCE_KINDS, Evidence
+from perfpacket.store.models import EVIDENCE_KINDS, Evidence, Person, Source
 
 COMMON = {"id", "kind", "natural_key", "source_id", "person_id", "occurred_at", "actor"}
 
@@ -21,13 +22,25 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def record_to_dict(record: Evidence) -> dict[str, Any]:
+def record_to_dict(
+    record: Evidence,
+    sources: Mapping[int, str] | None = None,
+    people: Mapping[int, str] | None = None,
+) -> dict[str, Any]:
+    """A record's JSON shape. ``sources`` and ``people`` (locations and emails by id), when a
+    caller has read them once for many records, spare a look-up of each record's two rows."""
+    if sources is not None and people is not None:
+        location: str | None = sources.get(record.source_id)
+        email = people.get(record.person_id) if record.person_id is not None else None
+    else:
+        location = record.source.location if record.source else None
+        email = record.person.email if record.person else None
     data: dict[str, Any] = {
         "id": record.id,
         "kind": record.kind,
-        "source": record.source.location if record.source else None,
+        "source": location,
         "occurred_at": _jsonable(record.occurred_at),
-        "person": record.person.email if record.person else None,
+        "person": email,
         "actor": record.actor,
     }
     for column in type(record).__table__.columns:
@@ -54,4 +67,10 @@ def list_evidence(
         stmt = stmt.where(
             model.occurred_at >= datetime(since.year, since.month, since.day, tzinfo=UTC)
         )
-    return [record_to_dict(r) for r in session.scalars(stmt)]
+    sources: dict[int, str] = {
+        i: loc for i, loc in session.execute(select(Source.id, Source.location))
+    }
+    people: dict[int, str] = {
+        i: email for i, email in session.execute(select(Person.id, Person.email))
+    }
+    return [record_to_dict(r, sources, people) for r in session.scalars(stmt)]

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from perfpacket._yaml import load_yaml
 from perfpacket.errors import InputError
 from perfpacket.frontmatter import FRONT_MATTER
 from perfpacket.slugs import slugify
@@ -52,7 +53,7 @@ def _load(text: str, file: str) -> Any:
     match = FRONT_MATTER.match(text)
     body = match.group(1) if match else text
     try:
-        return yaml.safe_load(body)
+        return load_yaml(body)
     except yaml.YAMLError:
         return None
 

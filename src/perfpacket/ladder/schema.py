@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from perfpacket._yaml import load_yaml
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -145,7 +147,7 @@ def parse_ladder(
 ) -> tuple[Ladder | None, list[LadderProblem], yaml.Node | None]:
     try:
         root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return None, [LadderProblem(file, mark.line + 1 if mark else 1, "not valid YAML")], None

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from markdown_it import MarkdownIt
 
+from perfpacket._yaml import load_yaml
 from perfpacket.errors import InputError
 from perfpacket.frontmatter import FRONT_MATTER
 from perfpacket.packet.format import (
@@ -71,7 +72,7 @@ def parse_packet(text: str, source_name: str = "packet") -> ParsedPacket:
     match = FRONT_MATTER.match(text)
     if match:
         try:
-            loaded = yaml.safe_load(match.group(1)) or {}
+            loaded = load_yaml(match.group(1)) or {}
         except yaml.YAMLError as exc:
             raise InputError(
                 f"'{source_name}' front matter is not valid YAML: {exc}",

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from perfpacket._yaml import load_yaml
 from perfpacket.errors import InputError
 from perfpacket.evidence.importers._common import parse_time, read_text, sha256_file
 from perfpacket.evidence.records import BaseImporter, ImportContext, ImportOptions, Record
@@ -69,7 +70,7 @@ class FeedbackImporter(BaseImporter):
 
     def _yaml(self, file: Path, text: str) -> Any:
         try:
-            return yaml.safe_load(text)
+            return load_yaml(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f" line {mark.line + 1}" if mark is not None else ""

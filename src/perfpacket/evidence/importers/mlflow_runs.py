@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from perfpacket._yaml import load_yaml
 from perfpacket.errors import InputError
 from perfpacket.evidence.importers._common import (
     Place,
@@ -170,16 +171,15 @@ class MlflowImporter(BaseImporter):
             yield run, path, stages[run_id]
 
     def _folder(self, path: Path) -> Iterator[tuple[_Run, Path, str]]:
-        import yaml
 
         for meta_file in sorted(path.glob("*/meta.yaml")):
-            exp = yaml.safe_load(read_text(meta_file)) or {}
+            exp = load_yaml(read_text(meta_file)) or {}
             if not isinstance(exp, dict) or "name" not in exp:
                 raise InputError(
                     f"'{meta_file}' field name: missing", hint="an experiment's meta.yaml names it"
                 )
             for run_meta in sorted(meta_file.parent.glob("*/meta.yaml")):
-                meta = yaml.safe_load(read_text(run_meta)) or {}
+                meta = load_yaml(read_text(run_meta)) or {}
                 run_dir = run_meta.parent
                 run = _Run(
                     str(exp.get("experiment_id", meta_file.parent.name)),
