@@ -445,8 +445,8 @@ def _store_batch(
 def _insert(session: Session, model: type[Evidence], rows: list[dict[str, Any]]) -> None:
     """Insert typed records: the common rows first, then the typed rows with the same ids. The
     ORM's bulk path for joined inheritance is several times slower, and Core's per-row
-    parameter processing is most of an import's time, so the rows go to the driver's
-    executemany (:func:`_bulk`)."""
+    parameter processing is most of an import's time, so the rows go straight to the driver
+    (:func:`_bulk`)."""
     base = cast(Table, Evidence.__table__)
     typed = cast(Table, model.__table__)
     base_keys = [c.key for c in base.columns if c.key != "id"]

@@ -158,7 +158,7 @@ class GitHubConnector(BaseConnector):
     def _repositories(self, source: SyncSource, http: Http, ctx: SyncContext) -> list[str]:
         """The repositories named in ``repos``, then those its listings hold, each once."""
         named, listings = _targets(source)
-        found = list(named)
+        found = dict.fromkeys(named)  # in order, each once
         for listing in listings:
             kind, _, value = listing.partition(":")
             if kind == "org":
@@ -182,14 +182,14 @@ class GitHubConnector(BaseConnector):
                         )
                     if item.get("fork") is True:
                         forks += 1  # its pull requests are the upstream's
-                    elif name not in found:
-                        found.append(name)
+                    else:
+                        found.setdefault(name)
             if forks:
                 ctx.note(
                     f"{listing}: {forks} forks passed over (pull requests to a project are "
                     "made in its own repository; name a fork in repos to sync it)"
                 )
-        return found
+        return list(found)
 
     def _repo(
         self,
