@@ -67,9 +67,9 @@ def test_migrations_create_every_model_table_and_reach_head(db_url: str) -> None
         assert {"app_user", "web_session", "candidacy", "rating", "audit_event"} <= tables
         assert "alembic_version" in tables
         assert "login_attempt" not in tables  # replaced by the atomic login_limit counters
-        assert store.current_revision() == "0014"
+        assert store.current_revision() == "0015"
         store.upgrade()  # a second upgrade is a no-op
-        assert store.current_revision() == "0014"
+        assert store.current_revision() == "0015"
         # A cycle written without a quorum (as before 0007) needs two committee ratings.
         with store.session() as s:
             s.execute(
@@ -354,10 +354,12 @@ def test_an_old_store_is_still_upgraded_when_opened(tmp_path: Path) -> None:
         store.close()
 
 
-def test_a_listed_requests_size_becomes_unknown_and_a_commits_stays(db_url: str) -> None:
-    """0013: a pull request stored from a listing got 0 lines and 0 files for what the listing
-    did not say; after the upgrade its size is unknown. A commit's 0 (a merge) is a count and
-    stays, and so does a pull request whose size was read."""
+def _changes_at(
+    db_url: str, revision: str, rows: list[tuple[int, int | None, str | None, int, str]]
+) -> dict[int, Change]:
+    """Changes written as a store at ``revision`` held them, read back after the upgrade to
+    head. Each row: id, number, sha, one size for lines added, deleted and files changed, and
+    the files as stored JSON."""
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import create_engine
@@ -370,12 +372,7 @@ def test_a_listed_requests_size_becomes_unknown_and_a_commits_stays(db_url: str)
     cfg = Config(stdout=sys.stdout)
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
-    command.upgrade(cfg, "0012")
-    rows = [  # (id, number, sha, additions, deletions, files_changed)
-        (1, 7, None, 0, 0, 0),  # a pull request from a listing
-        (2, 8, None, 120, 4, 3),  # one read from its own page
-        (3, None, "abc123", 0, 0, 0),  # a merge commit
-    ]
+    command.upgrade(cfg, revision)
     with engine.begin() as conn:
         conn.execute(
             sql(
@@ -383,7 +380,7 @@ def test_a_listed_requests_size_becomes_unknown_and_a_commits_stays(db_url: str)
                 "imported_at) VALUES (1, 'x', 'x', 'h', 'x', '1', '2026-01-01T00:00:00+00:00')"
             )
         )
-        for ident, number, sha, added, deleted, files in rows:
+        for ident, number, sha, size, files in rows:
             conn.execute(
                 sql(
                     "INSERT INTO evidence (id, kind, natural_key, source_id, occurred_at) "
@@ -396,25 +393,63 @@ def test_a_listed_requests_size_becomes_unknown_and_a_commits_stays(db_url: str)
                     "INSERT INTO change (id, repo, sha, number, title, authored_at, is_merge, "
                     "additions, deletions, files_changed, files, co_authors, reviewers, labels) "
                     "VALUES (:i, 'acme/x', :sha, :n, '', '2026-01-01T00:00:00+00:00', :m, :a, "
-                    ":d, :f, '[]', '[]', '[]', '[]')"
+                    ":a, :a, :files, '[]', '[]', '[]')"
                 ),
                 {
                     "i": ident,
                     "sha": sha,
                     "n": number,
                     "m": sha is not None,
-                    "a": added,
-                    "d": deleted,
-                    "f": files,
+                    "a": size,
+                    "files": files,
                 },
             )
     engine.dispose()
     store = open_store(db_url)  # upgrades to head
     try:
         with store.session() as s:
-            sizes = {
-                c.id: (c.additions, c.deletions, c.files_changed) for c in s.scalars(select(Change))
-            }
+            changes = {c.id: c for c in s.scalars(select(Change))}
+            for c in changes.values():
+                s.expunge(c)
+            return changes
     finally:
         store.close()
-    assert sizes == {1: (None, None, None), 2: (120, 4, 3), 3: (0, 0, 0)}
+
+
+def test_a_listed_requests_size_becomes_unknown_and_a_commits_stays(db_url: str) -> None:
+    """0013: a pull request stored from a listing got 0 lines and 0 files for what the listing
+    did not say; after the upgrade its size is unknown. A commit's 0 (a merge) is a count and
+    stays, and so does a pull request whose size was read."""
+    changes = _changes_at(
+        db_url,
+        "0012",
+        [
+            (1, 7, None, 0, "[]"),  # a pull request from a listing
+            (2, 8, None, 3, "[]"),  # one read from its own page
+            (3, None, "abc123", 0, "[]"),  # a merge commit
+        ],
+    )
+    sizes = {i: (c.additions, c.deletions, c.files_changed) for i, c in changes.items()}
+    assert sizes == {1: (None, None, None), 2: (3, 3, 3), 3: (0, 0, 0)}
+
+
+def test_a_requests_unnamed_files_become_unknown_and_a_commits_list_stays(db_url: str) -> None:
+    """0015: every pull or merge request was stored with an empty file list, which no forge
+    page it was read from gave; after the upgrade it is unknown. A commit's list stays, empty
+    for a merge, and so does a request stored with files named."""
+    changes = _changes_at(
+        db_url,
+        "0014",
+        [
+            (1, 7, None, 3, "[]"),  # a pull request: its page counts 3 files, names none
+            (2, 8, None, 1, '["gate.py"]'),  # a request whose files were named
+            (3, None, "abc123", 0, "[]"),  # a merge commit
+            (4, None, "def456", 1, '["eval.py"]'),  # a commit
+        ],
+    )
+    assert {i: c.files for i, c in changes.items()} == {
+        1: None,
+        2: ["gate.py"],
+        3: [],
+        4: ["eval.py"],
+    }

@@ -219,6 +219,8 @@ def test_details_read_each_pull_requests_own_page_for_its_counts_and_size(
             page["changed_files"],
         )
     assert (by_number[31]["comments"], by_number[31]["additions"]) == (3, 511)
+    # A pull request's own page counts its files and names none: which files is unknown.
+    assert all(pr["files"] is None for pr in by_number.values())
     # The same own pages, saved and imported as files, give the same records.
     reviews = exchanges("PullRequestReview.testAttributes")[0].json()
     export = tmp_path / "export.json"

@@ -152,7 +152,7 @@ CHANGE_DEFAULTS: dict[str, Any] = {
     "additions": None,
     "deletions": None,
     "files_changed": None,
-    "files": [],
+    "files": None,  # unknown unless the source lists them (git does)
     "co_authors": [],
     "reviewers": [],
     "labels": [],

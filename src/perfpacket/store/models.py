@@ -209,7 +209,8 @@ class Change(Evidence):
     additions: Mapped[int | None] = mapped_column(Integer)
     deletions: Mapped[int | None] = mapped_column(Integer)
     files_changed: Mapped[int | None] = mapped_column(Integer)
-    files: Mapped[list[str]] = mapped_column(Json, default=list)
+    # None: not said (a pull or merge request: no forge page it is read from names its files).
+    files: Mapped[list[str] | None] = mapped_column(Json, default=None)
     co_authors: Mapped[list[str]] = mapped_column(Json, default=list)
     reviewers: Mapped[list[str]] = mapped_column(Json, default=list)
     labels: Mapped[list[str]] = mapped_column(Json, default=list)
