@@ -227,6 +227,19 @@ def test_details_read_each_pull_requests_own_page_for_its_counts_and_size(
     export.write_text(
         "\n".join(json.dumps(doc) for doc in (list(pages.values()), reviews)), encoding="utf-8"
     )
+    # A listing of the same versions, imported after, holds no sizes: they are kept.
+    listing_file = tmp_path / "listing.json"
+    page_only = ("additions", "deletions", "changed_files", "comments", "review_comments")
+    listed = {k: v for k, v in pages[538].items() if k not in page_only}
+    listing_file.write_text(json.dumps([listed]), encoding="utf-8")
+    done = run("import", "github-prs", str(listing_file), "--json")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["updated"] == 0
+    kept = {f["number"]: f for kind, _, f, _ in stored(workspace) if kind == "change"}[538]
+    assert (kept["additions"], kept["comments"]) == (
+        by_number[538]["additions"],
+        by_number[538]["comments"],
+    )
     other = imported_elsewhere(tmp_path, monkeypatch, ("import", "github-prs", str(export)))
     assert comparable(workspace) == comparable(other)
 

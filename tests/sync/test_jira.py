@@ -375,10 +375,11 @@ def test_an_issue_linked_to_an_epic_by_the_epic_link_field_has_the_epic_as_paren
 
 
 def test_a_saved_search_names_the_epic_link_field_by_schema_or_by_name(
-    workspace: Path, tmp_path: Path
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A file says which custom field links an epic only when saved with expand=schema or
-    expand=names; without either the field is an opaque custom field, and no parent is made up."""
+    expand=names. Without either the field is an opaque custom field: no parent is made up,
+    and the file does not erase an epic another source said for the same update."""
     issues = json.loads(REAL.read_text(encoding="utf-8"))["issues"]
     issues[1]["fields"][EPIC_FIELD] = "UT-26"
     shapes = {
@@ -394,7 +395,14 @@ def test_a_saved_search_names_the_epic_link_field_by_schema_or_by_name(
         assert done.exit_code == 0, done.output
         tickets = {f["key"]: f for kind, _, f, _ in stored(workspace) if kind == "ticket"}
         found[shape] = tickets[issues[1]["key"]]["parent"]
-    assert found == {"schema": "UT-26", "names": "UT-26", "neither": None}
+    assert found == {"schema": "UT-26", "names": "UT-26", "neither": "UT-26"}
+    assert json.loads(done.stdout)["updated"] == 0
+    # On its own, the file without either stores no parent.
+    other = imported_elsewhere(
+        tmp_path, monkeypatch, ("import", "jira-issues", str(tmp_path / "neither.json"))
+    )
+    alone = {f["key"]: f for kind, _, f, _ in stored(other) if kind == "ticket"}
+    assert alone[issues[1]["key"]]["parent"] is None
 
 
 def test_a_cut_changelog_of_the_same_update_does_not_replace_a_whole_one(

@@ -420,8 +420,15 @@ def _store_batch(
                 # The same record twice in one file: keep the later version.
                 row = fresh[record.natural_key]
                 if _newer(record.version, row["source_version"]):
+                    same = record.version == row["source_version"]
                     row.update(
-                        record.fields, occurred_at=record.occurred_at, source_version=record.version
+                        {
+                            k: v
+                            for k, v in record.fields.items()
+                            if not (same and v is None and k in record.unknown)
+                        },
+                        occurred_at=record.occurred_at,
+                        source_version=record.version,
                     )
                 report.duplicates += 1
                 continue
@@ -537,8 +544,15 @@ def _newer(candidate: str | None, current: str | None) -> bool:
 
 
 def _merge(old: Evidence, record: Record) -> bool:
-    """Whether the stored record took fields of this later version (none differed: no)."""
-    changed = {k: v for k, v in record.fields.items() if getattr(old, k) != v}
+    """Whether the stored record took fields of this later version (none differed: no). At
+    the same version, a field the record's source cannot say keeps the value stored."""
+    same = record.version is not None and record.version == old.source_version
+    keep = record.unknown if same else frozenset()
+    changed = {
+        k: v
+        for k, v in record.fields.items()
+        if getattr(old, k) != v and not (k in keep and v is None)
+    }
     if not changed:
         return False
     for key, value in changed.items():

@@ -30,6 +30,9 @@ class Record:
     display_name: str | None = None
     # When the same natural key arrives again, the record with the later version wins.
     version: str | None = None
+    # Fields this source cannot say (stored as None): at the same version they never replace
+    # what another source said, as a listing's missing sizes must not erase a page's counts.
+    unknown: frozenset[str] = frozenset()
 
 
 @dataclass

@@ -44,6 +44,10 @@ def _comments(pr: dict[str, Any]) -> int | None:
     return None
 
 
+# What only a pull request's own page says, not a listing.
+PAGE_ONLY = ("additions", "deletions", "files_changed", "comments")
+
+
 def _count(pr: dict[str, Any], key: str) -> int | None:
     """A size a single pull request object gives (a listing does not: unknown, not 0)."""
     value = pr.get(key)
@@ -126,33 +130,36 @@ class GitHubPullsImporter(BaseImporter):
         login = str(user.get("login") or "")
         created = parse_time(require(pr, "created_at", path, None, str), path, None, "created_at")
         merged = optional_time(pr.get("merged_at"), path, None, "merged_at")
+        fields = change_fields(
+            repo=repo,
+            number=number,
+            title=str(pr.get("title") or ""),
+            author_name=login or None,
+            authored_at=created,
+            merged_at=merged,
+            closed_at=optional_time(pr.get("closed_at"), path, None, "closed_at"),
+            additions=_count(pr, "additions"),
+            deletions=_count(pr, "deletions"),
+            files_changed=_count(pr, "changed_files"),
+            reviewers=sorted(
+                str(r.get("login"))
+                for r in pr.get("requested_reviewers") or []
+                if isinstance(r, dict)
+            ),
+            labels=sorted(
+                str(lb.get("name")) for lb in pr.get("labels") or [] if isinstance(lb, dict)
+            ),
+            comments=_comments(pr),
+        )
         return Record(
             kind="change",
             natural_key=f"{repo}#{number}",
             occurred_at=created,
-            fields=change_fields(
-                repo=repo,
-                number=number,
-                title=str(pr.get("title") or ""),
-                author_name=login or None,
-                authored_at=created,
-                merged_at=merged,
-                closed_at=optional_time(pr.get("closed_at"), path, None, "closed_at"),
-                additions=_count(pr, "additions"),
-                deletions=_count(pr, "deletions"),
-                files_changed=_count(pr, "changed_files"),
-                reviewers=sorted(
-                    str(r.get("login"))
-                    for r in pr.get("requested_reviewers") or []
-                    if isinstance(r, dict)
-                ),
-                labels=sorted(
-                    str(lb.get("name")) for lb in pr.get("labels") or [] if isinstance(lb, dict)
-                ),
-                comments=_comments(pr),
-            ),
+            fields=fields,
             identities=[("github", login)] if login else [],
             version=str(pr.get("updated_at") or pr.get("closed_at") or pr.get("created_at")),
+            # A listing holds no sizes or comment counts; the request's own page does.
+            unknown=frozenset(k for k in PAGE_ONLY if fields[k] is None),
         )
 
     def review_record(

@@ -170,7 +170,9 @@ class JiraIssuesImporter(BaseImporter):
         return read_tickets(
             path,
             _issues(docs),
-            lambda where, issue, place: self.issue_record(where, issue, place, epic_field),
+            lambda where, issue, place: self.issue_record(
+                where, issue, place, epic_field, epics_known=epic_field is not None
+            ),
             "issues[{}]",
             ctx,
             tracker="Jira",
@@ -181,10 +183,17 @@ class JiraIssuesImporter(BaseImporter):
         )
 
     def issue_record(
-        self, path: Place, issue: Any, place: str, epic_field: str | None = None
+        self,
+        path: Place,
+        issue: Any,
+        place: str,
+        epic_field: str | None = None,
+        epics_known: bool = True,
     ) -> Record:
         """One issue object of the REST API, from a file or a page a sync read. ``epic_field``
-        is the site's Epic Link custom field, when known."""
+        is the site's Epic Link custom field, if it has one; ``epics_known`` is False when the
+        source cannot say which field that is (a file saved without ``expand=schema``), so an
+        issue without a ``parent`` may still have an epic."""
         if not isinstance(issue, dict):
             raise InputError(f"'{path}' field {place}: expected an issue object")
         ident = str(require(issue, "id", path, None, (str, int)))
@@ -244,6 +253,7 @@ class JiraIssuesImporter(BaseImporter):
             identities=identities,
             display_name=assignee,
             version=updated.astimezone(UTC).isoformat(),
+            unknown=frozenset(() if epics_known or fields.get("parent") else ("parent",)),
         )
 
 
