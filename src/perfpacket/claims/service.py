@@ -14,9 +14,7 @@ from perfpacket import plugins
 from perfpacket.claims.attribution import with_evidence_partners
 from perfpacket.claims.model import ClaimDraft, canonical
 from perfpacket.claims.overrides import apply_overrides, load_overrides, write_claims_file
-from perfpacket.claims.read import (
-    all_claims,
-)
+from perfpacket.claims.read import all_claims
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.value import ValueModel, load_value_model
 from perfpacket.slugs import unique_slugs

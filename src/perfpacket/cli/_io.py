@@ -33,9 +33,9 @@ def print_error(exc: PerfpacketError) -> None:
 
 def print_json(data: Any) -> None:
     """``data`` as indented JSON on stdout. orjson writes it: the standard encoder is pure
-    Python once indented, a third of listing 2,000 records. A number JSON cannot hold (NaN,
-    an infinity) is written as null; what orjson cannot write (an integer beyond 64 bits) goes
-    to the standard encoder."""
+    Python once indented, a quarter of listing the demo's 3,431 records. A number JSON cannot
+    hold (NaN, an infinity) is written as null; what orjson cannot write (an integer beyond
+    64 bits) goes to the standard encoder."""
     try:
         text = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
     except orjson.JSONEncodeError:
