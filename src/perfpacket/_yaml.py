@@ -14,3 +14,9 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def load_yaml(text: str) -> Any:
     """The document in ``text``; :class:`yaml.YAMLError` when it is not YAML."""
     return yaml.load(text, Loader=_Loader)
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    """The node tree of ``text``, with each node's line marks (to point an error at its line);
+    :class:`yaml.YAMLError` when it is not YAML."""
+    return yaml.compose(text, Loader=_Loader)

@@ -83,3 +83,39 @@ def test_registering_a_telemetry_table_loads_no_dataframe_layer(tmp_path: Path) 
     with find_workspace(tmp_path).open_store() as store, store.session() as session:
         source = session.scalars(select(TelemetrySource)).one()
     assert (source.name, source.row_count, source.format) == ("requests", 2, "parquet")
+
+
+def test_each_command_is_listed_with_the_module_that_registers_it() -> None:
+    """The root loads a command's module when the command is asked for; a command missing from
+    its table, or filed under the wrong module, would vanish from the command line."""
+    import pkgutil
+
+    import perfpacket.cli
+    from perfpacket.cli._app import COMMANDS, module_commands
+
+    registering = {
+        m.name
+        for m in pkgutil.iter_modules(perfpacket.cli.__path__)
+        if not m.name.startswith("_") and m.name != "docs"
+    }
+    assert set(COMMANDS.values()) == registering
+    for module in registering:
+        listed = {name for name, m in COMMANDS.items() if m == module}
+        assert set(module_commands(module)) == listed, module
+
+
+def test_a_command_loads_no_other_command(demo: Path) -> None:
+    others = ("perfpacket.cli.stats", "perfpacket.cli.server", "perfpacket.cli.sync")
+    assert _loaded(["claims", "list"], demo, others) == []
+    assert _loaded(["stats", "proportion", "3/10"], demo, others) == ["perfpacket.cli.stats"]
+
+
+def test_help_lists_every_command_in_order(demo: Path) -> None:
+    from typer.testing import CliRunner
+
+    from perfpacket.cli import build_app
+    from perfpacket.cli._app import COMMANDS
+
+    shown = CliRunner().invoke(build_app(), ["--help"]).output
+    names = [line.split()[0] for line in shown.split("Commands:")[1].splitlines() if line.strip()]
+    assert names == list(COMMANDS)

@@ -2,18 +2,62 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import typer
+import typer.main
 from typer.core import TyperGroup
 
 from perfpacket import plugins
 from perfpacket.cli._io import print_error
 from perfpacket.errors import PerfpacketError
 
+# Each built-in top-level command and the module of perfpacket.cli that registers it, in the
+# order `--help` lists them. A command's module is imported only when that command is asked
+# for, so a command pays for its own imports and not for every other command's.
+# (tests/cli/test_startup.py checks this table against what the modules register.)
+COMMANDS: dict[str, str] = {
+    "init": "workspace",
+    "demo": "demo",
+    "build": "build",
+    "draft": "draft",
+    "import": "evidence",
+    "lint": "lint",
+    "assess": "ladder",
+    "plan": "ladder",
+    "serve": "server",
+    "claims": "claims",
+    "stats": "stats",
+    "evidence": "evidence",
+    "people": "evidence",
+    "sync": "sync",
+    "telemetry": "telemetry",
+    "ladder": "ladder",
+    "users": "server",
+}
+
+
+def module_commands(module: str) -> dict[str, Any]:
+    """The click commands that ``perfpacket.cli.<module>`` registers, by name."""
+    part = new_app()
+    importlib.import_module(f"perfpacket.cli.{module}").register(part)
+    return dict(typer.main.get_group(part).commands)
+
 
 class PerfpacketGroup(TyperGroup):
-    """Turns user errors from any subcommand into ``Error: ...`` and exit code 2."""
+    """Loads a built-in command's module when the command is asked for, and turns user errors
+    from any subcommand into ``Error: ...`` and exit code 2."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*COMMANDS, *(n for n in super().list_commands(ctx) if n not in COMMANDS)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            loaded = module_commands(COMMANDS[cmd_name])
+            # A plugin's command of the same name was registered first and keeps its place.
+            self.commands.update({k: v for k, v in loaded.items() if k not in self.commands})
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -51,34 +95,8 @@ def new_app() -> typer.Typer:
 
 
 def build_app() -> typer.Typer:
-    """The full command line: built-in commands, then commands added by plugins."""
-    from perfpacket.cli import (
-        build,
-        claims,
-        demo,
-        draft,
-        evidence,
-        ladder,
-        lint,
-        server,
-        stats,
-        sync,
-        telemetry,
-        workspace,
-    )
-
+    """The full command line: built-in commands (each loaded when asked for, see COMMANDS),
+    then commands added by plugins."""
     app = new_app()
-    workspace.register(app)
-    demo.register(app)
-    claims.register(app)
-    build.register(app)
-    draft.register(app)
-    stats.register(app)
-    evidence.register(app)
-    sync.register(app)
-    telemetry.register(app)
-    lint.register(app)
-    ladder.register(app)
-    server.register(app)
     plugins.get_plugin_manager().hook.register_commands(app=app)
     return app

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import typer
 import typer.main
+from typer.core import TyperGroup
 
 from perfpacket.cli._app import build_app
 
@@ -44,7 +46,13 @@ def _param_rows(command: Any) -> list[str]:
 
 
 def _walk(command: Any, path: list[str], out: list[str]) -> None:
-    subcommands = getattr(command, "commands", None)
+    # Asked through click's own interface: the root group loads its commands when asked.
+    ctx = typer.Context(command, info_name=path[-1])
+    subcommands: dict[str, Any] = (
+        {name: command.get_command(ctx, name) for name in command.list_commands(ctx)}
+        if isinstance(command, TyperGroup)
+        else {}
+    )
     title = " ".join(path)
     out.append(f"\n{'#' * min(len(path) + 1, 4)} `{title}`\n")
     if command.help:

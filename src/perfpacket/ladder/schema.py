@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from perfpacket._yaml import load_yaml
+from perfpacket._yaml import compose_yaml, load_yaml
 
 
 class Strict(BaseModel):
@@ -146,7 +146,7 @@ def parse_ladder(
     text: str, file: str
 ) -> tuple[Ladder | None, list[LadderProblem], yaml.Node | None]:
     try:
-        root = yaml.compose(text)
+        root = compose_yaml(text)
         data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
