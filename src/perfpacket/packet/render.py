@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemBytecodeCache,
+    PackageLoader,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from perfpacket import __version__
@@ -33,9 +39,20 @@ from perfpacket.packet.markdown import mark_unbound, parse_packet, render_body
 from perfpacket.store.models import Claim
 
 
+def _bytecode_cache() -> BytecodeCache | None:
+    """Jinja's cache of compiled templates in the user's temporary folder (keyed by each
+    template's source, so an edit recompiles): compiling the packet's template was a tenth of
+    a `build`. None where that folder cannot be made safely: templates then compile each run."""
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("perfpacket.packet", "templates"),
+        bytecode_cache=_bytecode_cache(),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
