@@ -115,4 +115,14 @@ def run(tmp: Path) -> list[Result]:
             ">= 5x faster than pandas",
             baseline / candidate >= 5,
         ),
+        # How far any code that runs these numbers in DuckDB can get ahead of pandas on this
+        # machine: the 5x goal above cannot be met where this ratio is itself below 5.
+        Result(
+            "the ceiling: raw DuckDB SQL, same numbers",
+            engine,
+            "pandas, same numbers",
+            baseline,
+            "report",
+            True,
+        ),
     ]
