@@ -1,0 +1,41 @@
+"""Building a packet reads the store in a fixed number of queries: the evidence appendix shows
+records of many kinds, and reading each record's own fields one record at a time (a release's
+version, an incident's severity) made `build` issue a query per record shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from perfpacket.claims import load_claims
+from perfpacket.cli import build_app
+from perfpacket.evidence.people import find_person
+from perfpacket.packet.context import APPENDIX_PER_CLAIM
+from perfpacket.workspace import find_workspace
+
+
+def test_the_evidence_appendix_costs_a_query_per_kind_not_per_record(demo: Path) -> None:
+    ws = find_workspace(demo)
+    with ws.open_store() as store, store.session() as session:
+        claims = load_claims(session, find_person(session, ws.person))
+        shown = [e for c in claims for e in c.evidence[:APPENDIX_PER_CLAIM]]
+        kinds = {e.kind for e in shown}
+    assert len(shown) >= 60 and len(kinds) >= 5  # the demo's appendix: many records, many kinds
+
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        done = CliRunner().invoke(build_app(), ["build", "packet.md", "--html", "out.html"])
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    assert done.exit_code == 0, done.output
+    # 122 statements before, most of them one per record shown; 26 now.
+    assert len(statements) < len(shown) / 2, len(statements)
