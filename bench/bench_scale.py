@@ -310,6 +310,16 @@ def run(tmp: Path) -> list[Result]:
                     "<= 2.0x",
                     ours / sql <= 2.0,
                 ),
+                # How far any code that runs this claim set in DuckDB can get ahead of pandas
+                # here: the 5x goal cannot be met where this ratio is itself below 5.
+                Result(
+                    "the ceiling: hand-written DuckDB SQL, 10M rows",
+                    sql,
+                    "pandas",
+                    pandas,
+                    "reported",
+                    True,
+                ),
             ]
     small, big = SIZES[0], SIZES[-1]
     print(
