@@ -23,25 +23,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectin_polymorphic
+from sqlalchemy.orm import Session
 
 from perfpacket.errors import InputError, StoreError, WorkspaceError
+from perfpacket.evidence.query import load_kind_fields
 from perfpacket.ladder import DEFAULT_LADDER
 from perfpacket.ladder.assess import Assessment
 from perfpacket.ladder.schema import Ladder
 from perfpacket.lint.engine import LintContext, LintResult
 from perfpacket.packet.context import APPENDIX_PER_CLAIM, RenderContext, evidence_label
-from perfpacket.store.models import (
-    EVIDENCE_KINDS,
-    Artifact,
-    Change,
-    Claim,
-    Evidence,
-    Feedback,
-    Incident,
-    Person,
-    Review,
-)
+from perfpacket.store.models import Artifact, Change, Claim, Feedback, Incident, Person, Review
 
 SNAPSHOT_SCHEMA = 1
 SOURCE_NAME = "packet.md"  # how the web and a submission name the Markdown they render
@@ -208,7 +199,7 @@ def build_context(
         teams.update(artifact.adopters)
     partners = sorted({p for c in claims for p in c.attribution.get("partners", [])})
     ctx.reach = {"teams": sorted(teams), "repositories": repos, "partners": partners}
-    _load_kinds(session, [e for c in claims for e in c.evidence[:APPENDIX_PER_CLAIM]])
+    load_kind_fields(session, [e for c in claims for e in c.evidence[:APPENDIX_PER_CLAIM]])
     for claim in claims:
         shown = [
             {"id": e.id, "kind": e.kind, "label": evidence_label(e)}
@@ -216,16 +207,6 @@ def build_context(
         ]
         ctx.evidence[claim.slug] = {"shown": shown, "total": len(claim.evidence)}
     return ctx
-
-
-def _load_kinds(session: Session, records: Sequence[Evidence]) -> None:
-    """Loads the fields of each record's own kind (a release's version, an incident's
-    severity) in one query per kind, not one per record as reading them one by one would."""
-    ids = [e.id for e in records]
-    if ids:
-        kinds = list(EVIDENCE_KINDS.values())
-        stmt = select(Evidence).where(Evidence.id.in_(ids))
-        session.scalars(stmt.options(selectin_polymorphic(Evidence, kinds))).all()
 
 
 # --- claims as frozen in a snapshot ---------------------------------------------------------

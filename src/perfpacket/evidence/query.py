@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectin_polymorphic
 
 from perfpacket.errors import InputError
 from perfpacket.evidence.people import find_person
@@ -84,3 +85,14 @@ def list_evidence(
             data[column.key] = _jsonable(row[f"{name}.{column.key}"])
         out.append(data)
     return out
+
+
+def load_kind_fields(session: Session, records: Sequence[Evidence]) -> None:
+    """Loads the fields of each record's own kind (a release's version, an incident's
+    severity) for records read as plain evidence, in one query per kind: reading them record by
+    record, as a page of labels does, would cost a query per record."""
+    ids = [e.id for e in records]
+    if ids:
+        kinds = list(EVIDENCE_KINDS.values())
+        stmt = select(Evidence).where(Evidence.id.in_(ids))
+        session.scalars(stmt.options(selectin_polymorphic(Evidence, kinds))).all()

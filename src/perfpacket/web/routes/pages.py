@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from perfpacket.errors import ConflictError, InputError, PerfpacketError
+from perfpacket.evidence.query import load_kind_fields
 from perfpacket.packet.context import RenderContext, evidence_label
 from perfpacket.packet.format import format_claim, format_interval
 from perfpacket.packet.render import render_packet_html
@@ -132,6 +133,7 @@ def evidence_page(
     if kind:
         stmt = stmt.where(Evidence.kind == kind)
     records = list(db.scalars(stmt.order_by(Evidence.occurred_at.desc()).limit(EVIDENCE_SHOWN)))
+    load_kind_fields(db, records)
     return render(
         request,
         "evidence.html",
