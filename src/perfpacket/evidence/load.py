@@ -420,13 +420,8 @@ def _store_batch(
                 # The same record twice in one file: keep the later version.
                 row = fresh[record.natural_key]
                 if _newer(record.version, row["source_version"]):
-                    same = record.version == row["source_version"]
                     row.update(
-                        {
-                            k: v
-                            for k, v in record.fields.items()
-                            if not (same and v is None and k in record.unknown)
-                        },
+                        _said(record, row["source_version"]),
                         occurred_at=record.occurred_at,
                         source_version=record.version,
                     )
@@ -543,16 +538,18 @@ def _newer(candidate: str | None, current: str | None) -> bool:
     return candidate is None or current is None or candidate >= current
 
 
+def _said(record: Record, stored_version: str | None) -> dict[str, Any]:
+    """The fields a record replaces a stored version's with: all of them, except that at the
+    same version a field its source cannot say (``Record.unknown``, None) keeps the value
+    another source stored."""
+    if not record.unknown or record.version is None or record.version != stored_version:
+        return record.fields
+    return {k: v for k, v in record.fields.items() if not (v is None and k in record.unknown)}
+
+
 def _merge(old: Evidence, record: Record) -> bool:
-    """Whether the stored record took fields of this later version (none differed: no). At
-    the same version, a field the record's source cannot say keeps the value stored."""
-    same = record.version is not None and record.version == old.source_version
-    keep = record.unknown if same else frozenset()
-    changed = {
-        k: v
-        for k, v in record.fields.items()
-        if getattr(old, k) != v and not (k in keep and v is None)
-    }
+    """Whether the stored record took fields of this later version (none differed: no)."""
+    changed = {k: v for k, v in _said(record, old.source_version).items() if getattr(old, k) != v}
     if not changed:
         return False
     for key, value in changed.items():

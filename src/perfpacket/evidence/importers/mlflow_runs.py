@@ -171,7 +171,6 @@ class MlflowImporter(BaseImporter):
             yield run, path, stages[run_id]
 
     def _folder(self, path: Path) -> Iterator[tuple[_Run, Path, str]]:
-
         for meta_file in sorted(path.glob("*/meta.yaml")):
             exp = load_yaml(read_text(meta_file)) or {}
             if not isinstance(exp, dict) or "name" not in exp:
