@@ -1,20 +1,25 @@
 """Building a packet reads the store in a fixed number of queries: the evidence appendix shows
 records of many kinds, and reading each record's own fields one record at a time (a release's
-version, an incident's severity) made `build` issue a query per record shown."""
+version, an incident's severity) made `build` issue a query per record shown. Readers that need
+only a record's id or date read those columns instead of loading the records (the demo's claims
+cite 2,883 of them)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from perfpacket.claims import load_claims
 from perfpacket.cli import build_app
 from perfpacket.evidence.people import find_person
+from perfpacket.ladder.service import gather
 from perfpacket.packet.context import APPENDIX_PER_CLAIM
+from perfpacket.store.models import Evidence
 from perfpacket.workspace import find_workspace
 
 
@@ -79,3 +84,41 @@ def test_the_evidence_page_costs_a_query_per_kind_not_per_record(demo: Path) -> 
     # 200 records labelled: 205 statements before (one per record), 11 now; the bound leaves
     # room for the page's own reads, never for one per record.
     assert len(statements) < 40, len(statements)
+
+
+def test_claims_list_reads_record_ids_without_loading_the_records(demo: Path) -> None:
+    """`claims list --json` prints each claim's record ids; it loaded all 2,883 cited records as
+    objects to do so, most of the command's own work."""
+    loaded: list[Any] = []
+
+    def on_load(target: Any, _context: Any) -> None:
+        loaded.append(target)
+
+    event.listen(Evidence, "load", on_load, propagate=True)
+    try:
+        done = CliRunner().invoke(build_app(), ["claims", "list", "--json"])
+    finally:
+        event.remove(Evidence, "load", on_load)
+    assert done.exit_code == 0, done.output
+    assert loaded == []
+    listed = {c["slug"]: c["evidence"] for c in json.loads(done.output)}
+    ws = find_workspace(demo)
+    with ws.open_store() as store, store.session() as session:
+        claims = load_claims(session, find_person(session, ws.person))
+        expected = {c.slug: [e.id for e in c.evidence] for c in claims}
+    assert sum(map(len, expected.values())) > 1000  # the demo's claims cite many records
+    assert listed == expected
+
+
+def test_assessment_reads_evidence_dates_without_loading_the_records(demo: Path) -> None:
+    """The ladder assessment needs each claim's evidence dates: read as columns, the same dates
+    the records hold, and the records themselves stay unloaded."""
+    ws = find_workspace(demo)
+    with ws.open_store() as store, store.session() as session:
+        facts, _records = gather(session, find_person(session, ws.person))
+        claims = load_claims(session, find_person(session, ws.person), with_evidence=False)
+        assert all("evidence" in inspect(c).unloaded for c in claims)
+        dated = {f.slug: f.dates for f in facts}
+        for c in claims:
+            expected = tuple(sorted(e.occurred_at for e in c.evidence)) or (c.computed_at,)
+            assert dated[c.slug] == expected, c.slug

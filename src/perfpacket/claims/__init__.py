@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from perfpacket.claims.model import ClaimDraft
     from perfpacket.claims.read import (
         all_claims,
+        claim_dicts,
         claim_to_dict,
         get_claim,
         list_claims,
@@ -39,6 +40,7 @@ _WHERE = {
         name: "perfpacket.claims.read"
         for name in (
             "all_claims",
+            "claim_dicts",
             "claim_to_dict",
             "get_claim",
             "list_claims",
@@ -69,6 +71,7 @@ __all__ = [
     "Value",
     "ValueModel",
     "all_claims",
+    "claim_dicts",
     "claim_to_dict",
     "get_claim",
     "list_claims",

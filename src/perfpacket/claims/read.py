@@ -4,6 +4,8 @@ that listing or showing claims loads none of it."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -11,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from perfpacket.errors import NotFoundError
 from perfpacket.evidence.people import find_person, records_per_person
-from perfpacket.store.models import Claim, Person
+from perfpacket.store.models import Claim, ClaimEvidence, Person
 
 
 def all_claims(session: Session) -> list[Claim]:
@@ -20,15 +22,15 @@ def all_claims(session: Session) -> list[Claim]:
     return list(session.scalars(stmt))
 
 
-def load_claims(session: Session, person: Person) -> list[Claim]:
+def load_claims(session: Session, person: Person, *, with_evidence: bool = True) -> list[Claim]:
     """One person's claims. A packet, a list or a lint run is about one person: another
-    person's claim with the same slug must never stand in for theirs."""
-    stmt = (
-        select(Claim)
-        .options(selectinload(Claim.evidence))
-        .where(Claim.person_id == person.id)
-        .order_by(Claim.id)
-    )
+    person's claim with the same slug must never stand in for theirs.
+
+    ``with_evidence=False`` leaves each claim's records unloaded, for a reader that needs only
+    their ids (:func:`claim_dicts`): a workspace's claims cite thousands of records."""
+    stmt = select(Claim).where(Claim.person_id == person.id).order_by(Claim.id)
+    if with_evidence:
+        stmt = stmt.options(selectinload(Claim.evidence))
     return list(session.scalars(stmt))
 
 
@@ -48,8 +50,9 @@ def get_claim(session: Session, person: Person, slug: str) -> Claim:
     return claim
 
 
-def claim_to_dict(claim: Claim) -> dict[str, Any]:
-    """The stable JSON shape of a claim (``perfpacket claims list --json``)."""
+def claim_to_dict(claim: Claim, evidence: Sequence[int] | None = None) -> dict[str, Any]:
+    """The stable JSON shape of a claim (``perfpacket claims list --json``). ``evidence``: the
+    ids of its records, where the caller read them without loading the records."""
     return {
         "slug": claim.slug,
         "title": claim.title,
@@ -74,13 +77,26 @@ def claim_to_dict(claim: Claim) -> dict[str, Any]:
         "dimensions": claim.dimensions,
         "assumptions": claim.assumptions,
         "details": claim.details,
-        "evidence": [e.id for e in claim.evidence],
+        "evidence": list(evidence) if evidence is not None else [e.id for e in claim.evidence],
         "fingerprint": claim.fingerprint,
     }
 
 
+def claim_dicts(session: Session, claims: Sequence[Claim]) -> list[dict[str, Any]]:
+    """The claims' JSON shapes, their records' ids read in one query (in id order, as the
+    claim's ``evidence`` relationship orders them) instead of loading every record."""
+    ids: dict[int, list[int]] = defaultdict(list)
+    if claims:
+        links = select(ClaimEvidence.claim_id, ClaimEvidence.evidence_id).where(
+            ClaimEvidence.claim_id.in_([c.id for c in claims])
+        )
+        for claim_id, evidence_id in session.execute(links.order_by(ClaimEvidence.evidence_id)):
+            ids[claim_id].append(evidence_id)
+    return [claim_to_dict(c, ids[c.id]) for c in claims]
+
+
 def list_claims(session: Session, person: Person) -> list[dict[str, Any]]:
-    return [claim_to_dict(c) for c in load_claims(session, person)]
+    return claim_dicts(session, load_claims(session, person, with_evidence=False))
 
 
 CANDIDATES = 10  # people named when a command needs --person and was not given it

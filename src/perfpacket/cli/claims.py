@@ -133,16 +133,18 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
         """List one person's claims."""
-        from perfpacket.claims import claim_to_dict, load_claims, resolve_person
+        from perfpacket.claims import claim_dicts, load_claims, resolve_person
 
         ws = workspace_from(ctx)
         with ws.open_store() as store, store.session() as session:
             claims = (
-                load_claims(session, resolve_person(session, person, ws.person))
+                load_claims(
+                    session, resolve_person(session, person, ws.person), with_evidence=False
+                )
                 if _has_people(session)
                 else []
             )
-            data = [claim_to_dict(c) for c in claims]
+            data = claim_dicts(session, claims)
             table = _table(claims)
         if as_json:
             print_json(data)
