@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from perfpacket.errors import InputError, StoreError, WorkspaceError
-from perfpacket.evidence.query import load_kind_fields
+from perfpacket.evidence.query import load_records
 from perfpacket.ladder import DEFAULT_LADDER
 from perfpacket.ladder.assess import Assessment
 from perfpacket.ladder.schema import Ladder
@@ -114,7 +114,7 @@ def lint_context(session: Session, person: Person) -> LintContext:
     from perfpacket.claims import load_claims
 
     return LintContext(
-        claims={c.slug: c for c in load_claims(session, person)},
+        claims={c.slug: c for c in load_claims(session, person, with_evidence=False)},
         feedback=[(f.author_name, f.author_function) for f in person_feedback(session, person)],
     )
 
@@ -173,6 +173,7 @@ def build_context(
     session: Session, person: Person, claims: Sequence[Claim], target: Target
 ) -> RenderContext:
     """Assessment, plan, feedback, reach and the evidence appendix of one person."""
+    from perfpacket.claims.read import cited_records
     from perfpacket.ladder.plan import plan
 
     ctx = RenderContext()
@@ -199,13 +200,24 @@ def build_context(
         teams.update(artifact.adopters)
     partners = sorted({p for c in claims for p in c.attribution.get("partners", [])})
     ctx.reach = {"teams": sorted(teams), "repositories": repos, "partners": partners}
-    load_kind_fields(session, [e for c in claims for e in c.evidence[:APPENDIX_PER_CLAIM]])
+    # Each claim's card counts its records and names their kinds; the appendix shows a few of
+    # them. Only those few are loaded (the demo's claims cite 2,883 records and show 83), and
+    # the counts are kept in the context, so a frozen snapshot re-rendered (a blind cohort's
+    # copy) states them as the built page did.
+    cited = cited_records(session, claims)
+    records = load_records(
+        session, [r.id for c in claims for r in cited[c.id][:APPENDIX_PER_CLAIM]]
+    )
     for claim in claims:
         shown = [
-            {"id": e.id, "kind": e.kind, "label": evidence_label(e)}
-            for e in claim.evidence[:APPENDIX_PER_CLAIM]
+            {"id": r.id, "kind": r.kind, "label": evidence_label(records[r.id])}
+            for r in cited[claim.id][:APPENDIX_PER_CLAIM]
         ]
-        ctx.evidence[claim.slug] = {"shown": shown, "total": len(claim.evidence)}
+        ctx.evidence[claim.slug] = {
+            "shown": shown,
+            "total": len(cited[claim.id]),
+            "kinds": list(dict.fromkeys(r.kind for r in cited[claim.id])),
+        }
     return ctx
 
 
@@ -337,7 +349,7 @@ def build_snapshot(
     from perfpacket.claims import load_claims
     from perfpacket.packet.render import render_packet_html
 
-    claims = load_claims(session, person)
+    claims = load_claims(session, person, with_evidence=False)
     context = build_context(session, person, claims, target)
     html = render_packet_html(markdown, claims, source_name, context)
     return PacketSnapshot(

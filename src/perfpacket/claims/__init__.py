@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from perfpacket.claims.model import ClaimDraft
     from perfpacket.claims.read import (
         all_claims,
+        cited_records,
         claim_dicts,
         claim_to_dict,
         get_claim,
@@ -42,6 +43,7 @@ _WHERE = {
             "all_claims",
             "claim_dicts",
             "claim_to_dict",
+            "cited_records",
             "get_claim",
             "list_claims",
             "load_claims",
@@ -71,6 +73,7 @@ __all__ = [
     "Value",
     "ValueModel",
     "all_claims",
+    "cited_records",
     "claim_dicts",
     "claim_to_dict",
     "get_claim",

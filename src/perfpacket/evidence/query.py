@@ -87,12 +87,18 @@ def list_evidence(
     return out
 
 
+def load_records(session: Session, ids: Sequence[int]) -> dict[int, Evidence]:
+    """The records of these ids, each with the fields of its own kind (a release's version, an
+    incident's severity), in one query per kind: reading those record by record, as a page of
+    labels does, would cost a query per record."""
+    if not ids:
+        return {}
+    kinds = list(EVIDENCE_KINDS.values())
+    stmt = select(Evidence).where(Evidence.id.in_(ids))
+    return {e.id: e for e in session.scalars(stmt.options(selectin_polymorphic(Evidence, kinds)))}
+
+
 def load_kind_fields(session: Session, records: Sequence[Evidence]) -> None:
-    """Loads the fields of each record's own kind (a release's version, an incident's
-    severity) for records read as plain evidence, in one query per kind: reading them record by
-    record, as a page of labels does, would cost a query per record."""
-    ids = [e.id for e in records]
-    if ids:
-        kinds = list(EVIDENCE_KINDS.values())
-        stmt = select(Evidence).where(Evidence.id.in_(ids))
-        session.scalars(stmt.options(selectin_polymorphic(Evidence, kinds))).all()
+    """Loads the fields of each record's own kind for records read as plain evidence (see
+    :func:`load_records`)."""
+    load_records(session, [e.id for e in records])

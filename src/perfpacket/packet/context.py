@@ -36,7 +36,7 @@ class RenderContext:
     plan: list[dict[str, Any]] = field(default_factory=list)
     feedback: list[dict[str, str]] = field(default_factory=list)
     reach: dict[str, list[str]] = field(default_factory=dict)
-    evidence: dict[str, dict[str, Any]] = field(default_factory=dict)  # slug -> shown, total
+    evidence: dict[str, dict[str, Any]] = field(default_factory=dict)  # slug -> shown, total, kinds
 
 
 def evidence_label(e: Evidence) -> str:
