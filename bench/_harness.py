@@ -42,6 +42,26 @@ def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
     return statistics.median(times)
 
 
+def paired(
+    fn: Callable[[], object], baseline: Callable[[], object], repeat: int = 7
+) -> tuple[float, float]:
+    """The medians of ``repeat`` timed calls of ``fn`` and of ``baseline``, each baseline call
+    made just before its ``fn`` call, after one warm-up of each: on a machine whose speed drifts
+    (a shared host), both series then drift together and their ratio stays fair, where a
+    baseline timed once, before everything else, would not."""
+    baseline()
+    fn()
+    ours, base = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        baseline()
+        middle = time.perf_counter()
+        fn()
+        base.append(middle - start)
+        ours.append(time.perf_counter() - middle)
+    return statistics.median(ours), statistics.median(base)
+
+
 @cache
 def demo_workspace(root: Path) -> Path:
     """The demo workspace, built once and shared by every benchmark in the run."""

@@ -1,5 +1,6 @@
 """Whole commands as a user runs them in the demo workspace, against the floor of any command
-line of this kind: a Python process that imports SQLAlchemy, Typer and Rich and exits.
+line of this kind: a Python process that imports SQLAlchemy, Typer and Rich and exits. Each
+command run follows a floor run, so the two are timed under the same load.
 
 Goals (issue: speed a user feels): `claims list` and `evidence list --json` within 2.0x of the
 floor, `build --html` within 4.0x.
@@ -11,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from _harness import Result, best_of, demo_workspace
+from _harness import Result, demo_workspace, paired
 
 COMMANDS = [
     ("claims list", ["claims", "list"], 2.0),
@@ -31,10 +32,9 @@ def run(tmp: Path) -> list[Result]:
             capture_output=True,
         )
 
-    floor = best_of(command_floor, repeat=5)
     results = []
     for name, args, goal in COMMANDS:
-        took = best_of(lambda args=args: command(args), repeat=5)
+        took, floor = paired(lambda args=args: command(args), command_floor)
         results.append(
             Result(
                 f"perfpacket {name} (whole command)",
