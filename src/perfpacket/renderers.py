@@ -13,6 +13,7 @@ from collections.abc import Callable
 from perfpacket.packet.format import format_claim, format_money
 from perfpacket.packet.markdown import parse_packet, plain_body
 from perfpacket.plugins import hookimpl
+from perfpacket.quantities import find_quantities
 from perfpacket.snapshot import PacketSnapshot, Renderer, claims_from_rows
 
 
@@ -36,6 +37,40 @@ class PdfRenderer:
         return packet_pdf(snapshot.html)
 
 
+# How the plain Markdown marks a number no claim computes (the page marks it in yellow): the
+# text is pasted where no style survives, so the mark is words beside the number.
+UNBOUND_PLAIN = "{} [not computed]"
+
+
+def _mark_unbound_plain(markdown: str) -> tuple[str, int]:
+    """The packet's Markdown with each quantity of its prose that no claim computes marked in
+    words, and how many there were: the quantities ``build`` refuses without
+    ``--allow-unbound``, found where lint finds them (so code and claim references are left
+    alone)."""
+    from perfpacket.lint.document import parse_document
+    from perfpacket.lint.rules.unbound_number import unbound_quantities
+
+    lines = markdown.splitlines(keepends=True)
+    found = [u for u in unbound_quantities(parse_document(markdown)) if u.sentence is not None]
+    # Right to left, so that a mark does not move the columns of the ones before it.
+    for u in sorted(found, key=lambda u: (u.line, u.col), reverse=True):
+        line, start = lines[u.line - 1], u.col - 1
+        end = start + len(u.text)
+        if line[start:end] != u.text:  # lint's columns are the source's: never expected
+            raise ValueError(f"line {u.line} column {u.col} does not hold {u.text!r}")
+        lines[u.line - 1] = line[:start] + UNBOUND_PLAIN.format(u.text) + line[end:]
+    return "".join(lines), len(found)
+
+
+def _mark_title_plain(title: str) -> tuple[str, int]:
+    out, last = [], 0
+    quantities = find_quantities(title)
+    for q in quantities:
+        out += [title[last : q.start], UNBOUND_PLAIN.format(q.text)]
+        last = q.end
+    return "".join(out) + title[last:], len(quantities)
+
+
 class MarkdownRenderer:
     name = "markdown"
     suffix = ".plain.md"  # beside packet.md, never over it
@@ -45,10 +80,16 @@ class MarkdownRenderer:
     )
 
     def render(self, snapshot: PacketSnapshot) -> bytes:
-        parsed = parse_packet(snapshot.markdown, "packet.md")
+        # A packet built with --allow-unbound: its typed-in numbers carry their mark here too.
+        marked, unbound = _mark_unbound_plain(snapshot.markdown)
+        parsed = parse_packet(marked, "packet.md")
         claims = claims_from_rows(snapshot.claims)
         front = parsed.front_matter
-        lines = [f"# {front['title']}", ""] if front.get("title") else []
+        lines = []
+        if front.get("title"):
+            title, in_title = _mark_title_plain(str(front["title"]))
+            lines += [f"# {title}", ""]
+            unbound += in_title
         lines.append(plain_body(parsed, claims).strip())
         referenced = dict.fromkeys(slug for _line, slug, _attr in parsed.references)
         cited = [c for slug in referenced for c in claims if c.slug == slug]
@@ -63,6 +104,12 @@ class MarkdownRenderer:
                     + "."
                 )
         lines += ["", f"Built from evidence on {snapshot.taken_at.date().isoformat()}."]
+        if unbound:
+            lines[-1] += (
+                f" {unbound} number{'s' if unbound != 1 else ''} in the prose "
+                f"{'are' if unbound != 1 else 'is'} not computed from evidence, each marked "
+                f"{UNBOUND_PLAIN.format('').strip()}; the claims' numbers are."
+            )
         return ("\n".join(lines) + "\n").encode("utf-8")
 
 

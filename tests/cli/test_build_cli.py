@@ -59,6 +59,35 @@ def test_allow_unbound_renders_them_marked_and_the_footer_says_so(demo: Path) ->
     assert 'href="#claim-eval-regression-rate">8.0 pp (95% CI 1.8 pp to 14.5 pp)</a>' in html
 
 
+def test_allow_unbound_marks_them_in_the_plain_markdown_too(demo: Path) -> None:
+    """The Markdown pasted into an HR tool keeps no colour, so a typed-in number carries its
+    mark in words, and the closing line says how many there are instead of implying that every
+    number was computed."""
+    titled = UNBOUND.replace(
+        "person: Ana Okafor", "title: Ana ships 3 launches\nperson: Ana Okafor"
+    )
+    (demo / "p.md").write_text(titled)
+    result = cli("build", "p.md", "-f", "markdown", "--allow-unbound")
+    assert result.exit_code == 0, result.stderr
+    plain = (demo / "p.plain.md").read_text()
+    assert plain.startswith("# Ana ships 3 [not computed] launches\n")
+    # The prose's numbers in words and digits; the ask is not in this format, code is not prose.
+    *text, closing = plain.splitlines()
+    assert re.findall(r"(\S+) \[not computed\]", "\n".join(text)) == [
+        "3",
+        "twelve",
+        "2000",
+        "ninety",
+    ]
+    assert "`p99 = 3`" in plain
+    assert "cut escapes by 8.0 pp (95% CI 1.8 pp to 14.5 pp)." in plain
+    assert "4 numbers in the prose are not computed from evidence" in closing
+    (demo / "p.md").write_text(titled.replace("twelve", "{{ claim.eval-regression-rate }}"))
+    bound = cli("build", "p.md", "-f", "markdown", "--allow-unbound")
+    assert bound.exit_code == 0, bound.stderr
+    assert "3 numbers in the prose" in (demo / "p.plain.md").read_text()
+
+
 def test_a_verb_that_contradicts_the_evidence_is_refused(demo: Path) -> None:
     # tokens-per-request rose (+2 tokens): "cut" would state the opposite of the evidence.
     text = "## Summary\n\nCaching cut tokens per request by {{ claim.tokens-per-request }}.\n"

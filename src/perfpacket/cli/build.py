@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
         allow_unbound: bool = typer.Option(
             False,
             "--allow-unbound",
-            help="Render even with numbers no claim computes; they are marked in the page.",
+            help="Render even with numbers no claim computes; every format marks them.",
         ),
     ) -> None:
         """Render a packet: one self-contained HTML file (and a PDF, Markdown or JSON), claims
