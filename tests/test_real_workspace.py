@@ -172,8 +172,11 @@ def test_a_draft_from_real_files_is_committee_ready_apart_from_its_prompts(
     assert unbound_quantities(parse_document(text, "draft.md")) == []
     lint = json.loads(cli("lint", "draft.md", "--person", WILL, "--format", "json").stdout)
     assert [d for d in lint["diagnostics"] if d["rule"] != "unfilled-prompt"] == []
-    # No partner in these records: each outcome asks who it was done with, names none.
-    assert "The evidence names no partner" in text
+    # No partner and no role in these records (eval runs): each outcome asks for both, and
+    # the draft states neither; "I led" was written here once, from no evidence.
+    assert "what was your role, and who did you do this with" in text
+    assert "The evidence records neither." in text
+    assert not re.search(r"\bI (led|built|enabled|contributed)\b", text)
     built = cli("build", "draft.md", "--person", WILL, "--html", "draft.html")
     assert built.exit_code == 0, built.output
     assert 'class="unbound"' not in (ws / "draft.html").read_text()

@@ -311,11 +311,59 @@ def test_recipes_name_no_partner_the_evidence_does_not_hold(demo: Path) -> None:
     assert mttr["attribution"]["partners"] == ["Marco Silva", "SRE"]
 
 
+def test_a_claims_role_is_what_the_persons_own_records_show(demo: Path) -> None:
+    """Without the person's claims.yaml, a claim's role is read from its own records, as
+    `evidence list` prints them: code the person wrote "built", reviews they gave and artifacts
+    of theirs others adopted "enabled", an artifact nobody adopted "built", incidents they
+    responded to and interviews they conducted "contributed". Releases, eval runs and telemetry
+    show no role, and no record shows who led: the recipes wrote "led" on 16 of the demo's 22
+    claims and "built" on 4 more, facts about the person that no evidence held (18 now say
+    "role not recorded")."""
+    (demo / "claims.yaml").unlink()
+    assert cli("claims", "suggest").exit_code == 0
+    claims = json.loads(cli("claims", "list", "--json").stdout)
+    records = {e["id"]: e for e in json.loads(cli("evidence", "list", "--json").stdout)}
+    people = json.loads(cli("people", "list", "--json").stdout)
+    ana = next(p for p in people if p["email"] == "ana.okafor@example.com")
+    ids = {ana["email"]} | {i.partition(":")[2] for i in ana["identities"]}
+
+    def shows(record: dict[str, Any]) -> str | None:
+        if record["kind"] == "incident":
+            responded = any(r.rpartition("<")[2].rstrip(">") in ids for r in record["responders"])
+            return "contributed" if responded else None
+        if record["person"] != ana["email"]:
+            return None
+        if record["kind"] == "artifact":
+            return "enabled" if record["adopters"] else "built"
+        return {"change": "built", "review": "enabled", "interview": "contributed"}.get(
+            record["kind"]
+        )
+
+    seen = set()
+    for claim in claims:
+        roles = {shows(records[i]) for i in claim["evidence"]} - {None}
+        expected = next((r for r in ("built", "enabled", "contributed") if r in roles), None)
+        assert claim["attribution"].get("role") == expected, claim["slug"]
+        seen.add(expected)
+    assert "led" not in seen and {None, "enabled", "contributed"} <= seen
+    shown = cli("claims", "show", "eval-regression-rate").stdout
+    assert "role:      role not recorded" in shown
+    # The person's own word is kept: "led" is theirs to say.
+    (demo / "claims.yaml").write_text(
+        "claims:\n- slug: eval-regression-rate\n  attribution: {role: led}\n"
+    )
+    assert cli("claims", "suggest").exit_code == 0
+    assert "role:      led;" in cli("claims", "show", "eval-regression-rate").stdout
+
+
 def test_a_claim_without_partners_says_so_and_lint_asks_for_them(demo: Path) -> None:
     (demo / "claims.yaml").unlink()
     assert cli("claims", "suggest").exit_code == 0
     shown = cli("claims", "show", "p95-latency")
-    assert "role:      led; partners: not recorded; add them in claims.yaml" in shown.stdout
+    assert (
+        "role:      role not recorded; partners: not recorded; add them in claims.yaml"
+        in shown.stdout
+    )
     shown = cli("claims", "show", "incident-mttr")
     assert "role:      contributed, with Marco Silva, SRE" in shown.stdout
     (demo / "solo.md").write_text(

@@ -1,4 +1,5 @@
-"""Who a claim's work was done with, read from the claim's own evidence and nowhere else.
+"""Who a claim's work was done with, and what the person did in it, read from the claim's own
+evidence and nowhere else.
 
 A partner is named only when the evidence names them: the co-authors and reviewers of the
 changes behind a claim, the other teams and responders on the incidents the person responded
@@ -7,6 +8,13 @@ outcome a claim counts (a stale-data incident that stopped happening), not work 
 responders, so it names no partner. A recipe never writes a partner of its own; the person
 adds what the evidence does not hold (a partner team on a release, say) in ``claims.yaml``. A
 claim with none says so.
+
+The role is what the person's own records behind the claim show they did: code they wrote
+(their commits and pull requests) "built", reviews they gave and standards of theirs that
+other teams adopted "enabled", an artifact of theirs nobody adopted yet "built", incidents they
+responded to and interviews they conducted "contributed". Nothing in the evidence shows who
+led a piece of work, so "led" is only ever the person's own word in ``claims.yaml``; a claim
+whose records show no role (eval runs, releases, telemetry) says "role not recorded".
 """
 
 from __future__ import annotations
@@ -27,10 +35,14 @@ from perfpacket.store.models import (
     Evidence,
     Identity,
     Incident,
+    Interview,
     Person,
+    Review,
 )
+from perfpacket.vocab import ClaimRole
 
 NOT_RECORDED = "partners: not recorded; add them in claims.yaml (attribution.partners)"
+ROLE_NOT_RECORDED = "role not recorded"
 CONTACT = re.compile(r"^\s*(?P<name>[^<]*?)\s*<(?P<email>[^>]+)>\s*$")
 # Enough to read in a claim card; the rest stay countable in the evidence appendix.
 MAX_PARTNERS = 8
@@ -47,7 +59,7 @@ def contact_keys(raw: str) -> set[str]:
 def describe(attribution: dict[str, Any]) -> str:
     """The role and partners as the author reads them: "led, with SRE, Search", or the role
     and what to do when the evidence names no partner."""
-    role = attribution.get("role") or "role not recorded"
+    role = attribution.get("role") or ROLE_NOT_RECORDED
     partners = attribution.get("partners") or []
     return f"{role}, with {', '.join(partners)}" if partners else f"{role}; {NOT_RECORDED}"
 
@@ -108,35 +120,63 @@ def _named_by(evidence: Evidence, names: _Names) -> Iterable[str]:
         yield from evidence.adopters or []
 
 
-def evidence_partners(
+def _role_shown(evidence: Evidence, person: Person, names: _Names) -> ClaimRole | None:
+    """What one record shows the person did, if it shows anything."""
+    if isinstance(evidence, Incident):
+        return ClaimRole.CONTRIBUTED if names.responded(evidence) else None
+    if evidence.person_id != person.id:
+        return None  # another person's record, or an outcome the claim counts
+    if isinstance(evidence, Change):
+        return ClaimRole.BUILT
+    if isinstance(evidence, Review):
+        return ClaimRole.ENABLED
+    if isinstance(evidence, Artifact):
+        return ClaimRole.ENABLED if evidence.adopters else ClaimRole.BUILT
+    if isinstance(evidence, Interview):
+        return ClaimRole.CONTRIBUTED
+    return None
+
+
+# When a claim's records show several roles, the one that says most of the person's own work.
+ROLE_ORDER = (ClaimRole.BUILT, ClaimRole.ENABLED, ClaimRole.CONTRIBUTED)
+
+
+def evidence_attribution(
     session: Session, person: Person, evidence_ids: Sequence[int], names: _Names | None = None
-) -> list[str]:
-    """The partners the evidence names, most often named first (then by name), at most
+) -> tuple[ClaimRole | None, list[str]]:
+    """The role the person's own records behind a claim show (None when they show none), and
+    the partners the evidence names, most often named first (then by name), at most
     ``MAX_PARTNERS``; the person themselves is never among them."""
     if not evidence_ids:
-        return []
+        return None, []
     names = names or _Names(session, person)
     kinds = with_polymorphic(Evidence, [Change, Incident, Artifact])
     rows = session.scalars(select(kinds).where(kinds.id.in_(list(evidence_ids))))
     counts: Counter[str] = Counter()
+    roles: set[ClaimRole] = set()
     for evidence in rows:
         # One piece of evidence names each partner once, however many fields name them.
         counts.update({n for raw in _named_by(evidence, names) if (n := names.name(str(raw)))})
+        if (role := _role_shown(evidence, person, names)) is not None:
+            roles.add(role)
     ranked = sorted(counts, key=lambda n: (-counts[n], n.lower()))
-    return ranked[:MAX_PARTNERS]
+    role = next((r for r in ROLE_ORDER if r in roles), None)
+    return role, ranked[:MAX_PARTNERS]
 
 
-def with_evidence_partners(
+def with_evidence_attribution(
     session: Session, person: Person, drafts: Sequence[ClaimDraft]
 ) -> list[ClaimDraft]:
-    """The drafts with the partners their evidence names added to any the recipe read from
-    the evidence itself (an artifact's adopters). Roles stay the recipe's."""
+    """The drafts with the role and partners their evidence shows: the partners added to any
+    the recipe read from the evidence itself (an artifact's adopters); the role the records'
+    own (a recipe proposes none: it could only guess)."""
     names = _Names(session, person)
     out = []
     for draft in drafts:
-        found = evidence_partners(session, person, draft.evidence_ids, names)
+        role, found = evidence_attribution(session, person, draft.evidence_ids, names)
         given = list(draft.attribution.get("partners") or [])
         partners = given + [p for p in found if p not in given]
-        attribution: dict[str, Any] = {**draft.attribution, "partners": partners}
+        attribution: dict[str, Any] = {"role": role} if role else {}
+        attribution["partners"] = partners
         out.append(replace(draft, attribution=attribution))
     return out

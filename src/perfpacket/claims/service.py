@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from perfpacket import plugins
-from perfpacket.claims.attribution import with_evidence_partners
+from perfpacket.claims.attribution import with_evidence_attribution
 from perfpacket.claims.model import ClaimDraft, canonical
 from perfpacket.claims.overrides import apply_overrides, load_overrides, write_claims_file
 from perfpacket.claims.read import all_claims
@@ -54,7 +54,7 @@ def propose_claims(
     # Two claims under one slug would leave one unreachable: each gets a name of its own.
     slugs = unique_slugs([d.slug for d in drafts])
     drafts = [d if d.slug == s else replace(d, slug=s) for d, s in zip(drafts, slugs, strict=True)]
-    return with_evidence_partners(session, person, drafts)
+    return with_evidence_attribution(session, person, drafts)
 
 
 def save_claims(session: Session, person: Person, drafts: list[ClaimDraft]) -> list[Claim]:

@@ -158,16 +158,45 @@ DEMO_PARTNERS = {
     "incident-mttr": ["SRE"],
     "promptfoo-support-answer-health-decay": ["Assistant team"],
 }
+# What Ana did in each piece of work. Her records show what they can (reviews she gave
+# "enabled", incidents she responded to "contributed"); releases, eval runs and telemetry show
+# no role, and nothing in any evidence shows who led, so she says it in claims.yaml.
+DEMO_ROLES = {
+    "eval-regression-rate": "led",
+    "qa-cycle-time": "built",
+    "lm-eval-retrieval-offline-lift": "led",
+    "support-answer-prompt-v2-lift": "led",
+    "budget-guard-blocked-spend": "built",
+    "cost-per-1k-requests": "led",
+    "tokens-per-request": "led",
+    "prefix-cache-hit-rate": "led",
+    "p95-latency": "led",
+    "kill-switch-incidents-averted": "built",
+    "gateway-error-rate": "led",
+    "promptfoo-support-answer-health-decay": "led",
+    "energy-per-request": "led",
+    "stale-cache-answers": "led",
+    "stale-data-incidents-averted": "led",
+    "invalid-output-rate": "led",
+    "malformed-output-incidents-averted": "led",
+    "time-to-diagnose-with-traces": "built",
+    "graded-error-budget-burn": "led",
+    "judge-human-agreement": "led",
+}
 
 
 def _write_partner_edits(root: Path) -> None:
-    """The demo person's own edits to claims.yaml: the partners of each claim."""
+    """The demo person's own edits to claims.yaml: her role in each claim and its partners."""
     import yaml
 
     from perfpacket.claims.overrides import CLAIMS_FILE
 
-    entries = [
-        {"slug": slug, "attribution": {"partners": partners}}
-        for slug, partners in DEMO_PARTNERS.items()
-    ]
+    entries = []
+    for slug in dict.fromkeys([*DEMO_ROLES, *DEMO_PARTNERS]):
+        attribution: dict[str, object] = {}
+        if slug in DEMO_ROLES:
+            attribution["role"] = DEMO_ROLES[slug]
+        if slug in DEMO_PARTNERS:
+            attribution["partners"] = DEMO_PARTNERS[slug]
+        entries.append({"slug": slug, "attribution": attribution})
     (root / CLAIMS_FILE).write_text(yaml.safe_dump({"claims": entries}, sort_keys=False))

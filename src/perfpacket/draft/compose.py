@@ -161,14 +161,25 @@ def compose(
 
     def bullet(claim: Claim) -> str:
         """The claim's sentence; where the evidence names no partner, a prompt asks for them
-        (naming the claim, so lint's solo-credit knows the person has been asked)."""
+        (naming the claim, so lint's solo-credit knows the person has been asked), and for the
+        person's role where their records show none ("led" is theirs to say)."""
         nonlocal prompts
         sentence = describe(claim)
-        if not phrasing.partners(claim) and claim.comparison is not Comparison.COUNT:
-            prompts += 1
-            sentence += " " + you(
-                f"who did you do this with ({claim.slug})? The evidence names no partner."
-            )
+        if claim.comparison is Comparison.COUNT:
+            return f"- {sentence}"
+        no_partner = not phrasing.partners(claim)
+        no_role = not (claim.attribution or {}).get("role")
+        if no_partner and no_role:
+            ask = "what was your role, and who did you do this with"
+            why = "The evidence records neither."
+        elif no_partner:
+            ask, why = "who did you do this with", "The evidence names no partner."
+        elif no_role:
+            ask, why = "what was your role", "The evidence does not record it."
+        else:
+            return f"- {sentence}"
+        prompts += 1
+        sentence += " " + you(f"{ask} ({claim.slug})? {why} Set it in claims.yaml (attribution).")
         return f"- {sentence}"
 
     front = {

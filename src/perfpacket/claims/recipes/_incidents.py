@@ -24,7 +24,7 @@ from perfpacket.claims.recipes._query import DAYS_PER_MONTH, before_after_assump
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, averted_at_base_rate
 from perfpacket.store.models import Claim, Incident
-from perfpacket.vocab import ClaimRole, Comparison, Verdict
+from perfpacket.vocab import Comparison, Verdict
 
 
 class CauseTag(StrEnum):
@@ -124,7 +124,6 @@ def averted_incidents(
         result=result,
         baseline=expected,
         current=float(len(after)),
-        attribution={"role": ClaimRole.LED},
         dimensions=tuple(dimensions),
         assumptions=(
             f"base rate: {len(before)} {what} incidents in {months_before:.1f} months before "

@@ -25,7 +25,7 @@ from perfpacket.claims.recipes._query import (
 from perfpacket.stats import Direction, newcombe_diff_interval
 from perfpacket.store.models import Claim, Release, TelemetrySource
 from perfpacket.telemetry.metrics import Condition, counts_by_period
-from perfpacket.vocab import ClaimRole, Comparison
+from perfpacket.vocab import Comparison
 
 
 def share_change(
@@ -65,7 +65,6 @@ def share_change(
         scale=100.0,
         baseline=100 * before.matched / before.total if before.total else None,
         current=100 * after.matched / after.total if after.total else None,
-        attribution={"role": ClaimRole.LED},
         dimensions=tuple(dimensions),
         assumptions=(before_after_assumption(change.released_at), condition.description),
         evidence_ids=(change.id,),

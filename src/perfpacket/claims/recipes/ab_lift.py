@@ -20,7 +20,7 @@ from perfpacket.stats.ab import (
     with_srm_check,
 )
 from perfpacket.store.models import Claim, Experiment
-from perfpacket.vocab import ClaimRole, Comparison
+from perfpacket.vocab import Comparison
 
 
 def _stat(variant: dict[str, Any]) -> Arm:
@@ -127,7 +127,6 @@ class ABLiftRecipe:
                     if isinstance(treatment, Proportion)
                     else None,
                     value=value,
-                    attribution={"role": ClaimRole.LED},
                     dimensions=self.dimensions,
                     assumptions=(
                         *(value.assumptions if value else ()),

@@ -20,7 +20,7 @@ from perfpacket.telemetry.metrics import (
     has_column,
     moments_by_period,
 )
-from perfpacket.vocab import ClaimRole, Comparison
+from perfpacket.vocab import Comparison
 
 
 class CostEfficiencyRecipe:
@@ -75,7 +75,6 @@ class CostEfficiencyRecipe:
                     baseline=before.mean * 1000,
                     current=after.mean * 1000,
                     value=value,
-                    attribution={"role": ClaimRole.LED},
                     dimensions=self.dimensions,
                     assumptions=(
                         *(value.assumptions if value else ()),
@@ -116,7 +115,6 @@ class CostEfficiencyRecipe:
             result=welch_diff_interval(after, before, direction=Direction.LOWER_IS_BETTER),
             baseline=before.mean if before.n else None,
             current=after.mean if after.n else None,
-            attribution={"role": ClaimRole.LED},
             dimensions=self.dimensions,
             assumptions=(before_after_assumption(change.released_at),),
             evidence_ids=(change.id,),

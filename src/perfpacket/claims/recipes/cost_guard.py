@@ -13,7 +13,7 @@ from perfpacket.claims.value import Observed, priced
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, mean_interval
 from perfpacket.store.models import Claim, GuardEvent
-from perfpacket.vocab import ClaimRole, Comparison, Outcome
+from perfpacket.vocab import Comparison, Outcome
 
 
 class CostGuardRecipe:
@@ -92,7 +92,6 @@ class CostGuardRecipe:
                 result=result,
                 scale=DAYS_PER_MONTH,
                 value=value,
-                attribution={"role": ClaimRole.BUILT},
                 dimensions=self.dimensions,
                 assumptions=value.assumptions if value else (),
                 evidence_ids=tuple(e.id for e in blocks),

@@ -12,7 +12,7 @@ from perfpacket.claims.value import priced
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, change_points, segmented_regression
 from perfpacket.store.models import Claim, EvalRun, Release
-from perfpacket.vocab import ClaimRole, Comparison, Outcome, ReleaseArtifact
+from perfpacket.vocab import Comparison, Outcome, ReleaseArtifact
 
 WEEK_SECONDS = 7 * 24 * 3600
 MIN_RUNS = 12
@@ -110,7 +110,6 @@ class DecayPreventionRecipe:
                         baseline=fit.slope_before,
                         current=fit.slope_after,
                         value=preserved,
-                        attribution={"role": ClaimRole.LED},
                         dimensions=self.dimensions,
                         assumptions=(
                             "without the sustain work the pre-existing trend would have continued",

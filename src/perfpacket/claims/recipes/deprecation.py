@@ -43,7 +43,7 @@ from perfpacket.stats import (
 )
 from perfpacket.store.models import Claim, EvalRun, Incident, Release, TelemetrySource
 from perfpacket.telemetry.metrics import has_column, model_last_seen, model_share
-from perfpacket.vocab import ClaimRole, Comparison, ReleaseArtifact
+from perfpacket.vocab import Comparison, ReleaseArtifact
 
 ARTIFACT = ReleaseArtifact.DEPRECATION
 WINDOW = timedelta(days=30)
@@ -157,7 +157,6 @@ class DeprecationRecipe:
             scale=100.0,
             baseline=100 * before.matched / before.total if before.total else None,
             current=100 * now.matched / now.total if now.total else None,
-            attribution={"role": ClaimRole.LED},
             dimensions=self.dimensions,
             assumptions=(
                 before_after_assumption(start),
@@ -211,7 +210,6 @@ class DeprecationRecipe:
                     scale=100.0,
                     baseline=-100 * margin.value,
                     current=100 * (xa / a.n - xb / b.n),
-                    attribution={"role": ClaimRole.LED},
                     dimensions=self.dimensions,
                     assumptions=(
                         f"non-inferiority margin: {margin.source}",
@@ -254,7 +252,6 @@ class DeprecationRecipe:
             result=result,
             baseline=None,
             current=float(len(during)),
-            attribution={"role": ClaimRole.LED},
             dimensions=self.dimensions,
             assumptions=(
                 f"the migration ran from {dep.released_at:%Y-%m-%d} to {end:%Y-%m-%d} (the last "

@@ -11,7 +11,7 @@ from perfpacket.claims.recipes._query import DAYS_PER_MONTH, person_records
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, poisson_rate_interval
 from perfpacket.store.models import Artifact, Change, Claim, Review
-from perfpacket.vocab import ArtifactKind, ClaimRole, Comparison
+from perfpacket.vocab import ArtifactKind, Comparison
 
 
 class EnablementRecipe:
@@ -66,7 +66,7 @@ class EnablementRecipe:
                 direction=Direction.HIGHER_IS_BETTER,
                 comparison=Comparison.COUNT,
                 result=result,
-                attribution={"role": ClaimRole.ENABLED, "partners": adopters},
+                attribution={"partners": adopters},
                 dimensions=self.dimensions,
                 assumptions=("a review is a unit of enablement, whatever its size",),
                 evidence_ids=tuple(x.id for x in (*reviews, *co_authored, *artifacts)),

@@ -15,7 +15,7 @@ from perfpacket.claims.value import priced
 from perfpacket.stats import Direction, welch_diff_interval
 from perfpacket.store.models import Claim
 from perfpacket.telemetry.metrics import moments_by_period
-from perfpacket.vocab import ClaimRole, Comparison
+from perfpacket.vocab import Comparison
 
 
 class EnergyRecipe:
@@ -73,7 +73,6 @@ class EnergyRecipe:
                     baseline=before.mean,
                     current=after.mean,
                     value=value,
-                    attribution={"role": ClaimRole.LED},
                     dimensions=self.dimensions,
                     assumptions=(
                         *(value.assumptions if value else ()),

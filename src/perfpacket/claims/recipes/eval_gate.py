@@ -16,7 +16,7 @@ from perfpacket.stats import (
     wilson_interval,
 )
 from perfpacket.store.models import Claim, Release
-from perfpacket.vocab import ClaimRole, Comparison, Outcome, ReleaseArtifact
+from perfpacket.vocab import Comparison, Outcome, ReleaseArtifact
 
 DIMENSIONS = ("applied-ml-evaluation", "mlops-operations")
 
@@ -124,7 +124,6 @@ class EvalGateRecipe:
             baseline=rate_before * 100,
             current=rate_after * 100,
             value=value,
-            attribution={"role": ClaimRole.LED},
             dimensions=DIMENSIONS,
             assumptions=(*(value.assumptions if value else ()), GATE_ASSUMPTION),
             evidence_ids=tuple(r.id for r in (*before, *after)),
@@ -187,7 +186,6 @@ class EvalGateRecipe:
             baseline=mean_before,
             current=mean_after,
             value=value,
-            attribution={"role": ClaimRole.BUILT},
             dimensions=("mlops-operations", "software-engineering"),
             assumptions=(*(value.assumptions if value else ()), GATE_ASSUMPTION),
             evidence_ids=tuple(r.id for r in (*before, *after) if r.qa_hours is not None),

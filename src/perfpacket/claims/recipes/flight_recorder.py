@@ -24,7 +24,7 @@ from perfpacket.claims.recipes._query import person_records
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, quantile_diff_interval
 from perfpacket.store.models import Claim, Incident, Release
-from perfpacket.vocab import ClaimRole, Comparison, ReleaseArtifact
+from perfpacket.vocab import Comparison, ReleaseArtifact
 
 ARTIFACT = ReleaseArtifact.TRACING  # a release of trace capture: the flight recorder shipped
 
@@ -109,7 +109,6 @@ class FlightRecorderRecipe:
                 result=result,
                 baseline=median(untraced) if untraced else None,
                 current=median(traced) if traced else None,
-                attribution={"role": ClaimRole.BUILT},
                 dimensions=self.dimensions,
                 assumptions=(
                     f"{NO_CONTROL}: which incidents had a trace was not chosen at random; "

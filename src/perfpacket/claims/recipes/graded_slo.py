@@ -27,7 +27,7 @@ from perfpacket.stats import (
     judged_against,
 )
 from perfpacket.store.models import Claim, Grade
-from perfpacket.vocab import ClaimRole, Comparison
+from perfpacket.vocab import Comparison
 
 SOURCE = "perfpacket import graded-csv"
 
@@ -93,7 +93,6 @@ class GradedSloRecipe:
                 scale=100.0,
                 baseline=100.0,
                 current=100 * burn.estimate if burn.estimate is not None else None,
-                attribution={"role": ClaimRole.LED},
                 dimensions=self.dimensions,
                 assumptions=(
                     f"SLO: {slo.source}",
@@ -136,7 +135,6 @@ class GradedSloRecipe:
                     result=kappa,
                     baseline=mark.value,
                     current=kappa.estimate,
-                    attribution={"role": ClaimRole.LED},
                     dimensions=self.dimensions,
                     assumptions=(
                         f"substantial agreement: {mark.source}",

@@ -38,7 +38,7 @@ from perfpacket.stats import (
     poisson_rate_interval,
 )
 from perfpacket.store.models import Artifact, Claim, Interview
-from perfpacket.vocab import ArtifactKind, ClaimRole, Comparison, HiringOutcome, Verdict
+from perfpacket.vocab import ArtifactKind, Comparison, HiringOutcome, Verdict
 
 SOURCE = "perfpacket import interviews-csv (an ATS scorecard export)"
 
@@ -138,7 +138,6 @@ class InterviewingRecipe:
                     result=rate,
                     baseline=None,
                     current=float(len(interviews)),
-                    attribution={"role": ClaimRole.CONTRIBUTED},
                     dimensions=self.dimensions,
                     assumptions=(
                         f"{len(interviews)} interviews from {first:%Y-%m-%d} to {last:%Y-%m-%d} "
@@ -176,7 +175,6 @@ class InterviewingRecipe:
                     result=exact,
                     baseline=None,
                     current=float(len(loops)),
-                    attribution={"role": ClaimRole.LED},
                     dimensions=self.dimensions,
                     assumptions=("a count of loops, not of their quality",),
                     evidence_ids=tuple(a.id for a in loops),
@@ -194,7 +192,6 @@ class InterviewingRecipe:
                     mine,
                     slug="hiring-calibration",
                     title="Agreement of my interview recommendations with hiring decisions",
-                    role=ClaimRole.CONTRIBUTED,
                     whose="my recommendations",
                 )
             )
@@ -205,7 +202,6 @@ class InterviewingRecipe:
                     in_loops,
                     slug="interview-loop-calibration",
                     title="Agreement of the loops' recommendations with hiring decisions",
-                    role=ClaimRole.LED,
                     whose="every interviewer's recommendations in the loops I designed",
                 )
             )
@@ -217,7 +213,6 @@ class InterviewingRecipe:
         *,
         slug: str,
         title: str,
-        role: ClaimRole,
         whose: str,
     ) -> ClaimDraft:
         table = agreement_table((hire, hired) for _i, hire, hired in decided)
@@ -232,7 +227,6 @@ class InterviewingRecipe:
             result=as_level(cohens_kappa_interval(table)),
             baseline=None,
             current=None,
-            attribution={"role": role},
             dimensions=self.dimensions,
             assumptions=(
                 f"over {whose}, for candidates hired or rejected",

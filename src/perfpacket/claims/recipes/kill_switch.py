@@ -12,7 +12,7 @@ from perfpacket.claims.value import priced
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, averted_events
 from perfpacket.store.models import Claim, GuardEvent, Incident, Release
-from perfpacket.vocab import ClaimRole, Comparison, Outcome
+from perfpacket.vocab import Comparison, Outcome
 
 
 class KillSwitchRecipe:
@@ -111,7 +111,6 @@ class KillSwitchRecipe:
                 comparison=Comparison.COUNTERFACTUAL,
                 result=result,
                 value=value,
-                attribution={"role": ClaimRole.BUILT},
                 dimensions=self.dimensions,
                 assumptions=assumptions,
                 evidence_ids=tuple(x.id for x in (*trips, *base, *incidents)),

@@ -15,7 +15,7 @@ from perfpacket.stats import Direction, quantile_diff_from_summaries
 from perfpacket.stats.quantile import joint_level
 from perfpacket.store.models import Claim
 from perfpacket.telemetry.metrics import quantiles_by_period
-from perfpacket.vocab import ClaimRole, Comparison
+from perfpacket.vocab import Comparison
 
 LEVEL = 0.95
 
@@ -52,7 +52,6 @@ class LatencyRecipe:
                     result=result,
                     baseline=before.estimate,
                     current=after.estimate,
-                    attribution={"role": ClaimRole.LED},
                     dimensions=self.dimensions,
                     assumptions=(before_after_assumption(change.released_at),),
                     evidence_ids=(change.id,),

@@ -38,7 +38,7 @@ from perfpacket.stats import (
     newcombe_diff_interval,
 )
 from perfpacket.store.models import Claim, EvalRun
-from perfpacket.vocab import ClaimRole, Comparison
+from perfpacket.vocab import Comparison
 
 SOURCE = "en"
 # A task named BENCHMARK_LOCALE: a language code, optionally with a script or region
@@ -142,7 +142,7 @@ class LocalizationParityRecipe:
         locale = name(str((claim.details or {}).get("locale", "the worst locale")))
         if claim.comparison is Comparison.TARGET:
             return (
-                f"Of the locales the product ships in, {locale} trails the source language "
+                f"Of the locales the benchmark tests, {locale} trails the source language "
                 f"most: its pass rate is {ref(claim, 'current')} from the source's, against a "
                 f"parity tolerance of {ref(claim, 'baseline')} ({ref(claim, 'verdict')})."
             )
@@ -201,7 +201,6 @@ class LocalizationParityRecipe:
             scale=100.0,
             baseline=-100 * tolerance.value,
             current=100 * _gap(raw),
-            attribution={"role": ClaimRole.LED},
             dimensions=self.dimensions,
             assumptions=(
                 f"parity tolerance: {tolerance.source}",
@@ -247,7 +246,6 @@ class LocalizationParityRecipe:
             scale=100.0,
             baseline=gap(b),
             current=gap(a),
-            attribution={"role": ClaimRole.LED},
             dimensions=self.dimensions,
             assumptions=(
                 f"{locale} was the worst locale in the first sweep; its gap is followed, not "

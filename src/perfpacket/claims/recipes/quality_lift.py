@@ -11,7 +11,7 @@ from perfpacket.claims.recipes._query import person_records
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, StatResult, paired_diff_interval, paired_proportion_diff
 from perfpacket.store.models import Claim, EvalRun
-from perfpacket.vocab import ClaimRole, Comparison
+from perfpacket.vocab import Comparison
 
 
 class QualityLiftRecipe:
@@ -80,7 +80,6 @@ class QualityLiftRecipe:
                     scale=100.0,
                     baseline=100 * sum(before) / len(before) if before else None,
                     current=100 * sum(after) / len(after) if after else None,
-                    attribution={"role": ClaimRole.LED},
                     dimensions=self.dimensions,
                     assumptions=("the eval items represent production queries",),
                     evidence_ids=(base.id, new.id),

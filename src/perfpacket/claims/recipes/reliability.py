@@ -9,7 +9,7 @@ from perfpacket.claims.recipes._query import gateway_telemetry, telemetry_needs,
 from perfpacket.stats import Direction, judged_against, wilson_interval
 from perfpacket.store.models import Claim
 from perfpacket.telemetry.metrics import error_counts_by_period
-from perfpacket.vocab import ClaimRole, Comparison
+from perfpacket.vocab import Comparison
 
 
 class ReliabilityRecipe:
@@ -51,7 +51,6 @@ class ReliabilityRecipe:
                     scale=100.0,
                     baseline=slo.value * 100,
                     current=(rate.estimate or 0.0) * 100,
-                    attribution={"role": ClaimRole.LED},
                     dimensions=self.dimensions,
                     assumptions=(f"SLO: {slo.source}", f"errors: {rule.description}"),
                     evidence_ids=(change.id,),
