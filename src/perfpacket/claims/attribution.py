@@ -11,10 +11,13 @@ claim with none says so.
 
 The role is what the person's own records behind the claim show they did: code they wrote
 (their commits and pull requests) "built", reviews they gave and standards of theirs that
-other teams adopted "enabled", an artifact of theirs nobody adopted yet "built", incidents they
-responded to and interviews they conducted "contributed". Nothing in the evidence shows who
-led a piece of work, so "led" is only ever the person's own word in ``claims.yaml``; a claim
-whose records show no role (eval runs, releases, telemetry) says "role not recorded".
+other teams adopted "enabled", an artifact of theirs nobody adopted yet "built", interviews
+they conducted "contributed". A recipe sets a role only where its records are the person's
+part by construction (the incidents the person responded to: "contributed"); an incident a
+claim cites for another reason (a base rate, an outcome) says nothing of the person's part.
+Nothing in the evidence shows who led a piece of work, so "led" is only ever the person's own
+word in ``claims.yaml``; a claim whose records show no role (eval runs, releases, telemetry)
+says "role not recorded".
 """
 
 from __future__ import annotations
@@ -120,10 +123,8 @@ def _named_by(evidence: Evidence, names: _Names) -> Iterable[str]:
         yield from evidence.adopters or []
 
 
-def _role_shown(evidence: Evidence, person: Person, names: _Names) -> ClaimRole | None:
-    """What one record shows the person did, if it shows anything."""
-    if isinstance(evidence, Incident):
-        return ClaimRole.CONTRIBUTED if names.responded(evidence) else None
+def _role_shown(evidence: Evidence, person: Person) -> ClaimRole | None:
+    """What one record of the person's own shows they did, if it shows anything."""
     if evidence.person_id != person.id:
         return None  # another person's record, or an outcome the claim counts
     if isinstance(evidence, Change):
@@ -157,7 +158,7 @@ def evidence_attribution(
     for evidence in rows:
         # One piece of evidence names each partner once, however many fields name them.
         counts.update({n for raw in _named_by(evidence, names) if (n := names.name(str(raw)))})
-        if (role := _role_shown(evidence, person, names)) is not None:
+        if (role := _role_shown(evidence, person)) is not None:
             roles.add(role)
     ranked = sorted(counts, key=lambda n: (-counts[n], n.lower()))
     role = next((r for r in ROLE_ORDER if r in roles), None)
@@ -168,14 +169,15 @@ def with_evidence_attribution(
     session: Session, person: Person, drafts: Sequence[ClaimDraft]
 ) -> list[ClaimDraft]:
     """The drafts with the role and partners their evidence shows: the partners added to any
-    the recipe read from the evidence itself (an artifact's adopters); the role the records'
-    own (a recipe proposes none: it could only guess)."""
+    the recipe read from the evidence itself (an artifact's adopters); the recipe's role where
+    its records define one, else the one the person's own records show."""
     names = _Names(session, person)
     out = []
     for draft in drafts:
         role, found = evidence_attribution(session, person, draft.evidence_ids, names)
         given = list(draft.attribution.get("partners") or [])
         partners = given + [p for p in found if p not in given]
+        role = draft.attribution.get("role") or role
         attribution: dict[str, Any] = {"role": role} if role else {}
         attribution["partners"] = partners
         out.append(replace(draft, attribution=attribution))

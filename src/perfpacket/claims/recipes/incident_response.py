@@ -11,7 +11,7 @@ from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.slugs import slugify
 from perfpacket.stats import Direction, bca_mean_interval, judged_against
 from perfpacket.store.models import Claim, Incident
-from perfpacket.vocab import Comparison
+from perfpacket.vocab import ClaimRole, Comparison
 
 
 def _responded(ctx: RecipeContext) -> list[Incident]:
@@ -71,6 +71,8 @@ class IncidentResponseRecipe:
                 result=result,
                 baseline=target.value,
                 current=raw.estimate,
+                # Every incident behind the claim is one the person responded to.
+                attribution={"role": ClaimRole.CONTRIBUTED},
                 dimensions=self.dimensions,
                 assumptions=(f"target: {target.source}",),
                 evidence_ids=tuple(i.id for i in incidents),
