@@ -284,24 +284,24 @@ def test_recipes_name_no_partner_the_evidence_does_not_hold(demo: Path) -> None:
         # a responder is an email, or "Name <PagerDuty id>"
         return any(r.rpartition("<")[2].rstrip(">") in ids for r in record["responders"])
 
+    # The kill switch cites the releases and incidents before it as its base rate: who
+    # responded to those is not who the switch was built with.
+    base_rate = {"kill-switch-incidents-averted": {"release", "incident"}}
     for claim in claims:
+        context = base_rate.get(claim["slug"], set())
         named = {
             shown(v)
             for i in claim["evidence"]
-            if worked(records[i])
+            if worked(records[i]) and records[i]["kind"] not in context
             for f in fields
             for v in records[i].get(f) or []
         } - {None}
         assert set(claim["attribution"]["partners"]) == named, claim["slug"]
     with_partners = {c["slug"] for c in claims if c["attribution"]["partners"]}
     # The incidents Ana worked name SRE and Marco Silva; her artifacts their adopting teams.
-    # The stale-data and malformed-output incidents she did not respond to name nobody.
-    assert with_partners == {
-        "incident-mttr",
-        "kill-switch-incidents-averted",
-        "reviews-given",
-        "time-to-diagnose-with-traces",
-    }
+    # The stale-data and malformed-output incidents she did not respond to name nobody, nor
+    # do the kill switch's base-rate incidents, which named SRE and Marco Silva before.
+    assert with_partners == {"incident-mttr", "reviews-given", "time-to-diagnose-with-traces"}
     assert not any(
         c["attribution"]["partners"]
         for c in claims

@@ -14,7 +14,8 @@ The role is what the person's own records behind the claim show they did: code t
 other teams adopted "enabled", an artifact of theirs nobody adopted yet "built", interviews
 they conducted "contributed". A recipe sets a role only where its records are the person's
 part by construction (the incidents the person responded to: "contributed"); an incident a
-claim cites for another reason (a base rate, an outcome) says nothing of the person's part.
+claim cites for another reason says nothing of the person's part, and records a recipe cites
+as a base rate (``ClaimDraft.context_ids``) name no partner either.
 Nothing in the evidence shows who led a piece of work, so "led" is only ever the person's own
 word in ``claims.yaml``; a claim whose records show no role (eval runs, releases, telemetry)
 says "role not recorded".
@@ -174,7 +175,9 @@ def with_evidence_attribution(
     names = _Names(session, person)
     out = []
     for draft in drafts:
-        role, found = evidence_attribution(session, person, draft.evidence_ids, names)
+        context = set(draft.context_ids)
+        work = [i for i in draft.evidence_ids if i not in context]
+        role, found = evidence_attribution(session, person, work, names)
         given = list(draft.attribution.get("partners") or [])
         partners = given + [p for p in found if p not in given]
         role = draft.attribution.get("role") or role

@@ -37,6 +37,9 @@ class ClaimDraft:
     dimensions: tuple[str, ...] = ()
     assumptions: tuple[str, ...] = ()
     evidence_ids: tuple[int, ...] = ()
+    # Records among evidence_ids cited as a base rate or a comparison, not as the person's work
+    # (the incidents before a kill switch): they name no partner and show no role.
+    context_ids: tuple[int, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
     inputs: dict[str, Any] = field(default_factory=dict)
 
@@ -49,6 +52,8 @@ class ClaimDraft:
             object.__setattr__(
                 self, "attribution", {**self.attribution, "role": ClaimRole(role).value}
             )
+        if not set(self.context_ids) <= set(self.evidence_ids):
+            raise ValueError(f"claim '{self.slug}': context_ids must be among its evidence_ids")
         # Whatever a plugin recipe passes, the stored slug is one a packet can reference.
         object.__setattr__(self, "slug", slugify(self.slug))
         # A verdict outside the comparison's vocabulary is a recipe bug: "improved" on a count,

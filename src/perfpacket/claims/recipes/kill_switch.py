@@ -114,6 +114,9 @@ class KillSwitchRecipe:
                 dimensions=self.dimensions,
                 assumptions=assumptions,
                 evidence_ids=tuple(x.id for x in (*trips, *base, *incidents)),
+                # The releases and incidents before the switch are its base rate: who responded
+                # to those is not who the switch was built with.
+                context_ids=tuple(x.id for x in (*base, *incidents)),
                 details={
                     "trips": len(trips),
                     "historical_bad_releases": len(bad),
