@@ -284,15 +284,20 @@ def test_recipes_name_no_partner_the_evidence_does_not_hold(demo: Path) -> None:
         # a responder is an email, or "Name <PagerDuty id>"
         return any(r.rpartition("<")[2].rstrip(">") in ids for r in record["responders"])
 
-    # The kill switch cites the releases and incidents before it as its base rate: who
-    # responded to those is not who the switch was built with.
-    base_rate = {"kill-switch-incidents-averted": {"release", "incident"}}
+    def context(slug: str, record: dict[str, Any]) -> bool:
+        """Records cited as a base rate or a comparison group, not as work done together: the
+        releases and incidents before the kill switch, the incidents without a trace."""
+        if slug == "kill-switch-incidents-averted":
+            return record["kind"] in ("release", "incident")
+        if slug == "time-to-diagnose-with-traces":
+            return record["kind"] == "incident" and not record["traced"]
+        return False
+
     for claim in claims:
-        context = base_rate.get(claim["slug"], set())
         named = {
             shown(v)
             for i in claim["evidence"]
-            if worked(records[i]) and records[i]["kind"] not in context
+            if worked(records[i]) and not context(claim["slug"], records[i])
             for f in fields
             for v in records[i].get(f) or []
         } - {None}

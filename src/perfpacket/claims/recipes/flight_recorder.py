@@ -118,6 +118,9 @@ class FlightRecorderRecipe:
                     "known), as the incident records give them",
                 ),
                 evidence_ids=(recorder.id, *(i.id for i in incidents)),
+                # The incidents without a trace are the comparison group, not work done with
+                # the recorder: who responded to them names no partner of it.
+                context_ids=tuple(i.id for i in incidents if not i.traced),
                 details={
                     "incidents_traced": len(traced),
                     "incidents_untraced": len(untraced),
