@@ -89,6 +89,14 @@ def genai_spans(path: Path) -> int:
     return sum(1 for keys in spans if keys & set(GENAI))
 
 
+def openai_evals_runs(path: Path) -> dict[str, int]:
+    """An oaieval record log: the spec line names the eval; n is its distinct samples."""
+    events = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    spec = next(e["spec"] for e in events if "spec" in e)
+    samples = {e["sample_id"] for e in events if e.get("type") == "match"}
+    return {f"openai-evals/{spec['eval_name']}": len(samples)}
+
+
 Expect = Callable[[Path], Any]
 IMPORTS: list[tuple[str, str, Expect]] = [
     ("lm_eval_harness/results_2025-06-30T19-40-09.461247.json", "lm-eval", lm_eval_runs),
@@ -98,6 +106,11 @@ IMPORTS: list[tuple[str, str, Expect]] = [
     ("lm_eval_harness/old_res/arc_easy-v0-res.json", "lm-eval", lm_eval_legacy_runs),
     ("lm_eval_harness/old_res/boolq-v1-res.json", "lm-eval", lm_eval_legacy_runs),
     ("lm_eval_harness/old_res/crows_pairs_english-v0-res.json", "lm-eval", lm_eval_legacy_runs),
+    (
+        "openai_evals/230417220821DPM75QNS_auto_gpt_completion_fn_test-match.jsonl",
+        "openai-evals",
+        openai_evals_runs,
+    ),
     *(
         (str(p.relative_to(REAL)), "inspect", inspect_runs)
         for p in sorted((REAL / "inspect_ai").rglob("*"))
@@ -143,6 +156,25 @@ def test_an_eval_file_imports_whole(workspace: Path, name: str, kind: str, expec
     assert report["imported"] + report["duplicates"] == len(expected)
     stored = {e["suite"]: e["n"] for e in _by_source(path)}
     assert stored == expected
+
+
+def test_an_oaieval_record_log_keeps_each_sample_and_the_final_report(workspace: Path) -> None:
+    """The one real oaieval record log found (a README's pasted run, transcribed): each match
+    event is an item scored 1 or 0 by its `correct`, and the run's pass count agrees with the
+    log's own final_report."""
+    assert run("people", "add", PERSON, "--name", "Corpus").exit_code == 0
+    path = REAL / "openai_evals/230417220821DPM75QNS_auto_gpt_completion_fn_test-match.jsonl"
+    assert run("import", "openai-evals", str(path), "--person", PERSON).exit_code == 0
+    events = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    matches = {e["sample_id"]: e["data"]["correct"] for e in events if e.get("type") == "match"}
+    report = next(e["final_report"] for e in events if "final_report" in e)
+    spec = next(e["spec"] for e in events if "spec" in e)
+    (stored,) = _by_source(path)
+    assert stored["model"] == spec["completion_fns"][0]
+    assert stored["items"] == {k: float(v) for k, v in matches.items()}
+    assert stored["passed"] == sum(matches.values())
+    assert stored["passed"] / stored["n"] == pytest.approx(report["accuracy"])
+    assert stored["run_at"].startswith(spec["created_at"].replace(" ", "T")[:19])
 
 
 def test_the_two_formats_of_one_inspect_run_are_one_record(workspace: Path) -> None:
