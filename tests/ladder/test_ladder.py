@@ -309,6 +309,42 @@ def test_one_kind_of_evidence_alone_is_never_a_low_rating() -> None:
     assert engineering["rating"] == "not_yet"
 
 
+def test_a_claim_read_from_the_same_records_is_not_a_second_kind_of_evidence() -> None:
+    """Thirty-nine eval runs, and a claim computed from them that regressed: a real workspace
+    of eval files only read "not yet" and "Level: junior", counting the claim as a second
+    kind of evidence beside the very runs it was read from. One kind alone cannot show a low
+    level; a second kind (the changes behind a claim) can."""
+    from datetime import UTC, datetime
+
+    from perfpacket.ladder.assess import ClaimFact, RecordFact
+    from perfpacket.vocab import Verdict
+
+    runs = [
+        RecordFact(i, "eval_run", datetime(2026, 1 + i % 12, 1 + i % 28, tzinfo=UTC))
+        for i in range(39)
+    ]
+
+    def gap(kinds: tuple[str, ...]) -> ClaimFact:
+        return ClaimFact(
+            slug="locale-gap-change",
+            recipe="localization-parity",
+            verdict=Verdict.REGRESSED,
+            metric="pass-rate gap",
+            dimensions=("applied-ml-evaluation",),
+            dates=(datetime(2026, 6, 1, tzinfo=UTC),),
+            kinds=kinds,
+        )
+
+    same = _facts_assessment(runs, [gap(("eval_run",))]).to_dict()
+    applied = next(d for d in same["dimensions"] if d["id"] == "applied-ml-evaluation")
+    assert applied["rating"] == "insufficient_evidence"
+    assert any("only one kind of evidence (eval_run)" in r for r in applied["reasons"])
+    assert same["level"]["current"] is None
+    other = _facts_assessment(runs, [gap(("change", "eval_run"))]).to_dict()
+    applied = next(d for d in other["dimensions"] if d["id"] == "applied-ml-evaluation")
+    assert applied["rating"] == "not_yet"
+
+
 def test_merges_are_excluded_and_counts_read_the_same_period_as_the_spread() -> None:
     from datetime import UTC, datetime
 

@@ -40,6 +40,8 @@ class ClaimFact:
     dates: tuple[datetime, ...] = ()
     unit: str = ""
     is_level: bool = False  # the estimate is a level (a rate, a count), not a change
+    # The kinds of the records the claim is computed from; none for telemetry aggregates.
+    kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,8 @@ def _rate(
     spread: dict[str, Any],
     kinds: int,
 ) -> str:
-    """``kinds``: how many kinds of evidence the items are (claims count as one kind)."""
+    """``kinds``: how many kinds of evidence the items are: the records' kinds and those the
+    claims are computed from (a claim with no records, from telemetry, counts as one kind)."""
     # An improvement priced in money is evidence enough on its own: a dimension that one of
     # the packet's top outcomes stands for is never "insufficient evidence".
     if items < MIN_ITEMS and not any(c.value for c in improved):
@@ -163,7 +166,10 @@ def _dimensions(
         dates = [d for c in mine for d in c.dates] + [r.occurred_at for r in kinds]
         spread = _spread(dates, period)
         items = len(mine) + len(kinds)
-        distinct = len({r.kind for r in kinds}) + (1 if mine else 0)
+        # A claim computed from eval runs is not a second kind beside those eval runs: it is
+        # the same evidence, read again.
+        sources = {r.kind for r in kinds} | {k for c in mine for k in c.kinds or ("claim",)}
+        distinct = len(sources)
         rating = _rate(improved, other, items, spread, distinct)
         reasons = []
         if improved:
@@ -181,7 +187,7 @@ def _dimensions(
         if rating == "insufficient_evidence" and items < MIN_ITEMS:
             reasons.append(f"{items} item(s) in the period; a rating needs at least {MIN_ITEMS}")
         elif rating == "insufficient_evidence" and distinct < 2:
-            only = next(iter({r.kind for r in kinds}), "claim")
+            only = next(iter(sources), "claim")
             reasons.append(
                 f"only one kind of evidence ({only}) and no claim that improved: it cannot show "
                 "the level either way; a claim with an outcome, or a second kind of evidence "

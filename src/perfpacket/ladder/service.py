@@ -14,16 +14,19 @@ from perfpacket.vocab import Comparison
 
 
 def gather(session: Session, person: Person) -> tuple[list[ClaimFact], list[RecordFact]]:
-    # Each claim's evidence dates, read as columns: the records themselves are not needed here,
-    # and loading them as objects (every kind's own table) cost more than the rest of the page.
+    # Each claim's evidence dates and kinds, read as columns: the records themselves are not
+    # needed here, and loading them as objects (every kind's own table) cost more than the rest
+    # of the page.
     dated: dict[int, list[datetime]] = defaultdict(list)
-    for claim_id, at in session.execute(
-        select(ClaimEvidence.claim_id, Evidence.occurred_at)
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for claim_id, at, kind in session.execute(
+        select(ClaimEvidence.claim_id, Evidence.occurred_at, Evidence.kind)
         .join(Evidence, Evidence.id == ClaimEvidence.evidence_id)
         .join(Claim, Claim.id == ClaimEvidence.claim_id)
         .where(Claim.person_id == person.id)
     ):
         dated[claim_id].append(at)
+        kinds[claim_id].add(kind)
     claims = []
     for c in session.scalars(select(Claim).where(Claim.person_id == person.id)):
         claims.append(
@@ -42,6 +45,7 @@ def gather(session: Session, person: Person) -> tuple[list[ClaimFact], list[Reco
                 dates=tuple(sorted(dated[c.id])) or (c.computed_at,),
                 unit=c.unit,
                 is_level=c.comparison.is_level,
+                kinds=tuple(sorted(kinds[c.id])),
             )
         )
     merges = set(
