@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from perfpacket import plugins
 from perfpacket.claims import phrasing
 from perfpacket.draft.prompts import you
-from perfpacket.errors import InputError
+from perfpacket.errors import InputError, NotFoundError
 from perfpacket.packet.context import RenderContext, is_prevented
 from perfpacket.quantities import find_quantities
 from perfpacket.snapshot import Target, build_context
@@ -138,8 +138,11 @@ def compose(
     target: Target,
     config: Mapping[str, Any] | None = None,
     audience: Audience = Audience.COMMITTEE,
+    named_as: str | None = None,
 ) -> Draft:
-    """The packet, from the person's claims and the context their snapshot holds."""
+    """The packet, from the person's claims and the context their snapshot holds.
+    ``named_as``: how the front matter names the person (default: their display name), a
+    name that must find them and nobody else when the packet is built."""
     config = config or {}
     assessment = context.assessment or {}
     # What the person enabled others to do (reviews given, standards adopted) is cross-team
@@ -183,7 +186,7 @@ def compose(
         return f"- {sentence}"
 
     front = {
-        "person": person.display_name,
+        "person": named_as or person.display_name,
         "title": f"{person.display_name}: {role.name}",
         "role": target.role,
         "target_level": role.name,
@@ -318,7 +321,18 @@ def draft_for(
 ) -> Draft:
     """The person's draft from the store, through the same context their snapshot builds."""
     from perfpacket.claims import load_claims
+    from perfpacket.evidence.people import find_person
 
     claims = load_claims(session, person)
     context = build_context(session, person, claims, target)
-    return compose(person, claims, context, target, config, audience)
+    # The display name, unless another person shares it: then build could not tell whose
+    # packet it is, and the email names them.
+    try:
+        named_as = (
+            person.display_name if find_person(session, person.display_name) == person else None
+        )
+    except NotFoundError:
+        named_as = None
+    return compose(
+        person, claims, context, target, config, audience, named_as=named_as or person.email
+    )
