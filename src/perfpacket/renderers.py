@@ -11,9 +11,8 @@ import json
 from collections.abc import Callable
 
 from perfpacket.packet.format import format_claim, format_money
-from perfpacket.packet.markdown import parse_packet, plain_body
+from perfpacket.packet.markdown import mark_quantities, parse_packet, plain_body
 from perfpacket.plugins import hookimpl
-from perfpacket.quantities import find_quantities
 from perfpacket.snapshot import PacketSnapshot, Renderer, claims_from_rows
 
 
@@ -62,15 +61,6 @@ def _mark_unbound_plain(markdown: str) -> tuple[str, int]:
     return "".join(lines), len(found)
 
 
-def _mark_title_plain(title: str) -> tuple[str, int]:
-    out, last = [], 0
-    quantities = find_quantities(title)
-    for q in quantities:
-        out += [title[last : q.start], UNBOUND_PLAIN.format(q.text)]
-        last = q.end
-    return "".join(out) + title[last:], len(quantities)
-
-
 class MarkdownRenderer:
     name = "markdown"
     suffix = ".plain.md"  # beside packet.md, never over it
@@ -87,7 +77,7 @@ class MarkdownRenderer:
         front = parsed.front_matter
         lines = []
         if front.get("title"):
-            title, in_title = _mark_title_plain(str(front["title"]))
+            title, in_title = mark_quantities(str(front["title"]), UNBOUND_PLAIN.format)
             lines += [f"# {title}", ""]
             unbound += in_title
         lines.append(plain_body(parsed, claims).strip())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,15 +95,26 @@ UNBOUND_MARK = (
 )
 
 
-def mark_unbound(text: str) -> tuple[str, int]:
-    """``text`` as escaped HTML with every quantity in it marked, and how many there were."""
+def mark_quantities(
+    text: str, mark: Callable[[str], str], rest: Callable[[str], str] = str
+) -> tuple[str, int]:
+    """``text`` with every quantity in it passed through ``mark`` and the text between them
+    through ``rest``, and how many quantities there were."""
     out, last, count = [], 0, 0
     for q in find_quantities(text):
-        out.append(html.escape(text[last : q.start], quote=False))
-        out.append(UNBOUND_MARK.format(html.escape(q.text, quote=False)))
+        out += [rest(text[last : q.start]), mark(q.text)]
         last, count = q.end, count + 1
-    out.append(html.escape(text[last:], quote=False))
+    out.append(rest(text[last:]))
     return "".join(out), count
+
+
+def mark_unbound(text: str) -> tuple[str, int]:
+    """``text`` as escaped HTML with every quantity in it marked, and how many there were."""
+    return mark_quantities(
+        text,
+        lambda q: UNBOUND_MARK.format(html.escape(q, quote=False)),
+        lambda t: html.escape(t, quote=False),
+    )
 
 
 PROBLEM_MARK = '<mark class="problem" title="{1}">{0}</mark>'
