@@ -139,6 +139,10 @@ class ClaimRole(StrEnum):
     CONTRIBUTED = "contributed"
 
 
+# What a claim says where neither its evidence nor the person records a role.
+ROLE_NOT_RECORDED = "role not recorded"
+
+
 class ArtifactKind(StrEnum):
     """What a piece of enabling work is: a standard others follow, a design, code they use, or
     a change of who owns what."""

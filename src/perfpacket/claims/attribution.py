@@ -43,10 +43,9 @@ from perfpacket.store.models import (
     Person,
     Review,
 )
-from perfpacket.vocab import ClaimRole
+from perfpacket.vocab import ROLE_NOT_RECORDED, ClaimRole
 
 NOT_RECORDED = "partners: not recorded; add them in claims.yaml (attribution.partners)"
-ROLE_NOT_RECORDED = "role not recorded"
 CONTACT = re.compile(r"^\s*(?P<name>[^<]*?)\s*<(?P<email>[^>]+)>\s*$")
 # Enough to read in a claim card; the rest stay countable in the evidence appendix.
 MAX_PARTNERS = 8

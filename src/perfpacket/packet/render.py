@@ -37,6 +37,7 @@ from perfpacket.packet.format import (
 )
 from perfpacket.packet.markdown import mark_unbound, parse_packet, render_body
 from perfpacket.store.models import Claim
+from perfpacket.vocab import ROLE_NOT_RECORDED
 
 
 def _bytecode_cache() -> BytecodeCache | None:
@@ -58,6 +59,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.tests["prevented"] = is_prevented
+    env.globals["role_not_recorded"] = ROLE_NOT_RECORDED
     env.filters.update(
         change=format_change,
         level=format_level,
