@@ -122,3 +122,41 @@ def test_assessment_reads_evidence_dates_without_loading_the_records(demo: Path)
         for c in claims:
             expected = tuple(sorted(e.occurred_at for e in c.evidence)) or (c.computed_at,)
             assert dated[c.slug] == expected, c.slug
+
+
+def test_build_loads_only_the_records_its_page_shows(demo: Path) -> None:
+    """The claims cite 2,883 records and the page shows a few of each claim in its appendix:
+    `build` loaded every cited record as an object (twice: for the page and for the
+    assessment); it now loads the ones the appendix shows and the person's incidents, artifacts
+    and feedback that the page reads for reach and quotes (134 in the demo)."""
+    import re
+
+    from sqlalchemy import select
+
+    from perfpacket.store.models import Artifact, ClaimEvidence, Feedback, Incident
+
+    loaded: set[int] = set()
+
+    def on_load(target: Any, _context: Any) -> None:
+        loaded.add(target.id)
+
+    event.listen(Evidence, "load", on_load, propagate=True)
+    try:
+        done = CliRunner().invoke(build_app(), ["build", "packet.md", "--html", "out.html"])
+    finally:
+        event.remove(Evidence, "load", on_load)
+    assert done.exit_code == 0, done.output
+    shown = {
+        int(i) for i in re.findall(r'id="ev-[a-z0-9-]+-(\d+)"', (demo / "out.html").read_text())
+    }
+    ws = find_workspace(demo)
+    with ws.open_store() as store, store.session() as session:
+        person = find_person(session, ws.person)
+        read = {
+            e.id
+            for kind in (Incident, Artifact, Feedback)
+            for e in session.scalars(select(kind).where(kind.person_id == person.id))
+        }
+        cited = set(session.scalars(select(ClaimEvidence.evidence_id)))
+    assert len(cited) > 2000 and 50 < len(shown) < 200
+    assert loaded <= shown | read
