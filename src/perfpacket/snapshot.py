@@ -201,9 +201,9 @@ def build_context(
     partners = sorted({p for c in claims for p in c.attribution.get("partners", [])})
     ctx.reach = {"teams": sorted(teams), "repositories": repos, "partners": partners}
     # Each claim's card counts its records and names their kinds; the appendix shows a few of
-    # them. Only those few are loaded (the demo's claims cite 2,883 records and show 83), and
-    # the counts are kept in the context, so a frozen snapshot re-rendered (a blind cohort's
-    # copy) states them as the built page did.
+    # them. Only those few are loaded (the demo's claims cite 2,152 records; the appendix
+    # shows 116), and the counts are kept in the context, so a frozen snapshot re-rendered (a
+    # blind cohort's copy) states them as the built page did.
     cited = cited_records(session, claims)
     records = load_records(
         session, [r.id for c in claims for r in cited[c.id][:APPENDIX_PER_CLAIM]]

@@ -2,7 +2,7 @@
 records of many kinds, and reading each record's own fields one record at a time (a release's
 version, an incident's severity) made `build` issue a query per record shown. Readers that need
 only a record's id or date read those columns instead of loading the records (the demo's claims
-cite 2,883 of them)."""
+cite 2,152 of them, 2,883 times)."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ def test_the_evidence_page_costs_a_query_per_kind_not_per_record(demo: Path) -> 
 
 
 def test_claims_list_reads_record_ids_without_loading_the_records(demo: Path) -> None:
-    """`claims list --json` prints each claim's record ids; it loaded all 2,883 cited records as
+    """`claims list --json` prints each claim's record ids; it loaded all 2,152 cited records as
     objects to do so, most of the command's own work."""
     loaded: list[Any] = []
 
@@ -125,7 +125,7 @@ def test_assessment_reads_evidence_dates_without_loading_the_records(demo: Path)
 
 
 def test_build_loads_only_the_records_its_page_shows(demo: Path) -> None:
-    """The claims cite 2,883 records and the page shows a few of each claim in its appendix:
+    """The claims cite 2,152 records and the page shows a few of each claim in its appendix:
     `build` loaded every cited record as an object (twice: for the page and for the
     assessment); it now loads the ones the appendix shows and the person's incidents, artifacts
     and feedback that the page reads for reach and quotes (134 in the demo)."""
