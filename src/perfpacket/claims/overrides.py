@@ -22,9 +22,10 @@ from perfpacket.vocab import ClaimRole
 CLAIMS_FILE = "claims.yaml"
 HEADER = """\
 # Claims suggested from the evidence. Edit a title or the attribution (role: led, built,
-# enabled or contributed; partners: teams and people; the suggested partners are the ones the
-# evidence names), or set include: false to leave a claim out. Numbers are not editable here:
-# they are recomputed from the evidence.
+# enabled or contributed; partners: teams and people; the suggested role and partners are the
+# ones the evidence shows, and no evidence shows who led: that is yours to say), or set
+# include: false to leave a claim out. Numbers are not editable here: they are recomputed from
+# the evidence.
 """
 FIELDS = {"slug", "include", "title", "attribution"}
 ATTRIBUTION_FIELDS = {"role", "partners"}
