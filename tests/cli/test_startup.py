@@ -57,6 +57,16 @@ def test_listing_claims_loads_no_part_of_the_claims_engine(demo: Path) -> None:
     assert "perfpacket.claims.service" in _loaded(["claims", "verify", "--json"], demo, engine)
 
 
+def test_text_options_and_flags_are_not_coerced_through_pydantic(demo: Path) -> None:
+    """Click parses a text option to a string and a flag to a bool; Typer's pydantic adapter
+    would give back the same value, at the cost of importing pydantic (about 50 ms). A path
+    still goes through Typer's own coercion, so the probe sees pydantic there."""
+    args = ["evidence", "list", "--kind", "release", "--since", "2025-01-01", "--json"]
+    assert _loaded(args, demo, ("pydantic",)) == []
+    assert _loaded(["claims", "list"], demo, ("pydantic",)) == []
+    assert _loaded(["lint", "packet.md", "--format", "json"], demo, ("pydantic",)) == ["pydantic"]
+
+
 def test_the_probe_sees_a_heavy_import(demo: Path) -> None:
     # The same probe on a command that does need statistics: it must report them, or the
     # test above could pass by seeing nothing.
