@@ -3,6 +3,8 @@
 The public API is re-exported here; the command line is a thin layer over it.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from perfpacket.errors import (
     InputError,
     NotFoundError,
@@ -10,12 +12,22 @@ from perfpacket.errors import (
     StoreError,
     WorkspaceError,
 )
-from perfpacket.workspace import Workspace, find_workspace, init_workspace
+
+if TYPE_CHECKING:
+    from perfpacket.workspace import Workspace, find_workspace, init_workspace
+
+# Loaded on first use: the workspace brings SQLAlchemy, and the command line sets up its
+# process (see perfpacket.cli.main) before it loads anything of that size.
+_WORKSPACE = ("Workspace", "find_workspace", "init_workspace")
 
 
-def __getattr__(name: str) -> str:
-    """``__version__``, read from the installed package on first use: reading it loads
+def __getattr__(name: str) -> Any:
+    """The workspace API and ``__version__``, loaded on first use. Reading the version loads
     ``importlib.metadata``, which a command needs only to stamp an output with it."""
+    if name in _WORKSPACE:
+        from perfpacket import workspace
+
+        return getattr(workspace, name)
     if name != "__version__":
         raise AttributeError(f"module 'perfpacket' has no attribute {name!r}")
     from importlib.metadata import PackageNotFoundError, version

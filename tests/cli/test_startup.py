@@ -129,3 +129,55 @@ def test_help_lists_every_command_in_order(demo: Path) -> None:
     shown = CliRunner().invoke(build_app(), ["--help"]).output
     names = [line.split()[0] for line in shown.split("Commands:")[1].splitlines() if line.strip()]
     assert names == list(COMMANDS)
+
+
+GC_PROBE = """
+import gc, json, sys
+import perfpacket.cli
+light = not {{"sqlalchemy", "typer", "perfpacket.workspace"}} & set(sys.modules)
+from perfpacket.cli import _io
+seen = []
+shown = _io.print_json
+def spy(data):
+    seen.append([gc.isenabled(), gc.get_freeze_count() > 0])
+_io.print_json = spy
+sys.argv = ["perfpacket", *{args!r}]
+try:
+    perfpacket.cli.main()
+finally:
+    sys.stderr.write("SEEN" + json.dumps([light, seen, gc.isenabled()]) + "\\n")
+"""
+
+
+def test_start_up_loads_with_the_collector_off_and_the_command_runs_with_it_on(
+    demo: Path,
+) -> None:
+    """Importing the entry point loads nothing large, so that main() can turn garbage
+    collection off before the command line loads; the command itself runs with it back on,
+    start-up's objects set aside (frozen), and the process leaves it on."""
+    done = subprocess.run(
+        [sys.executable, "-c", GC_PROBE.format(args=["evidence", "list", "--json"])],
+        cwd=demo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    line = next(x for x in done.stderr.splitlines() if x.startswith("SEEN"))
+    assert json.loads(line.removeprefix("SEEN")) == [True, [[True, True]], True]
+
+
+def test_running_the_app_in_process_freezes_nothing(demo: Path) -> None:
+    """The app run in another program (a test, a script) leaves that program's collector as
+    it was: only main(), which turned it off, sets objects aside."""
+    import gc
+
+    from perfpacket.cli import build_app
+
+    frozen = gc.get_freeze_count()
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(build_app(), ["evidence", "list", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen == 0

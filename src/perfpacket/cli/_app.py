@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 from typing import Any
 
@@ -92,6 +93,15 @@ class PerfpacketGroup(TyperGroup):
             # A plugin's command of the same name was registered first and keeps its place.
             self.commands.update({k: v for k, v in loaded.items() if k not in self.commands})
         return super().get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        resolved = super().resolve_command(ctx, args)
+        if not gc.isenabled():
+            # Started by main(), which loads the command line with collection off: what is
+            # loaded by now lives as long as the process, so collection resumes without it.
+            gc.freeze()
+            gc.enable()
+        return resolved
 
     def invoke(self, ctx: Any) -> Any:
         try:
