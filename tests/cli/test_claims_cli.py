@@ -140,6 +140,77 @@ def test_claims_yaml_edits_survive_resuggestion(demo: Path) -> None:
     assert cli("claims", "verify").exit_code == 0
 
 
+def _entries(path: Path) -> dict[str, dict[str, Any]]:
+    return {e["slug"]: e for e in yaml.safe_load(path.read_text())["claims"]}
+
+
+def test_a_value_left_as_suggested_follows_the_evidence_and_an_edit_stays(demo: Path) -> None:
+    """claims.yaml shows every claim's title, role and partners; perfpacket keeps what it
+    suggested beside it. A value still as suggested is not the person's word: when the evidence
+    shows something else, the claim follows the evidence. A value the person changed stays."""
+    path = demo / "claims.yaml"
+    kept = demo / ".perfpacket" / "claims.suggested.json"
+    path.unlink()
+    assert cli("claims", "suggest").exit_code == 0
+    entries, suggested = _entries(path), json.loads(kept.read_text())
+    assert set(suggested) == set(entries)
+    for slug, entry in entries.items():
+        assert entry["title"] == suggested[slug]["title"]
+        assert entry["attribution"] == suggested[slug]["attribution"]
+    # What an earlier suggest run wrote when the evidence showed another role and partner: the
+    # same value in the file and in the kept suggestions.
+    gate, qa = "eval-regression-rate", "qa-cycle-time"
+    now, title = entries[gate]["attribution"], entries[gate]["title"]
+    then = {"role": "led", "partners": ["Platform"]}
+    assert now != then
+    entries[gate]["attribution"] = suggested[gate]["attribution"] = then
+    entries[gate]["title"] = suggested[gate]["title"] = "Model swap regressions"
+    # The person's own word on another claim.
+    assert entries[qa]["attribution"].get("role") != "led"
+    entries[qa]["attribution"]["role"] = "led"
+    path.write_text(yaml.safe_dump({"claims": list(entries.values())}, sort_keys=False))
+    kept.write_text(json.dumps(suggested))
+
+    assert cli("claims", "suggest").exit_code == 0
+    after = _entries(path)
+    assert after[gate]["attribution"] == now
+    assert after[gate]["title"] == title != "Model swap regressions"
+    assert after[qa]["attribution"]["role"] == "led"
+    claims = {c["slug"]: c for c in json.loads(cli("claims", "list", "--json").stdout)}
+    assert claims[gate]["attribution"] == now
+    assert claims[qa]["attribution"]["role"] == "led"
+    # The kept suggestion is the evidence's, not the person's edit.
+    assert json.loads(kept.read_text())[qa]["attribution"].get("role") != "led"
+
+
+def test_without_kept_suggestions_every_value_is_the_persons(demo: Path) -> None:
+    """A claims.yaml written before suggestions were kept cannot tell a suggestion from an edit:
+    every value in it stays, as it always did."""
+    path = demo / "claims.yaml"
+    entries = _entries(path)
+    entries["eval-regression-rate"]["attribution"] = {"role": "led", "partners": ["Platform"]}
+    path.write_text(yaml.safe_dump({"claims": list(entries.values())}, sort_keys=False))
+    (demo / ".perfpacket" / "claims.suggested.json").unlink(missing_ok=True)
+    assert cli("claims", "suggest").exit_code == 0
+    claims = {c["slug"]: c for c in json.loads(cli("claims", "list", "--json").stdout)}
+    assert claims["eval-regression-rate"]["attribution"]["role"] == "led"
+    assert claims["eval-regression-rate"]["attribution"]["partners"] == ["Platform"]
+
+
+def test_damaged_kept_suggestions_are_named_and_nothing_changes(demo: Path) -> None:
+    kept = demo / ".perfpacket" / "claims.suggested.json"
+    kept.write_text("{not json")
+    before = (demo / "claims.yaml").read_text()
+    stored = cli("claims", "list", "--json").stdout
+    result = cli("claims", "suggest")
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"Error: '{kept.resolve()}': not the suggestions perfpacket wrote")
+    assert lines[1] == "Hint: delete it: every value in claims.yaml then counts as your edit"
+    assert (demo / "claims.yaml").read_text() == before
+    assert cli("claims", "list", "--json").stdout == stored
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from perfpacket import plugins
 from perfpacket.claims.attribution import with_evidence_attribution
 from perfpacket.claims.model import ClaimDraft, canonical
-from perfpacket.claims.overrides import apply_overrides, load_overrides, write_claims_file
+from perfpacket.claims.overrides import apply_overrides, load_edits, write_claims_file
 from perfpacket.claims.read import all_claims
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.value import ValueModel, load_value_model
@@ -88,7 +88,7 @@ def suggest_claims(
     rewrite it with any new claims), and store them. Claims no recipe supports any more are
     removed, so the store never keeps a number the evidence does not give."""
     drafts = propose_claims(session, person, None, workspace_root)
-    overrides = load_overrides(workspace_root) if workspace_root else {}
+    overrides = load_edits(workspace_root) if workspace_root else {}
     kept = apply_overrides(drafts, overrides)  # refuses a bad edit before anything is written
     if workspace_root is not None:
         write_claims_file(workspace_root, drafts, overrides)
@@ -162,7 +162,7 @@ def verify_claims(
     shown fields or inputs changed, or that the evidence no longer supports. Returns (claims
     checked, problems)."""
     stored = all_claims(session)
-    overrides = load_overrides(workspace_root) if workspace_root else {}
+    overrides = load_edits(workspace_root) if workspace_root else {}
     fresh: dict[tuple[int | None, str], ClaimDraft] = {}
     for person_id in sorted({c.person_id for c in stored if c.person_id is not None}):
         person = session.get(Person, person_id)
