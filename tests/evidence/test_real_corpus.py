@@ -9,6 +9,7 @@ import json
 import math
 import zipfile
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -215,6 +216,56 @@ def test_a_legacy_result_derives_n_and_says_so(workspace: Path) -> None:
     assert runs["lm-eval/boolq"]["metrics"]["provenance"]["n_from"].startswith(
         "derived from acc and acc_stderr"
     )
+
+
+def test_a_run_date_given_dates_the_runs_of_a_file_that_records_none(workspace: Path) -> None:
+    """`--date` says when the runs of a file without a date were; a file that records its own
+    date keeps it; given again with another date, the runs take that one."""
+    assert run("people", "add", PERSON, "--name", "Corpus").exit_code == 0
+    legacy = REAL / "lm_eval_harness/old_res/arc_easy-v0-res.json"
+    done = run("import", "lm-eval", str(legacy), "--person", PERSON, "--date", "2021-05-03")
+    assert done.exit_code == 0, done.output
+    assert "records no date" not in done.output
+    (arc,) = [e for e in _evidence() if e["suite"] == "lm-eval/arc_easy"]
+    assert arc["run_at"] == arc["occurred_at"] == "2021-05-03T00:00:00+00:00"
+
+    again = run(
+        "import", "lm-eval", str(legacy), "--person", PERSON, "--date", "2021-05-04T10:30", "--json"
+    )
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["updated"] == 1
+    (arc,) = [e for e in _evidence() if e["suite"] == "lm-eval/arc_easy"]
+    assert arc["run_at"] == "2021-05-04T10:30:00+00:00"
+
+    dated = REAL / "lm_eval_harness/results_2025-01-21T00-40-03.356274.json"
+    recorded = _raw(dated)["date"]
+    args = ["--person", PERSON, "--date", "2021-05-03", "--json"]
+    done = run("import", "lm-eval", str(dated), *args)
+    assert done.exit_code == 0, done.output
+    assert any(
+        w.startswith(f"'{dated.name}' records its own date") and "--date is for files" in w
+        for w in json.loads(done.stdout)["warnings"]
+    )
+    mine = [e for e in _evidence() if e["source"].endswith(dated.name)]
+    assert mine and {e["run_at"][:10] for e in mine} != {"2021-05-03"}
+    assert all(abs(datetime.fromisoformat(e["run_at"]).timestamp() - recorded) < 1 for e in mine)
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("last tuesday", "Error: --date 'last tuesday' is not a date"),
+        ("2999-01-01", "Error: --date '2999-01-01' is in the future"),
+    ],
+)
+def test_a_bad_run_date_is_refused_and_nothing_is_stored(
+    workspace: Path, given: str, message: str
+) -> None:
+    legacy = REAL / "lm_eval_harness/old_res/arc_easy-v0-res.json"
+    done = run("import", "lm-eval", str(legacy), "--date", given)
+    assert done.exit_code == 2
+    assert done.stderr.splitlines()[0] == message
+    assert _evidence() == []
 
 
 @pytest.mark.parametrize("name", TELEMETRY)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -40,6 +40,22 @@ def parse_mapping(pairs: list[str]) -> dict[str, str]:
             raise InputError(f"--map '{pair}' is not NAME=COLUMN", hint="e.g. --map cost_usd=spend")
         out[key] = value
     return out
+
+
+def parse_run_date(text: str) -> datetime:
+    """``--date``: a day (taken as midnight UTC) or an ISO 8601 time, not after now."""
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(
+            f"--date '{text}' is not a date", hint="write YYYY-MM-DD, or YYYY-MM-DDTHH:MM"
+        ) from None
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    if when > datetime.now(UTC):
+        raise InputError(
+            f"--date '{text}' is in the future", hint="give the day the runs were made"
+        )
+    return when
 
 
 class _Rate(ProgressColumn):
@@ -80,6 +96,13 @@ def register(app: typer.Typer) -> None:
             help="github-releases, gitlab-releases: what the releases put into production "
             "(model, prompt, gateway, cache, schema, tracing, deprecation, sustain).",
         ),
+        run_date: str | None = typer.Option(
+            None,
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="lm-eval, openai-evals: when the runs were, for files that record no date "
+            "(otherwise dated by the file's modification time).",
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     ) -> None:
         """Import evidence; each path is one transaction, and re-importing changes nothing."""
@@ -97,6 +120,7 @@ def register(app: typer.Typer) -> None:
             columns=parse_mapping(mapping),
             preset=preset,
             artifact=artifact,
+            run_date=parse_run_date(run_date) if run_date else None,
         )
         rules = load_rules(ws.config, str(ws.root / "perfpacket.toml"))
         # A folder stands for every file of the kind inside it; each file is its own

@@ -255,8 +255,11 @@ def import_path(
     # The same content imported under another --person scope is a different import: records
     # the first one skipped must still be importable.
     # Changed rules re-read the file too: records they now attribute must get their person.
+    # So does a run's date the user gives (--date): given again with another date, the file is
+    # read again and its runs take the new date.
+    given = f":{options.run_date.isoformat()}" if options.run_date else ""
     digest = hashlib.sha256(
-        f"{importer.content_hash(path, options)}:{(person or '').lower()}:{rules!r}".encode()
+        f"{importer.content_hash(path, options)}:{(person or '').lower()}:{rules!r}{given}".encode()
     ).hexdigest()
     with store.session() as session:
         seen = session.scalars(

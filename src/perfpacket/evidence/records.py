@@ -71,6 +71,8 @@ class ImportOptions:
     columns: Mapping[str, str] = field(default_factory=dict)  # telemetry: --map NAME=COLUMN
     preset: str | None = None  # telemetry: --preset, a platform's table layout
     artifact: str | None = None  # releases: what they put into production (--artifact)
+    # lm-eval, openai-evals: when the runs were (--date), for a file that records no date
+    run_date: datetime | None = None
     telemetry_dir: Path | None = None  # where converted telemetry is written
     workspace_root: Path | None = None
 

@@ -10,9 +10,12 @@ import math
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from perfpacket.errors import InputError
+
+if TYPE_CHECKING:
+    from perfpacket.evidence.records import ImportContext, ImportOptions
 
 TIME_HINT = "use ISO 8601, e.g. 2026-03-16T09:00:00Z"
 
@@ -143,6 +146,31 @@ def parse_time(value: Any, path: Place, line: int | None, field: str) -> datetim
             f"{where(path, line, field)}: '{value}' is not a date-time", hint=TIME_HINT
         ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def run_time(
+    recorded: Any, path: Path, field: str, options: ImportOptions, ctx: ImportContext
+) -> datetime:
+    """When an eval file's runs happened: the time the file records; for a file that records
+    none (older harness versions), the ``--date`` the user gave, else the file's modification
+    time, said in a warning because a copied file's time is not the run's."""
+    if recorded not in (None, ""):
+        when = parse_time(recorded, path, None, field)
+        if options.run_date is not None and options.run_date != when:
+            ctx.warn(
+                f"'{path.name}' records its own date, {when:%Y-%m-%d %H:%M} UTC, and its runs "
+                "keep it: --date is for files that record none"
+            )
+        return when
+    if options.run_date is not None:
+        return options.run_date
+    when = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    ctx.warn(
+        f"'{path.name}' records no date: its runs are dated by the file's modification time, "
+        f"{when:%Y-%m-%d %H:%M} UTC; a copied file's date may not be the run's: give it with "
+        "--date YYYY-MM-DD"
+    )
+    return when
 
 
 def optional_time(value: Any, path: Place, line: int | None, field: str) -> datetime | None:

@@ -25,9 +25,9 @@ from perfpacket.errors import InputError
 from perfpacket.evidence.importers._common import (
     as_dict,
     load_json,
-    parse_time,
     read_jsonl,
     require,
+    run_time,
     sha256_file,
 )
 from perfpacket.evidence.importers._evals import eval_run, reported_finite
@@ -127,13 +127,8 @@ class LmEvalImporter(BaseImporter):
         samples_by_task, scored_by = self._read_samples(path, ctx)
         config = as_dict(data.get("config"))
         model = str(data.get("model_name") or config.get("model_args") or config.get("model") or "")
-        when = parse_time(data.get("date") or path.stat().st_mtime, path, None, "date")
-        if not data.get("date"):
-            # Older harness versions write no date: the file's own time is all there is.
-            ctx.warn(
-                f"'{path.name}' records no date: its runs are dated by the file's modification "
-                f"time, {when:%Y-%m-%d %H:%M} UTC; a copied file's date may not be the run's"
-            )
+        # Older harness versions write no date.
+        when = run_time(data.get("date"), path, "date", options, ctx)
         n_samples = as_dict(data.get("n-samples"))
         subtasks = {
             group: [str(t) for t in members]

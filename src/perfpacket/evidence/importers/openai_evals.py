@@ -12,8 +12,8 @@ from typing import Any
 
 from perfpacket.errors import InputError
 from perfpacket.evidence.importers._common import (
-    parse_time,
     read_jsonl,
+    run_time,
     sha256_file,
 )
 from perfpacket.evidence.importers._evals import eval_run, reported_finite
@@ -60,9 +60,7 @@ class OpenAIEvalsImporter(BaseImporter):
             raise InputError(
                 f"'{path}' line 1 / field spec: missing", hint="pass the full record log of oaieval"
             )
-        when = parse_time(
-            spec.get("created_at") or path.stat().st_mtime, path, None, "spec.created_at"
-        )
+        when = run_time(spec.get("created_at"), path, "spec.created_at", options, ctx)
         completion = spec.get("completion_fns") or [None]
         metrics = dict(report)
         passed: int | None = int(sum(items.values()))
