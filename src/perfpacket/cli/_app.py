@@ -8,8 +8,7 @@ from typing import Any
 
 import typer
 import typer.main
-from typer._coercion import RuntimeParam, build_runtime_param
-from typer.core import TyperGroup, _TyperParameter
+from typer.core import TyperGroup
 
 from perfpacket import plugins
 from perfpacket.cli._io import print_error
@@ -44,33 +43,41 @@ COMMANDS: dict[str, str] = {
 _PLAIN: dict[Any, type] = {str: str, str | None: str, bool: bool}
 
 
-class _PlainParam(RuntimeParam):
-    """Coercion of a plain text or flag value that is already of its type.
+def _coerce_plain_values_without_pydantic() -> None:
+    """Recent versions of Typer coerce each parsed value through a pydantic TypeAdapter, and
+    importing pydantic and building the adapters is about 50 ms of every command that has an
+    option. Click has already parsed a text option to ``str`` and a flag to ``bool``, and for those
+    Typer's adapter gives back the value itself: such a value is passed through. Anything else
+    still goes to Typer's own coercion, built when first needed. A Typer without this
+    machinery coerces without pydantic already and is left as it is."""
+    try:
+        from typer._coercion import RuntimeParam, build_runtime_param
+        from typer.core import _TyperParameter
+    except ImportError:
+        return
+    if not hasattr(_TyperParameter, "get_runtime_param"):
+        return
 
-    Typer coerces each parsed value through a pydantic TypeAdapter, and importing pydantic and
-    building the adapters is about 50 ms of every command, a quarter of a listing's own time.
-    Click has already parsed a text option to ``str`` and a flag to ``bool``, and for those
-    Typer's adapter gives back the value itself; anything else still goes to Typer's own
-    coercion, built when first needed."""
+    class PlainParam(RuntimeParam):
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            if type(value) is _PLAIN[self.annotation]:
+                return value
+            return build_runtime_param(param.type_descriptor)._coerce_value(value, param, ctx)
 
-    def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-        if type(value) is _PLAIN[self.annotation]:
-            return value
-        return build_runtime_param(param.type_descriptor)._coerce_value(value, param, ctx)
+    def runtime_param(self: _TyperParameter) -> RuntimeParam:
+        if self._runtime_param is None:
+            described = self.type_descriptor
+            plain = described.annotation in _PLAIN and described.parameter_info.parser is None
+            if plain and described.file_annotation is None:
+                self._runtime_param = PlainParam(described.parameter_info, described.annotation)
+            else:
+                self._runtime_param = build_runtime_param(described)
+        return self._runtime_param
 
-
-def _runtime_param(self: _TyperParameter) -> RuntimeParam:
-    if self._runtime_param is None:
-        described = self.type_descriptor
-        plain = described.annotation in _PLAIN and described.parameter_info.parser is None
-        if plain and described.file_annotation is None:
-            self._runtime_param = _PlainParam(described.parameter_info, described.annotation)
-        else:
-            self._runtime_param = build_runtime_param(described)
-    return self._runtime_param
+    _TyperParameter.get_runtime_param = runtime_param  # type: ignore[method-assign]
 
 
-_TyperParameter.get_runtime_param = _runtime_param  # type: ignore[method-assign]
+_coerce_plain_values_without_pydantic()
 
 
 def module_commands(module: str) -> dict[str, Any]:
