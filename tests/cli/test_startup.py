@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -27,17 +28,18 @@ main()
 """
 
 
-def _loaded(args: list[str], cwd: Path, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+def _probe(code: str, cwd: Path, mark: str) -> Any:
+    """Run ``code`` in a fresh interpreter and read what it reported on stderr after ``mark``."""
     done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(heavy=heavy, args=args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    line = next(x for x in done.stderr.splitlines() if x.startswith("LOADED"))
-    loaded: list[str] = json.loads(line.removeprefix("LOADED"))
+    line = next(x for x in done.stderr.splitlines() if x.startswith(mark))
+    return json.loads(line.removeprefix(mark))
+
+
+def _loaded(args: list[str], cwd: Path, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    loaded: list[str] = _probe(PROBE.format(heavy=heavy, args=args), cwd, "LOADED")
     return loaded
 
 
@@ -155,16 +157,8 @@ def test_start_up_loads_with_the_collector_off_and_the_command_runs_with_it_on(
     """Importing the entry point loads nothing large, so that main() can turn garbage
     collection off before the command line loads; the command itself runs with it back on,
     start-up's objects set aside (frozen), and the process leaves it on."""
-    done = subprocess.run(
-        [sys.executable, "-c", GC_PROBE.format(args=["evidence", "list", "--json"])],
-        cwd=demo,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    line = next(x for x in done.stderr.splitlines() if x.startswith("SEEN"))
-    assert json.loads(line.removeprefix("SEEN")) == [True, [[True, True]], True]
+    seen = _probe(GC_PROBE.format(args=["evidence", "list", "--json"]), demo, "SEEN")
+    assert seen == [True, [[True, True]], True]
 
 
 def test_running_the_app_in_process_freezes_nothing(demo: Path) -> None:
