@@ -116,7 +116,7 @@ def load_overrides(root: Path) -> dict[str, dict[str, Any]]:
 
 def load_suggested(root: Path) -> dict[str, dict[str, Any]]:
     """What perfpacket last wrote in ``claims.yaml`` as its suggestion, by slug: the title, and
-    the role and partners as the evidence showed them. None for a workspace whose file was
+    the role and partners as the evidence showed them. Empty for a workspace whose file was
     written before this was kept: every value in it then counts as the person's."""
     path = root / STATE_DIR / SUGGESTED_FILE
     if not path.is_file():
@@ -222,9 +222,7 @@ def write_claims_file(
                 "slug": draft.slug,
                 "include": edit.get("include", True),
                 "title": edit.get("title", draft.title),
-                "attribution": {
-                    k: attribution[k] for k in ("role", "partners") if k in attribution
-                },
+                "attribution": {k: attribution[k] for k in ATTRIBUTION_FIELDS if k in attribution},
             }
         )
         suggested[draft.slug] = {"title": draft.title, "attribution": dict(draft.attribution)}
