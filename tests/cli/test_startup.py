@@ -5,6 +5,7 @@ never imports the statistics stack, dataframes, the PDF engine or Alembic's migr
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -175,3 +176,28 @@ def test_running_the_app_in_process_freezes_nothing(demo: Path) -> None:
     assert result.exit_code == 0
     assert gc.isenabled()
     assert gc.get_freeze_count() == frozen == 0
+
+
+def test_importing_git_history_loads_no_yaml(tmp_path: Path) -> None:
+    """Every import command loads the importers' modules; YAML is read by the few formats that
+    hold it (feedback notes, MLflow's folder store), and loaded only by them."""
+    repo = tmp_path / "repo"
+    env = {
+        "GIT_AUTHOR_NAME": "A",
+        "GIT_AUTHOR_EMAIL": "a@example.com",
+        "GIT_COMMITTER_NAME": "A",
+        "GIT_COMMITTER_EMAIL": "a@example.com",
+        "HOME": str(tmp_path),
+        "PATH": os.environ["PATH"],
+    }
+    subprocess.run(["git", "init", "-q", str(repo)], check=True, env=env)
+    (repo / "a.txt").write_text("a\n")
+    subprocess.run(["git", "-C", str(repo), "add", "a.txt"], check=True, env=env)
+    subprocess.run(["git", "-C", str(repo), "commit", "-qm", "a"], check=True, env=env)
+    ws = tmp_path / "ws"
+    subprocess.run([sys.executable, "-m", "perfpacket", "init", str(ws)], check=True)
+    assert _loaded(["import", "git", str(repo)], ws, ("yaml", "pandas", "scipy")) == []
+    # The probe sees YAML where it is read.
+    notes = tmp_path / "notes.yaml"
+    notes.write_text("- author: Bo\n  function: sre\n  date: 2026-01-05\n  text: thanks\n")
+    assert "yaml" in _loaded(["import", "feedback", str(notes)], ws, ("yaml",))

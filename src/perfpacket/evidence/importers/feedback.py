@@ -12,9 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from perfpacket._yaml import load_yaml
 from perfpacket.errors import InputError
 from perfpacket.evidence.importers._common import parse_time, read_text, sha256_file
 from perfpacket.evidence.records import BaseImporter, ImportContext, ImportOptions, Record
@@ -69,6 +66,11 @@ class FeedbackImporter(BaseImporter):
                     yield self._record(file, entry, i)
 
     def _yaml(self, file: Path, text: str) -> Any:
+        # Loaded here: every import command loads this module, and most read no YAML.
+        import yaml
+
+        from perfpacket._yaml import load_yaml
+
         try:
             return load_yaml(text)
         except yaml.YAMLError as exc:

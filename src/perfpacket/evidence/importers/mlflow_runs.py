@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from perfpacket._yaml import load_yaml
 from perfpacket.errors import InputError
 from perfpacket.evidence.importers._common import (
     Place,
@@ -171,6 +170,9 @@ class MlflowImporter(BaseImporter):
             yield run, path, stages[run_id]
 
     def _folder(self, path: Path) -> Iterator[tuple[_Run, Path, str]]:
+        # Loaded here: every import command loads this module, and most read no YAML.
+        from perfpacket._yaml import load_yaml
+
         for meta_file in sorted(path.glob("*/meta.yaml")):
             exp = load_yaml(read_text(meta_file)) or {}
             if not isinstance(exp, dict) or "name" not in exp:
