@@ -171,7 +171,15 @@ def test_a_value_left_as_suggested_follows_the_evidence_and_an_edit_stays(demo: 
     path.write_text(yaml.safe_dump({"claims": list(entries.values())}, sort_keys=False))
     kept.write_text(json.dumps(suggested))
 
-    assert cli("claims", "suggest").exit_code == 0
+    done = cli("claims", "suggest")
+    assert done.exit_code == 0, done.stderr
+    # The person is told what moved, and only that: the edited role is theirs.
+    told = done.stdout.split("now follow the evidence:\n")[1].splitlines()
+    assert told == [
+        f"  {gate}: title now '{title}' (was 'Model swap regressions')",
+        f"  {gate}: role now {now.get('role', 'not recorded')} (was led)",
+        f"  {gate}: partners now {', '.join(now['partners']) or 'none'} (was Platform)",
+    ]
     after = _entries(path)
     assert after[gate]["attribution"] == now
     assert after[gate]["title"] == title != "Model swap regressions"

@@ -162,6 +162,35 @@ def own_edits(
     return edits
 
 
+def followed(
+    overrides: dict[str, dict[str, Any]],
+    suggested: dict[str, dict[str, Any]],
+    drafts: list[ClaimDraft],
+) -> list[str]:
+    """What changes in ``claims.yaml`` because the evidence now suggests another value where the
+    file still held the earlier suggestion: one line a value, to tell the person."""
+    lines = []
+    for draft in drafts:
+        entry, base = overrides.get(draft.slug), suggested.get(draft.slug)
+        if entry is None or base is None:
+            continue
+        if entry.get("title") == base.get("title") != draft.title:
+            lines.append(f"{draft.slug}: title now '{draft.title}' (was '{base.get('title')}')")
+        said = base.get("attribution") or {}
+        held = entry.get("attribution") or {}
+        for key in ATTRIBUTION_FIELDS:
+            now = draft.attribution.get(key)
+            if held.get(key) == said.get(key) != now:
+                lines.append(f"{draft.slug}: {key} now {_shown(now)} (was {_shown(said.get(key))})")
+    return lines
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "none"
+    return "not recorded" if value is None else str(value)
+
+
 def load_edits(root: Path) -> dict[str, dict[str, Any]]:
     """The person's own edits in ``root/claims.yaml`` (see :func:`own_edits`)."""
     return own_edits(load_overrides(root), load_suggested(root))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +14,15 @@ from sqlalchemy.orm import Session
 from perfpacket import plugins
 from perfpacket.claims.attribution import with_evidence_attribution
 from perfpacket.claims.model import ClaimDraft, canonical
-from perfpacket.claims.overrides import apply_overrides, load_edits, write_claims_file
+from perfpacket.claims.overrides import (
+    apply_overrides,
+    followed,
+    load_edits,
+    load_overrides,
+    load_suggested,
+    own_edits,
+    write_claims_file,
+)
 from perfpacket.claims.read import all_claims
 from perfpacket.claims.recipe import Need, RecipeContext
 from perfpacket.claims.value import ValueModel, load_value_model
@@ -82,16 +91,26 @@ def save_claims(session: Session, person: Person, drafts: list[ClaimDraft]) -> l
 
 
 def suggest_claims(
-    session: Session, person: Person, workspace_root: Path | None = None
+    session: Session,
+    person: Person,
+    workspace_root: Path | None = None,
+    tell: Callable[[str], None] | None = None,
 ) -> list[Claim]:
     """Propose claims from the evidence, apply the person's edits in ``claims.yaml`` (and
     rewrite it with any new claims), and store them. Claims no recipe supports any more are
-    removed, so the store never keeps a number the evidence does not give."""
+    removed, so the store never keeps a number the evidence does not give. ``tell`` hears each
+    value of ``claims.yaml`` that changed to follow the evidence (see
+    :func:`perfpacket.claims.overrides.followed`)."""
     drafts = propose_claims(session, person, None, workspace_root)
-    overrides = load_edits(workspace_root) if workspace_root else {}
+    written = load_overrides(workspace_root) if workspace_root else {}
+    suggested = load_suggested(workspace_root) if workspace_root else {}
+    overrides = own_edits(written, suggested)
     kept = apply_overrides(drafts, overrides)  # refuses a bad edit before anything is written
     if workspace_root is not None:
         write_claims_file(workspace_root, drafts, overrides)
+        if tell is not None:
+            for line in followed(written, suggested, drafts):
+                tell(line)
     slugs = {d.slug for d in kept}
     stale = select(Claim).where(Claim.person_id == person.id, Claim.slug.not_in(slugs))
     for claim in session.scalars(stale):

@@ -94,8 +94,9 @@ def register(app: typer.Typer) -> None:
         with ws.open_store() as store:
             with store.session() as session:
                 who = resolve_person(session, person, ws.person)
+                followed: list[str] = []
                 with console.status("Running recipes over the evidence"):
-                    suggest_claims(session, who, ws.root)
+                    suggest_claims(session, who, ws.root, tell=followed.append)
             with store.session() as session:
                 claims = load_claims(session, who)
                 data = [claim_to_dict(c) for c in claims]
@@ -111,6 +112,10 @@ def register(app: typer.Typer) -> None:
         if claims:
             console.print(table)
         say(f"{len(data)} claims stored; edit titles and attribution in {ws.root / 'claims.yaml'}")
+        if followed:
+            say("Values left as suggested in claims.yaml now follow the evidence:")
+            for line in followed:
+                say(f"  {line}")
         if explain:
             console.print(_explained(reports))
         elif not claims:
